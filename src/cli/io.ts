@@ -1,0 +1,27 @@
+/** What a command may touch of the outside world; tests pass their own. */
+export interface CliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColour(io: CliIo, stream: "stdout" | "stderr" = "stdout"): boolean {
+  const noColor = io.env.NO_COLOR;
+  if (noColor !== undefined && noColor !== "") return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== "0") return true;
+  return io[stream].isTTY === true;
+}
+
+/** Exit codes shared by every command (plan adds 2 = changes, like terraform -detailed-exitcode). */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  changes: 2,
+  usage: 64,
+} as const;
