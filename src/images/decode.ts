@@ -1,0 +1,20 @@
+/** Opening untrusted image bytes with sharp, with the same safety limits everywhere. */
+import sharp from "sharp";
+import type { Sharp } from "sharp";
+import { FAIL_ON, MAX_INPUT_PIXELS, MAX_SOURCE_BYTES } from "./settings.js";
+
+/**
+ * A sharp instance over untrusted bytes: EXIF orientation applied, pixel count limited,
+ * corrupt data refused, and only the first frame of an animation.
+ */
+export function openImage(bytes: Buffer): Sharp {
+  if (bytes.length > MAX_SOURCE_BYTES) {
+    throw new Error(`image is ${bytes.length} bytes, more than the ${MAX_SOURCE_BYTES} accepted`);
+  }
+  return sharp(bytes, {
+    failOn: FAIL_ON,
+    limitInputPixels: MAX_INPUT_PIXELS,
+    autoOrient: true,
+    animated: false,
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * The fixed rules of the image pipeline. Everything here is part of the render cache key
+ * (through PIPELINE_VERSION and ENCODER_SETTINGS), so changing a value re-renders every photo.
+ */
+import sharp from "sharp";
+import type { FailOnOptions, JpegOptions } from "sharp";
+
+/** Bump when the pipeline's output changes for the same input (invalidates the render cache). */
+export const PIPELINE_VERSION = 1;
+
+/** The largest Graph (Exchange Online / Entra ID) photo size; the Graph render never exceeds it. */
+export const GRAPH_MAX_EDGE = 648;
+
+/** Square sizes Exchange Online serves a photo in (Graph `/photos/{size}`). */
+export const GRAPH_HD_SIZES: readonly number[] = [48, 64, 96, 120, 240, 360, 432, 504, 648];
+
+/** Graph refuses photo uploads larger than 4 MB per request. */
+export const GRAPH_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * JPEG encoder settings for every variant. Baseline (not progressive) JPEG because it is the
+ * most widely accepted form; 4:4:4 chroma keeps colour edges crisp in 48 px thumbnails.
+ * mozjpeg is off: its trellis search is slower and buys little at these sizes.
+ */
+export const ENCODER_SETTINGS = {
+  quality: 90,
+  chromaSubsampling: "4:4:4",
+  progressive: false,
+  optimiseCoding: true,
+  mozjpeg: false,
+} as const satisfies JpegOptions;
+
+/** Qualities tried in turn when a Graph render would exceed GRAPH_MAX_BYTES (never happens at 648 px in practice). */
+export const QUALITY_STEPS: readonly number[] = [90, 85, 80, 75, 70, 65, 60, 55, 50];
+
+/**
+ * Sources are untrusted files from pull requests. 120 megapixels admits every mainstream camera
+ * (the largest are ~100 MP) while refusing decompression bombs far below sharp's 268 MP default.
+ */
+export const MAX_INPUT_PIXELS = 120_000_000;
+
+/** Source files larger than this are refused before decoding. */
+export const MAX_SOURCE_BYTES = 50 * 1024 * 1024;
+
+/**
+ * Abort on decoder errors and truncated data, but tolerate warnings: real camera and phone JPEGs
+ * often carry harmless ones (extraneous bytes, odd markers) that sharp's default 'warning' rejects.
+ */
+export const FAIL_ON: FailOnOptions = "error";
+
+/** Formats accepted as sources. No SVG/PDF (scriptable, fetch resources) and no raw/HEIC (not decodable by prebuilt sharp). */
+export const SOURCE_FORMATS: readonly string[] = ["jpeg", "png", "webp", "gif", "avif", "heif", "tiff"];
+
+/** The libraries whose behaviour shapes the output bytes; part of the cache key. */
+export function libraryVersions(): { sharp: string; vips: string } {
+  const versions = sharp.versions as { sharp?: string; vips: string };
+  return { sharp: versions.sharp ?? "unknown", vips: versions.vips };
+}
+
+/** SharePoint thumbnail names, as used in file names (`{name}_SThumb.jpg`). */
+export type ThumbnailKey = "S" | "M" | "L";
+
+/** Every variant the pipeline produces: the Graph photo and SharePoint's three thumbnails. */
+export type VariantName = "graph" | "spo-S" | "spo-M" | "spo-L";
+export const VARIANT_NAMES: readonly VariantName[] = ["graph", "spo-S", "spo-M", "spo-L"];
+
+/** The largest Graph HD size not above edge: what Exchange Online can serve for a photo of that edge. */
+export function largestGraphSizeAtMost(edge: number): number | undefined {
+  let best: number | undefined;
+  for (const size of GRAPH_HD_SIZES) if (size <= edge) best = size;
+  return best;
+}
