@@ -9,7 +9,7 @@ import type { Problem } from "../manifest/problems.js";
 export function annotate(problems: readonly Problem[], workspace: string, cwd: string): void {
   for (const problem of problems) {
     const position = problem.position;
-    const properties: core.AnnotationProperties = { title: `photosync: ${problem.code}` };
+    const properties: core.AnnotationProperties = { title: `photosync ${problem.code}` };
     if (position) {
       // Positions are relative to the current directory; GitHub wants them relative to the workspace.
       properties.file = path.relative(workspace, path.resolve(cwd, position.file)).split(path.sep).join("/");

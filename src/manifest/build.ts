@@ -14,6 +14,7 @@ import type {
   DesiredState,
   DesiredUser,
   SafetySettings,
+  SourcePosition,
   StoreName,
   TenantSettings,
 } from "./types.js";
@@ -62,16 +63,25 @@ export function expandPhotoTemplate(template: string, upn: string): string {
   return template.replace(/\{upn\}/g, upn).replace(/\{alias\}/g, alias).replace(/\{domain\}/g, domain);
 }
 
-/** The photo path an entry names (explicitly or by the template); undefined for removals and invalid entries. */
-function photoPathOf(entry: unknown, template: string, upn: string): string | undefined {
+/**
+ * The photo path an entry names, explicitly or through the template, and where it is written;
+ * undefined for removals and for entries the schema rejects.
+ */
+function photoPathOf(
+  entry: unknown,
+  template: string,
+  upn: string,
+  sourceMap: SourceMap,
+): { path: string; position: SourcePosition } | undefined {
+  const fromTemplate = () => ({ path: expandPhotoTemplate(template, upn), position: sourceMap.keyPosition(["users"], upn) });
   if (entry === "remove") return undefined;
-  if (typeof entry === "string") return entry;
-  if (entry === null) return expandPhotoTemplate(template, upn);
+  if (typeof entry === "string") return { path: entry, position: sourceMap.valuePosition(["users", upn]) };
+  if (entry === null) return fromTemplate();
   if (typeof entry !== "object" || Array.isArray(entry)) return undefined;
   const { photo, remove } = entry as { photo?: unknown; remove?: unknown };
   if (remove === true) return undefined;
-  if (typeof photo === "string") return photo;
-  return photo === undefined ? expandPhotoTemplate(template, upn) : undefined;
+  if (typeof photo === "string") return { path: photo, position: sourceMap.valuePosition(["users", upn, "photo"]) };
+  return photo === undefined ? fromTemplate() : undefined;
 }
 
 /** Compiles ignore globs into one case-insensitive matcher. */
@@ -97,10 +107,10 @@ export function checkUserEntries(data: unknown, sourceMap: SourceMap): Problem[]
   const firstByKey = new Map<string, { upn: string; line: number }>();
   for (const [upn, entry] of Object.entries(users)) {
     const position = sourceMap.keyPosition(["users"], upn);
-    const written = photoPathOf(entry, template, upn);
-    const shapeError = written === undefined ? undefined : photoPathShapeError(written);
-    if (shapeError) {
-      problems.push({ severity: "error", code: "photo-path", message: `${upn}: photo ${written} ${shapeError}`, position, photo: written! });
+    const photo = photoPathOf(entry, template, upn, sourceMap);
+    const shapeError = photo && photoPathShapeError(photo.path);
+    if (photo && shapeError) {
+      problems.push({ severity: "error", code: "photo-path", message: `${upn}: photo ${photo.path} ${shapeError}`, position: photo.position, photo: photo.path });
     }
     const previous = firstByKey.get(upnKey(upn));
     if (previous) {
@@ -159,12 +169,13 @@ export function buildDesiredState(
   for (const [upn, entry] of Object.entries(data.users)) {
     const position = sourceMap.keyPosition(["users"], upn);
     const details = entry !== null && typeof entry === "object" ? entry : {};
-    const removes = entry === "remove" || details.remove === true;
-    const photoPath = typeof entry === "string" ? entry : (details.photo ?? expandPhotoTemplate(defaults.photo, upn));
+    const photo = photoPathOf(entry, defaults.photo, upn, sourceMap);
     const user: DesiredUser = {
       upn,
       ...(details.id ? { id: details.id.toLowerCase() } : {}),
-      photo: removes ? { kind: "remove" } : { kind: "photo", path: photoPath, absolutePath: path.resolve(rootDir, photoPath) },
+      photo: photo
+        ? { kind: "photo", path: photo.path, absolutePath: path.resolve(rootDir, photo.path), position: photo.position }
+        : { kind: "remove" },
       stores: details.stores ?? tenant.stores,
       storesOverridden: details.stores !== undefined,
       render: {

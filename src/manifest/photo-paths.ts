@@ -39,7 +39,7 @@ async function checkOne(user: DesiredUser & { photo: { kind: "photo" } }, photos
     severity: "error",
     code,
     message: `${user.upn}: photo ${written} ${message}`,
-    position: user.position,
+    position: user.photo.position,
     photo: written,
   });
   const info = await lstat(user.photo.absolutePath).catch(() => undefined);

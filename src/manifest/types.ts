@@ -71,8 +71,11 @@ export interface SourcePosition {
 }
 
 export type DesiredPhoto =
-  /** path: relative to the repo root, POSIX separators; absolutePath: resolved on disk. */
-  | { kind: "photo"; path: string; absolutePath: string }
+  /**
+   * path: as written, relative to the repo root; absolutePath: resolved on disk;
+   * position: where the path is written (the user's key when it comes from defaults.photo).
+   */
+  | { kind: "photo"; path: string; absolutePath: string; position: SourcePosition }
   | { kind: "remove" };
 
 export interface DesiredUser {

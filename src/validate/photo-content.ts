@@ -61,7 +61,7 @@ function refusal(mime: string | undefined, bytes: Buffer): PhotoFinding {
   if (mime === "image/heic" || mime === "image/heif" || mime === "image/heic-sequence" || mime === "image/heif-sequence") {
     return { severity: "error", code: "photo-heic", message: "is a HEIC/HEIF photo, which photosync cannot decode; export it as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible)" };
   }
-  if (!mime && looksLikeSvg(bytes)) {
+  if ((!mime || mime === "application/xml") && looksLikeSvg(bytes)) {
     return { severity: "error", code: "photo-svg", message: "is an SVG drawing; SVG can carry scripts and external links and is refused: export it as PNG or JPEG" };
   }
   if (mime === "application/pdf") {

@@ -59,7 +59,8 @@ export async function validateRepo(manifestPath: string, displayName?: string): 
           const { findings } = await checkPhotoFile(absolutePath, written, { minSize: state.defaults.minSize, background: first.render.background });
           for (const user of users) {
             for (const finding of findings) {
-              problems.push({ ...finding, message: `${user.upn}: photo ${written} ${finding.message}`, position: user.position, photo: written });
+              const position = user.photo.kind === "photo" ? user.photo.position : user.position;
+              problems.push({ ...finding, message: `${user.upn}: photo ${written} ${finding.message}`, position, photo: written });
             }
           }
         }),
