@@ -1,0 +1,209 @@
+/**
+ * Whether compare() says "same" exactly when a person would: across the re-encoding and resizing
+ * the services do, and not across different people, recoloured backgrounds or mirroring. These
+ * measurements are what the threshold constants in src/images/compare.ts rest on.
+ */
+import sharp from "sharp";
+import { beforeAll, describe, expect, it } from "vitest";
+import { portraitSvg } from "../../src/demo/portrait.js";
+import {
+  COLOUR_DELTA_E_MAX,
+  FLAT_DETAIL_MIN,
+  HASH_DISTANCE_MAX,
+  PIXEL_DELTA_E_MAX,
+  compare,
+} from "../../src/images/compare.js";
+import { fingerprintImage, isFingerprint } from "../../src/images/fingerprint.js";
+import type { Fingerprint } from "../../src/images/fingerprint.js";
+import { renderVariants } from "../../src/images/variants.js";
+import type { RenderSettings } from "../../src/manifest/types.js";
+import { DEFAULT_THUMBNAILS, settings, solid } from "./helpers.js";
+
+/** Varied test photos: different seeds, shapes and crop modes. */
+const PHOTOS: Array<{ seed: string; width: number; height: number; render: RenderSettings }> = [
+  { seed: "ada", width: 800, height: 800, render: settings() },
+  { seed: "bob", width: 900, height: 1200, render: settings({ crop: "attention" }) },
+  { seed: "cyd", width: 1200, height: 800, render: settings({ crop: "entropy" }) },
+  { seed: "dee", width: 700, height: 900, render: settings({ crop: { x: 0.5, y: 0.4 } }) },
+  { seed: "eve", width: 1000, height: 1000, render: settings() },
+  { seed: "hal", width: 648, height: 648, render: settings() },
+];
+
+/** The portrait's SVG with its backdrop colour replaced, everything else identical. */
+function recolouredSvg(seed: string, width: number, height: number, backdrop: string): string {
+  const svg = portraitSvg({ seed, width, height });
+  const original = /<rect width="100%" height="100%" fill="(#[0-9a-f]{6})"\/>/.exec(svg)![1]!;
+  expect(original).not.toBe(backdrop);
+  return svg.replaceAll(original, backdrop);
+}
+
+async function renderGraph(source: Buffer, render: RenderSettings): Promise<Buffer> {
+  return (await renderVariants(source, render, DEFAULT_THUMBNAILS)).variants.graph.bytes;
+}
+
+/** What a service might hand back: resized and re-encoded in many ways. */
+async function serviceCopies(graph: Buffer): Promise<Array<{ label: string; bytes: Buffer }>> {
+  const copies: Array<{ label: string; bytes: Buffer }> = [];
+  for (const size of [48, 64, 96, 120, 240, 360, 432, 504, 648]) {
+    for (const quality of [50, 65, 80, 95]) {
+      copies.push({ label: `${size}px q${quality}`, bytes: await sharp(graph).resize(size, size).jpeg({ quality }).toBuffer() });
+    }
+  }
+  const at = (size: number) => sharp(graph).resize(size, size);
+  copies.push(
+    { label: "240px 4:2:0 progressive", bytes: await at(240).jpeg({ quality: 75, chromaSubsampling: "4:2:0", progressive: true }).toBuffer() },
+    { label: "648px mozjpeg q60", bytes: await at(648).jpeg({ quality: 60, mozjpeg: true }).toBuffer() },
+    { label: "96px webp q50", bytes: await at(96).webp({ quality: 50 }).toBuffer() },
+    { label: "120px png", bytes: await at(120).png().toBuffer() },
+    { label: "360px nearest-neighbour", bytes: await sharp(graph).resize(360, 360, { kernel: "nearest" }).jpeg({ quality: 85 }).toBuffer() },
+    { label: "48px re-encoded twice", bytes: await sharp(await at(96).jpeg({ quality: 70 }).toBuffer()).resize(48, 48).jpeg({ quality: 70 }).toBuffer() },
+  );
+  return copies;
+}
+
+describe("compare: the same photo after the services re-encode and resize it", () => {
+  const rendered: Array<{ seed: string; graph: Buffer; fingerprint: Fingerprint }> = [];
+
+  beforeAll(async () => {
+    for (const photo of PHOTOS) {
+      const source = Buffer.from(portraitSvg(photo));
+      const graph = await renderGraph(await sharp(source).png().toBuffer(), photo.render);
+      rendered.push({ seed: photo.seed, graph, fingerprint: await fingerprintImage(graph) });
+    }
+  });
+
+  it("says same picture for every copy, within the thresholds with room to spare", async () => {
+    const worst = { hash: 0, colour: 0 };
+    for (const { seed, graph, fingerprint } of rendered) {
+      for (const copy of await serviceCopies(graph)) {
+        const result = compare(fingerprint, await fingerprintImage(copy.bytes), { minEdge: 1 });
+        expect(result.samePicture, `${seed} ${copy.label}: ${result.reason}`).toBe(true);
+        expect(result.method).toBe("hash");
+        worst.hash = Math.max(worst.hash, result.distances.hash);
+        worst.colour = Math.max(worst.colour, result.distances.colour);
+      }
+    }
+    // Measured: hash ≤ 4, colour ≤ 3.5. The thresholds sit well above.
+    expect(worst.hash).toBeLessThanOrEqual(HASH_DISTANCE_MAX - 4);
+    expect(worst.colour).toBeLessThanOrEqual(COLOUR_DELTA_E_MAX - 3);
+  });
+
+  it("reports a small copy as the same picture but too small, and accepts it when that size is all that is asked", async () => {
+    const { graph, fingerprint } = rendered[0]!;
+    const small = await fingerprintImage(await sharp(graph).resize(96, 96).jpeg({ quality: 80 }).toBuffer());
+    const result = compare(fingerprint, small);
+    expect(result).toMatchObject({ same: false, samePicture: true, sizeOk: false, verdict: "too-small" });
+    expect(result.reason).toBe("same picture, but only 96x96 where at least 648x648 was expected");
+    expect(compare(fingerprint, small, { minEdge: 96 })).toMatchObject({ same: true, verdict: "same" });
+    expect(compare(fingerprint, await fingerprintImage(graph))).toMatchObject({ same: true, verdict: "same", reason: "same picture" });
+  });
+
+  it("says different for different people, pairwise", async () => {
+    let closestHash = 64;
+    for (const [i, a] of rendered.entries()) {
+      for (const b of rendered.slice(i + 1)) {
+        const result = compare(a.fingerprint, b.fingerprint);
+        expect(result.verdict, `${a.seed} vs ${b.seed}`).toBe("different");
+        closestHash = Math.min(closestHash, result.distances.hash);
+      }
+    }
+    // Synthetic portraits share one layout, so some pairs are close in the (greyscale) hash:
+    // for those the colour signature decides. The same is true of real head-and-shoulder photos.
+    expect(closestHash).toBeLessThan(HASH_DISTANCE_MAX * 2);
+  });
+
+  it("says different for the same portrait with its background recoloured, even as a small re-encoded copy", async () => {
+    for (const photo of PHOTOS.slice(0, 4)) {
+      const expected = rendered.find((r) => r.seed === photo.seed)!.fingerprint;
+      for (const backdrop of ["#3366cc", "#e0e0e0", "#f5cfe8"]) {
+        const svg = recolouredSvg(photo.seed, photo.width, photo.height, backdrop);
+        const graph = await renderGraph(await sharp(Buffer.from(svg)).png().toBuffer(), photo.render);
+        for (const bytes of [graph, await sharp(graph).resize(96, 96).jpeg({ quality: 60 }).toBuffer()]) {
+          const result = compare(expected, await fingerprintImage(bytes), { minEdge: 1 });
+          expect(result.verdict, `${photo.seed} on ${backdrop}`).toBe("different");
+        }
+      }
+    }
+  });
+
+  it("says different for a mirrored photo, by the hash", async () => {
+    for (const { seed, graph, fingerprint } of rendered) {
+      const mirrored = await fingerprintImage(await sharp(graph).flop().jpeg({ quality: 90 }).toBuffer());
+      const result = compare(fingerprint, mirrored);
+      expect(result.verdict, seed).toBe("different");
+      // Measured: 24..30 bits. Far from the threshold, so mirroring is caught without colour help.
+      expect(result.distances.hash, seed).toBeGreaterThan(HASH_DISTANCE_MAX + 8);
+    }
+  });
+
+  it("says different when the shape differs", async () => {
+    const { graph, fingerprint } = rendered[0]!;
+    const stretched = await fingerprintImage(await sharp(graph).resize(648, 400, { fit: "fill" }).jpeg().toBuffer());
+    expect(compare(fingerprint, stretched).reason).toMatch(/different shape: 648x400/);
+  });
+
+  it("fingerprints survive JSON (they are cached and stored in plans)", () => {
+    const { fingerprint } = rendered[1]!;
+    const copy: unknown = JSON.parse(JSON.stringify(fingerprint));
+    expect(isFingerprint(copy)).toBe(true);
+    expect(copy).toEqual(fingerprint);
+    expect(compare(fingerprint, copy as Fingerprint).distances).toEqual({ hash: 0, colour: 0, pixels: 0 });
+    expect(isFingerprint({ ...fingerprint, hash: "xyz" })).toBe(false);
+    expect(isFingerprint({ ...fingerprint, version: 99 })).toBe(false);
+  });
+});
+
+describe("compare: near-flat images", () => {
+  /** A 648 px gradient of `amplitude` levels from left to right around a mid grey-blue. */
+  async function gradient(amplitude: number, reverse = false): Promise<Buffer> {
+    const n = 648;
+    const data = Buffer.alloc(n * n * 3);
+    for (let y = 0; y < n; y++) {
+      for (let x = 0; x < n; x++) {
+        const t = (reverse ? n - 1 - x : x) / (n - 1);
+        [120, 140, 160].forEach((base, c) => (data[(y * n + x) * 3 + c] = Math.round(base - amplitude / 2 + amplitude * t)));
+      }
+    }
+    return sharp(data, { raw: { width: n, height: n, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  }
+  const copiesOf = async (bytes: Buffer) =>
+    Promise.all(
+      [48, 96, 240, 648].flatMap((size) => [50, 95].map((quality) => sharp(bytes).resize(size, size).jpeg({ quality }).toBuffer())),
+    );
+
+  it("solid colours and faint gradients match their own copies, compared by pixels, though their hashes are noise", async () => {
+    let noisiestHash = 0;
+    for (const bytes of [
+      await solid(648, 648, [128, 128, 128]).jpeg().toBuffer(),
+      await solid(648, 648, [250, 250, 250]).jpeg().toBuffer(),
+      await gradient(12),
+      await gradient(60),
+    ]) {
+      const expected = await fingerprintImage(bytes);
+      expect(expected.detail).toBeLessThan(FLAT_DETAIL_MIN);
+      for (const copy of await copiesOf(bytes)) {
+        const result = compare(expected, await fingerprintImage(copy), { minEdge: 1 });
+        expect(result.method).toBe("pixels");
+        expect(result.samePicture, result.reason).toBe(true);
+        expect(result.distances.pixels).toBeLessThan(PIXEL_DELTA_E_MAX / 2);
+        noisiestHash = Math.max(noisiestHash, result.distances.hash);
+      }
+    }
+    // Why the guard exists: the hash alone would have called some of these copies different.
+    expect(noisiestHash).toBeGreaterThan(HASH_DISTANCE_MAX);
+  });
+
+  it("tells near-flat images apart when a person would", async () => {
+    const fp = async (bytes: Buffer | Promise<Buffer>) => fingerprintImage(await bytes);
+    const grey = await fp(solid(648, 648, [128, 128, 128]).jpeg().toBuffer());
+    const cases: Array<[string, Fingerprint]> = [
+      ["a lighter grey", await fp(solid(648, 648, [150, 150, 150]).jpeg().toBuffer())],
+      ["a blue", await fp(solid(648, 648, [40, 60, 200]).jpeg().toBuffer())],
+      ["a gradient", await fp(gradient(60))],
+      ["a portrait", await fp(sharp(Buffer.from(portraitSvg({ seed: "ada", width: 648, height: 648 }))).jpeg().toBuffer())],
+    ];
+    for (const [label, other] of cases) expect(compare(grey, other).verdict, label).toBe("different");
+    // A visible gradient reversed is a different picture; the hash could not have told.
+    expect(compare(await fp(gradient(60)), await fp(gradient(60, true))).verdict).toBe("different");
+  });
+});
