@@ -1,0 +1,139 @@
+/**
+ * `photosync render`: renders every managed photo exactly as it would be uploaded, into a
+ * directory a person can look at, plus one contact sheet PNG with every photo labelled by UPN.
+ */
+import type { Command } from "commander";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { renderAll, renderJobs } from "../../images/batch.js";
+import type { RenderOutcome } from "../../images/batch.js";
+import { RenderCache, defaultCacheDir } from "../../images/cache.js";
+import { contactSheet } from "../../images/contact-sheet.js";
+import { createProgress } from "../../images/progress.js";
+import { VARIANT_NAMES } from "../../images/settings.js";
+import type { RenderedPhoto } from "../../images/variants.js";
+import { loadManifest } from "../../manifest/load.js";
+import type { Problem } from "../../manifest/problems.js";
+import { upnKey } from "../../manifest/types.js";
+import { EXIT, useColour } from "../io.js";
+import type { CommandContext } from "../program.js";
+
+export const CONTACT_SHEET = "contact-sheet.png";
+export const INDEX_FILE = "index.json";
+
+interface RenderCommandOptions {
+  manifest: string;
+  out?: string;
+  users?: string;
+  cache: boolean;
+}
+
+/** A user's directory name: the UPN lower-cased, anything unusual in a file name replaced. */
+export function userDirName(upn: string): string {
+  const name = upnKey(upn).replace(/[^a-z0-9._@#+-]/g, "_");
+  return /^\.+$/.test(name) ? name.replace(/\./g, "_") : name;
+}
+
+function formatProblem(problem: Problem): string {
+  const where = problem.position ? `${problem.position.file}:${problem.position.line}:${problem.position.column}: ` : "";
+  return `${where}${problem.severity}: ${problem.message}`;
+}
+
+/** What index.json records per user: enough to see what was rendered and why, without the image bytes. */
+function indexEntry(outcome: RenderOutcome, dirName: string): unknown {
+  if (!outcome.ok) return { upn: outcome.job.upn, photo: outcome.job.path, error: outcome.error };
+  const photo: RenderedPhoto = outcome.photo;
+  return {
+    upn: outcome.job.upn,
+    photo: outcome.job.path,
+    source: photo.source,
+    settings: photo.settings,
+    warnings: photo.warnings,
+    variants: Object.fromEntries(
+      VARIANT_NAMES.map((name) => {
+        const { bytes, ...variant } = photo.variants[name];
+        return [name, { file: `${dirName}/${name}.jpg`, size: bytes.length, ...variant }];
+      }),
+    ),
+  };
+}
+
+export function registerRender(program: Command, { io, setExitCode }: CommandContext): void {
+  program
+    .command("render")
+    .description("Render every managed photo as it will be uploaded, plus a contact sheet to review them; exit 1 if any photo fails.")
+    .option("-m, --manifest <file>", "the manifest", "photos.yaml")
+    .option("-o, --out <dir>", "where to write the renders (default: .photosync/render next to the manifest)")
+    .option("-u, --users <upns>", "only these users, comma-separated UPNs")
+    .option("--no-cache", "render everything again; neither read nor write the render cache")
+    .action(async (options: RenderCommandOptions) => {
+      const colour = useColour(io);
+      const paint = (code: number, text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+      const manifestPath = path.resolve(io.cwd, options.manifest);
+      const displayName = path.relative(io.cwd, manifestPath) || manifestPath;
+
+      const loaded = await loadManifest(manifestPath, { displayName });
+      const errors = loaded.problems.filter((problem) => problem.severity === "error");
+      for (const problem of errors) io.stderr.write(`${formatProblem(problem)}\n`);
+      if (!loaded.state) {
+        setExitCode(EXIT.failure);
+        return;
+      }
+      if (errors.length > 0) {
+        io.stderr.write(`${displayName} has ${errors.length} error(s) (see photosync validate); rendering what can be rendered.\n`);
+      }
+      const state = loaded.state;
+
+      const wanted = options.users
+        ?.split(",")
+        .map((upn) => upn.trim())
+        .filter((upn) => upn !== "");
+      const { jobs, removed, unknown } = renderJobs(state, wanted);
+      if (unknown.length > 0) {
+        io.stderr.write(`not in ${displayName}: ${unknown.join(", ")}\n`);
+        setExitCode(EXIT.usage);
+        return;
+      }
+      if (removed.length > 0) io.stdout.write(`skipped (photo to be removed): ${removed.join(", ")}\n`);
+
+      const outDir = options.out ? path.resolve(io.cwd, options.out) : path.join(state.rootDir, ".photosync", "render");
+      const cache = options.cache ? new RenderCache(defaultCacheDir(state.rootDir)) : undefined;
+      const progress = createProgress(io.stderr, jobs.length, "rendering");
+      const { outcomes, stats } = await renderAll(jobs, {
+        cache,
+        onProgress: (_done, _total, outcome) => progress.tick(outcome.job.upn),
+      });
+      progress.stop();
+
+      await mkdir(outDir, { recursive: true });
+      const index: unknown[] = [];
+      const sheet: Array<{ label: string; image: Buffer }> = [];
+      let failed = 0;
+      for (const outcome of outcomes) {
+        const dirName = userDirName(outcome.job.upn);
+        index.push(indexEntry(outcome, dirName));
+        if (!outcome.ok) {
+          failed++;
+          io.stderr.write(`${paint(31, "✗")} ${outcome.job.upn}: ${outcome.job.path}: ${outcome.error}\n`);
+          continue;
+        }
+        const userDir = path.join(outDir, dirName);
+        await mkdir(userDir, { recursive: true });
+        for (const name of VARIANT_NAMES) await writeFile(path.join(userDir, `${name}.jpg`), outcome.photo.variants[name].bytes);
+        sheet.push({ label: outcome.job.upn, image: outcome.photo.variants.graph.bytes });
+        const { graph } = outcome.photo.variants;
+        io.stdout.write(`${paint(32, "✓")} ${outcome.job.upn}: ${graph.edge} px, ${Math.ceil(graph.bytes.length / 1024)} KiB\n`);
+        for (const warning of outcome.photo.warnings) io.stdout.write(`  ${paint(33, "!")} ${warning}\n`);
+      }
+      await writeFile(path.join(outDir, INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
+      if (sheet.length > 0) await writeFile(path.join(outDir, CONTACT_SHEET), await contactSheet(sheet));
+      for (const problem of stats.writeErrors) io.stderr.write(`warning: render cache not written: ${problem}\n`);
+
+      const rendered = outcomes.length - failed;
+      const cached = stats.hits > 0 ? ` (${stats.hits} from cache)` : "";
+      const sheetNote = sheet.length > 0 ? `; contact sheet: ${path.join(outDir, CONTACT_SHEET)}` : "";
+      io.stdout.write(`Rendered ${rendered} of ${outcomes.length} photo(s) into ${outDir}${cached}${sheetNote}\n`);
+      if (failed > 0) io.stderr.write(`${failed} photo(s) failed to render.\n`);
+      setExitCode(failed > 0 || errors.length > 0 ? EXIT.failure : EXIT.ok);
+    });
+}
