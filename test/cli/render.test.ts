@@ -1,0 +1,112 @@
+/** `photosync render` on a copy of the example repo: files, sizes, contact sheet, skips, errors, cache. */
+import { Command } from "commander";
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CONTACT_SHEET, INDEX_FILE, registerRender, userDirName } from "../../src/cli/commands/render.js";
+import type { CliIo } from "../../src/cli/io.js";
+
+const exampleRepo = path.resolve(import.meta.dirname, "../..");
+let root: string;
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "photosync-render-"));
+  await cp(path.join(exampleRepo, "photos.yaml"), path.join(root, "photos.yaml"));
+  await cp(path.join(exampleRepo, "photos"), path.join(root, "photos"), { recursive: true });
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+async function render(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  let code = 0;
+  const io: CliIo = {
+    cwd: root,
+    env: {},
+    stdout: { write: (text: string) => (stdout += text), isTTY: false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: false },
+  };
+  const program = new Command("photosync").exitOverride();
+  registerRender(program, { io, setExitCode: (value) => (code = value) });
+  await program.parseAsync(["render", ...args], { from: "user" });
+  return { code, stdout, stderr };
+}
+
+const RENDERED = [
+  "adele.vance@contoso.com",
+  "alex.wilber@contoso.com",
+  "isaiah.langer@contoso.com",
+  "lee.gu@contoso.com",
+  "megan.bowen@contoso.com",
+  "nestor.wilke@contoso.com",
+  "patti.fernandez_fabrikam.com#EXT#@contoso.onmicrosoft.com",
+];
+
+describe("photosync render", () => {
+  it("writes every user's variants at the right sizes, an index and a contact sheet; skips removals", async () => {
+    const result = await render(["--out", "out"]);
+    expect(result.stderr).not.toMatch(/✗|error/);
+    expect(result.code).toBe(0);
+    const out = path.join(root, "out");
+    const entries = (await readdir(out)).sort();
+    expect(entries).toEqual([...RENDERED.map(userDirName), CONTACT_SHEET, INDEX_FILE].sort());
+    expect(result.stdout).toMatch(/skipped \(photo to be removed\): pradeep\.gupta@contoso\.com/);
+
+    const sizes = { graph: 648, "spo-S": 48, "spo-M": 72, "spo-L": 200 };
+    for (const upn of RENDERED) {
+      for (const [name, edge] of Object.entries(sizes)) {
+        const meta = await sharp(await readFile(path.join(out, userDirName(upn), `${name}.jpg`))).metadata();
+        expect([meta.format, meta.width, meta.height, meta.exif], `${upn} ${name}`).toEqual(["jpeg", edge, edge, undefined]);
+      }
+    }
+    const sheet = await sharp(await readFile(path.join(out, CONTACT_SHEET))).metadata();
+    expect(sheet.format).toBe("png");
+    // 7 photos: 4 columns of 208 px, 2 rows of 232 px, plus the outer gap.
+    expect([sheet.width, sheet.height]).toEqual([8 + 4 * 208, 8 + 2 * 232]);
+
+    const index = JSON.parse(await readFile(path.join(out, INDEX_FILE), "utf8")) as Array<{ upn: string; variants: { graph: { fingerprint: { hash: string } } } }>;
+    // In manifest order, whatever order the renders finished in.
+    expect(index.map((entry) => entry.upn)).toEqual([0, 1, 4, 3, 5, 2, 6].map((i) => RENDERED[i]));
+    for (const entry of index) expect(entry.variants.graph.fingerprint.hash).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("renders only the users asked for, and uses the cache the second time", async () => {
+    const first = await render(["--out", "out", "--users", "Lee.Gu@contoso.com, megan.bowen@contoso.com"]);
+    expect(first.code).toBe(0);
+    expect((await readdir(path.join(root, "out"))).sort()).toEqual([CONTACT_SHEET, INDEX_FILE, "lee.gu@contoso.com", "megan.bowen@contoso.com"]);
+    expect(first.stdout).toMatch(/Rendered 2 of 2 photo\(s\)/);
+    expect(first.stdout).not.toMatch(/from cache/);
+    // The cache lives in the repo's git-ignored .photosync directory.
+    expect((await readdir(path.join(root, ".photosync", "cache", "render"))).length).toBeGreaterThan(0);
+
+    const second = await render(["--out", "out", "--users", "lee.gu@contoso.com,megan.bowen@contoso.com"]);
+    expect(second.stdout).toMatch(/Rendered 2 of 2 photo\(s\) .*\(2 from cache\)/);
+    const third = await render(["--out", "out", "--users", "lee.gu@contoso.com", "--no-cache"]);
+    expect(third.stdout).not.toMatch(/from cache/);
+  });
+
+  it("refuses users that are not in the manifest", async () => {
+    const result = await render(["--out", "out", "--users", "nobody@contoso.com"]);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/not in photos\.yaml: nobody@contoso\.com/);
+  });
+
+  it("reports a photo that cannot be rendered, renders the rest, and exits 1", async () => {
+    await writeFile(path.join(root, "photos", "lee.gu.jpg"), "this is not a JPEG");
+    const result = await render(["--out", "out"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/✗ lee\.gu@contoso\.com: photos\/lee\.gu\.jpg: /);
+    expect(result.stdout).toMatch(/Rendered 6 of 7 photo\(s\)/);
+    const entries = await readdir(path.join(root, "out"));
+    expect(entries).not.toContain("lee.gu@contoso.com");
+    expect(entries).toContain(CONTACT_SHEET);
+  });
+
+  it("exits 1 without rendering when the manifest cannot be read", async () => {
+    const result = await render(["--manifest", "missing.yaml", "--out", "out"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/missing\.yaml does not exist/);
+  });
+});
