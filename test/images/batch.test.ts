@@ -34,7 +34,12 @@ function state(users: DesiredUser[]): DesiredState {
   };
 }
 
-const photo = (name: string) => ({ kind: "photo" as const, path: `photos/${name}`, absolutePath: path.join(dir, name) });
+const photo = (name: string): DesiredUser["photo"] => ({
+  kind: "photo",
+  path: `photos/${name}`,
+  absolutePath: path.join(dir, name),
+  position: { file: "photos.yaml", line: 1, column: 1 },
+});
 
 describe("renderJobs", () => {
   const desired = () =>

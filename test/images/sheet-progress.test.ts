@@ -71,7 +71,7 @@ describe("createProgress", () => {
     expect(lines.length).toBeLessThanOrEqual(10);
     expect(lines.every((line) => /^rendering: \d+\/25$/.test(line))).toBe(true);
     expect(lines.at(-1)).toBe("rendering: 25/25");
-    expect(stream.text).not.toMatch(/\u001b/);
+    expect(stream.text.includes("\u001b")).toBe(false);
   });
 
   it("draws a bar on a terminal", () => {
@@ -80,7 +80,7 @@ describe("createProgress", () => {
     for (let i = 0; i < 3; i++) progress.tick(`user${i}@contoso.com`);
     progress.stop();
     expect(stream.text).toMatch(/rendering .*3\/3/);
-    expect(stream.text).toMatch(/\u001b\[/);
+    expect(stream.text.includes("\u001b[")).toBe(true);
   });
 
   it("says nothing about nothing", () => {
