@@ -1,0 +1,68 @@
+/**
+ * Content-addressed photo bytes: sha256 → bytes. In memory only, or on disk as one file per blob
+ * (`{dir}/{aa}/{sha256}`), so a 10,000-user state file stays small and loads fast. Reads are
+ * served from a bounded in-memory cache; blobs are immutable so the cache never goes stale.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+export class BlobStore {
+  private readonly cache = new Map<string, Buffer>();
+  private cachedBytes = 0;
+  private readonly known = new Set<string>();
+
+  /** `dir` undefined: memory only. `cacheBytes`: how much to keep in memory when on disk. */
+  constructor(
+    private readonly dir: string | undefined,
+    private readonly cacheBytes = 64 * 1024 * 1024,
+  ) {}
+
+  async put(bytes: Buffer): Promise<string> {
+    const hash = sha256(bytes);
+    if (this.dir !== undefined && !this.known.has(hash)) {
+      const folder = join(this.dir, hash.slice(0, 2));
+      await mkdir(folder, { recursive: true });
+      const path = join(folder, hash);
+      const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      await writeFile(tmp, bytes);
+      await rename(tmp, path);
+    }
+    this.known.add(hash);
+    this.remember(hash, bytes);
+    return hash;
+  }
+
+  async get(hash: string): Promise<Buffer> {
+    const hit = this.cache.get(hash);
+    if (hit !== undefined) {
+      // Refresh LRU position.
+      this.cache.delete(hash);
+      this.cache.set(hash, hit);
+      return hit;
+    }
+    if (this.dir === undefined) throw new Error(`blob ${hash} is missing`);
+    const bytes = await readFile(join(this.dir, hash.slice(0, 2), hash));
+    this.known.add(hash);
+    this.remember(hash, bytes);
+    return bytes;
+  }
+
+  private remember(hash: string, bytes: Buffer): void {
+    if (this.cache.has(hash)) return;
+    // Memory-only stores must keep everything.
+    if (this.dir !== undefined && bytes.length > this.cacheBytes / 4) return;
+    this.cache.set(hash, bytes);
+    this.cachedBytes += bytes.length;
+    if (this.dir === undefined) return;
+    for (const [key, value] of this.cache) {
+      if (this.cachedBytes <= this.cacheBytes) break;
+      this.cache.delete(key);
+      this.cachedBytes -= value.length;
+    }
+  }
+}

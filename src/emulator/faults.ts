@@ -1,0 +1,209 @@
+/**
+ * Fault and load modelling. Off by default. Every random choice is a pure function of
+ * (seed, rule, request key, how many matching requests came before), so a run with the same seed
+ * and the same requests per key misbehaves the same way whatever the interleaving across keys.
+ *
+ * Throttling follows Graph's documented answer (`concepts/throttling.md`): 429, `Retry-After` in
+ * seconds and `{"error":{"code":"TooManyRequests","message":"Please retry again later."}}`; the
+ * photo API's limit of 4 concurrent requests per mailbox (`throttling-limits.md`, Outlook service)
+ * is modelled by `concurrencyPerUser`. Requests that come back before their Retry-After has passed
+ * are counted as `earlyRetries` (and throttled again), so tests can prove a client waited.
+ */
+export type Service = "login" | "graph" | "sharepoint" | "admin";
+
+export interface FaultMatch {
+  service?: Service | "any";
+  method?: string;
+  /** Regular expression tested against the decoded path (and query). */
+  path?: string;
+  /** UPN or id (case-insensitive substring of the decoded path). */
+  user?: string;
+}
+
+export interface FaultRule {
+  match?: FaultMatch;
+  /** Added latency: fixed + uniform jitter in [0, jitterMs). */
+  latencyMs?: number;
+  jitterMs?: number;
+  /** Probability (0..1) of answering 429 TooManyRequests. */
+  throttleRate?: number;
+  retryAfterSeconds?: number;
+  /** Probability of a 5xx (`errorStatus`, default 503). */
+  errorRate?: number;
+  errorStatus?: number;
+  /** Probability of destroying the socket without an answer. */
+  dropRate?: number;
+  /** The first N matching requests (per rule) answer `errorStatus` (storms); then normal. */
+  failFirst?: number;
+  /** Send the answer body at this many bytes per second. */
+  slowBodyBytesPerSecond?: number;
+  /** Photo writes (Graph) and SPO uploads are accepted but something else is stored. */
+  corruptWrites?: boolean;
+  /** Also apply to each Graph $batch item (default true for throttle/error rules). */
+  batchItems?: boolean;
+}
+
+export interface FaultConfig {
+  seed?: number;
+  rules?: FaultRule[];
+  /** 429 when more than N requests for one user's photo are in flight (Graph: 4). */
+  concurrencyPerUser?: number;
+  /** 429 when an app sends more than `requests` within `windowSeconds` (sliding per window). */
+  rateLimit?: { requests: number; windowSeconds: number; retryAfterSeconds?: number };
+}
+
+export interface FaultDecision {
+  delayMs: number;
+  action?: { kind: "throttle"; retryAfter: number; reason: string } | { kind: "error"; status: number } | { kind: "drop" };
+  slowBodyBytesPerSecond?: number;
+  corruptWrites: boolean;
+}
+
+export interface FaultRequest {
+  service: Service;
+  method: string;
+  /** Decoded path + query. */
+  target: string;
+  /** Per-user key (a UPN or id found in the path), if any. */
+  userKey?: string;
+  /** The calling app (appid claim), if known. */
+  app?: string;
+  batchItem: boolean;
+}
+
+/** FNV-1a + mulberry32 step: a uniform number in [0, 1) from a string. */
+export function unitHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  let t = (h + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+function matches(rule: FaultRule, request: FaultRequest): boolean {
+  const match = rule.match ?? {};
+  if (match.service !== undefined && match.service !== "any" && match.service !== request.service) return false;
+  if (request.service === "admin" && match.service !== "admin") return false;
+  if (match.method !== undefined && match.method.toUpperCase() !== request.method.toUpperCase()) return false;
+  if (match.path !== undefined && !new RegExp(match.path, "i").test(request.target)) return false;
+  if (match.user !== undefined && !request.target.toLowerCase().includes(match.user.toLowerCase())) return false;
+  return true;
+}
+
+export class Faults {
+  private config: FaultConfig = {};
+  private readonly counts = new Map<string, number>();
+  private readonly inFlight = new Map<string, number>();
+  private readonly window = new Map<string, number[]>();
+  private readonly blockedUntil = new Map<string, number>();
+  earlyRetries = 0;
+  throttled = 0;
+
+  constructor(config?: FaultConfig) {
+    if (config !== undefined) this.configure(config);
+  }
+
+  configure(config: FaultConfig): void {
+    this.config = structuredClone(config);
+    this.counts.clear();
+    this.window.clear();
+    this.blockedUntil.clear();
+    this.earlyRetries = 0;
+    this.throttled = 0;
+  }
+
+  current(): FaultConfig {
+    return structuredClone(this.config);
+  }
+
+  get active(): boolean {
+    return (this.config.rules?.length ?? 0) > 0 || this.config.concurrencyPerUser !== undefined || this.config.rateLimit !== undefined;
+  }
+
+  private count(key: string): number {
+    const n = this.counts.get(key) ?? 0;
+    this.counts.set(key, n + 1);
+    return n;
+  }
+
+  private throttleKey(request: FaultRequest): string {
+    return `${request.app ?? "anonymous"}|${request.userKey ?? request.target}`;
+  }
+
+  /** Decides what happens to a request. Call `release` when it is answered. */
+  decide(request: FaultRequest, now = Date.now()): FaultDecision {
+    const decision: FaultDecision = { delayMs: 0, corruptWrites: false };
+    if (!this.active) return decision;
+    const seed = this.config.seed ?? 0;
+    const key = this.throttleKey(request);
+    const blocked = this.blockedUntil.get(key);
+    if (blocked !== undefined && now < blocked) {
+      this.earlyRetries += 1;
+      this.throttled += 1;
+      decision.action = { kind: "throttle", retryAfter: Math.max(1, Math.ceil((blocked - now) / 1000)), reason: "early retry" };
+      return decision;
+    }
+    (this.config.rules ?? []).forEach((rule, index) => {
+      if (!matches(rule, request)) return;
+      if (request.batchItem && rule.batchItems === false) return;
+      const n = this.count(`${index}|${request.userKey ?? request.target}`);
+      const roll = (what: string): number => unitHash(`${seed}|${index}|${what}|${request.method}|${request.target}|${n}`);
+      if (!request.batchItem) {
+        decision.delayMs += (rule.latencyMs ?? 0) + (rule.jitterMs !== undefined ? Math.floor(roll("jitter") * rule.jitterMs) : 0);
+        if (rule.slowBodyBytesPerSecond !== undefined) decision.slowBodyBytesPerSecond = rule.slowBodyBytesPerSecond;
+      }
+      if (rule.corruptWrites === true) decision.corruptWrites = true;
+      if (decision.action !== undefined) return;
+      if (rule.failFirst !== undefined && n < rule.failFirst) decision.action = { kind: "error", status: rule.errorStatus ?? 503 };
+      else if (!request.batchItem && rule.dropRate !== undefined && roll("drop") < rule.dropRate) decision.action = { kind: "drop" };
+      else if (rule.throttleRate !== undefined && roll("throttle") < rule.throttleRate) decision.action = { kind: "throttle", retryAfter: rule.retryAfterSeconds ?? 1, reason: "rule" };
+      else if (rule.errorRate !== undefined && roll("error") < rule.errorRate) decision.action = { kind: "error", status: rule.errorStatus ?? 503 };
+    });
+    if (decision.action === undefined && this.config.rateLimit !== undefined && request.service !== "admin" && request.service !== "login") {
+      const limit = this.config.rateLimit;
+      const appKey = request.app ?? "anonymous";
+      const since = now - limit.windowSeconds * 1000;
+      const times = (this.window.get(appKey) ?? []).filter((time) => time > since);
+      if (times.length >= limit.requests) decision.action = { kind: "throttle", retryAfter: limit.retryAfterSeconds ?? limit.windowSeconds, reason: "rate" };
+      else times.push(now);
+      this.window.set(appKey, times);
+    }
+    if (decision.action === undefined && this.config.concurrencyPerUser !== undefined && request.userKey !== undefined && /\/photos?\b/.test(request.target)) {
+      const flight = this.inFlight.get(request.userKey) ?? 0;
+      if (flight >= this.config.concurrencyPerUser) decision.action = { kind: "throttle", retryAfter: 1, reason: "concurrency" };
+    }
+    if (decision.action?.kind === "throttle") {
+      this.throttled += 1;
+      this.blockedUntil.set(key, now + decision.action.retryAfter * 1000);
+    }
+    return decision;
+  }
+
+  /** Whether a write for this user (UPN or id) is to be stored as something else. */
+  corrupts(service: Service, user: { userPrincipalName: string; id: string }): boolean {
+    return (this.config.rules ?? []).some((rule) => {
+      if (rule.corruptWrites !== true) return false;
+      const match = rule.match ?? {};
+      if (match.service !== undefined && match.service !== "any" && match.service !== service) return false;
+      if (match.user === undefined) return true;
+      const wanted = match.user.toLowerCase();
+      return user.userPrincipalName.toLowerCase().includes(wanted) || user.id.toLowerCase().includes(wanted);
+    });
+  }
+
+  /** Marks a request for a user's photo as in flight (concurrency limit). */
+  enter(request: FaultRequest): () => void {
+    if (this.config.concurrencyPerUser === undefined || request.userKey === undefined) return () => undefined;
+    const key = request.userKey;
+    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
+    return () => {
+      const left = (this.inFlight.get(key) ?? 1) - 1;
+      if (left <= 0) this.inFlight.delete(key);
+      else this.inFlight.set(key, left);
+    };
+  }
+}

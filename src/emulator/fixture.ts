@@ -1,0 +1,210 @@
+/**
+ * Tenant fixtures: a YAML description of a tenant (settings, apps, users and the photos already in
+ * each store) turned into the emulator's initial state. Photos come from files (rendered the way
+ * photosync renders: square crop, white background) or from synthetic portraits by seed, and are
+ * then stored the way the service stores an upload (re-encoded), so "in sync" means what it means
+ * in a real tenant: same picture, different bytes.
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { isAbsolute, resolve } from "node:path";
+import sharp from "sharp";
+import { parse } from "yaml";
+import { renderPortrait } from "../demo/portrait.js";
+import type { BlobStore } from "./blobs.js";
+import { reencodeUpload } from "./images.js";
+import type { AppRecord, FederatedIssuer, Mailbox, NoPhotoAnswer, PhotoBehaviour, TenantConfig, TenantState, UserRecord } from "./model.js";
+import { Tenant } from "./state.js";
+
+export interface PhotoSource {
+  /** Image file, relative to the fixture's base directory. */
+  file?: string;
+  /** Seed of a synthetic portrait (src/demo/portrait.ts). */
+  portrait?: string;
+  /** Side of the square rendition stored (default 648). */
+  size?: number;
+}
+
+export interface FixtureUser {
+  upn: string;
+  id?: string;
+  displayName?: string;
+  mail?: string | null;
+  mailbox?: Mailbox;
+  licensed?: boolean;
+  guest?: boolean;
+  accountEnabled?: boolean;
+  onPremisesSyncEnabled?: boolean | null;
+  /** Exchange photo (reaches Entra ID too, as the real propagation does). */
+  photo?: PhotoSource;
+  /** Per-store photos; `spo` also sets the profile properties as SharePoint's own sync does. */
+  photos?: { exo?: PhotoSource; aad?: PhotoSource; spo?: PhotoSource };
+  profile?: Record<string, string>;
+}
+
+export interface FixtureApp {
+  clientId: string;
+  displayName?: string;
+  secrets?: string[];
+  /** PEM certificates (or files) allowed to sign assertions; "generate" makes one at start-up. */
+  certificates?: string[];
+  federated?: { issuer: string; subject: string; audiences?: string[] }[];
+  roles?: { graph?: string[]; sharepoint?: string[] };
+}
+
+export interface Fixture {
+  tenant?: {
+    id?: string;
+    domain?: string;
+    name?: string;
+    behaviour?: PhotoBehaviour;
+    noPhoto?: NoPhotoAnswer;
+    photoUpdateSettings?: { source?: "cloud" | "onPremises"; allowedRoles?: string[] };
+    sharepoint?: { library?: string; folder?: string; uploadsDisabled?: boolean; thumbnails?: { small?: number; medium?: number; large?: number } };
+  };
+  apps?: FixtureApp[];
+  federatedIssuers?: FederatedIssuer[];
+  users?: FixtureUser[];
+}
+
+/** A stable GUID from a string (ids that survive re-seeding). */
+export function stableGuid(text: string): string {
+  const hex = createHash("sha256").update(text).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export function parseFixture(text: string): Fixture {
+  const value = parse(text) as unknown;
+  if (value === null || typeof value !== "object") throw new Error("tenant fixture: expected a YAML mapping");
+  return value as Fixture;
+}
+
+export async function readFixture(path: string): Promise<Fixture> {
+  return parseFixture(await readFile(path, "utf8"));
+}
+
+function tenantConfig(fixture: Fixture): TenantConfig {
+  const t = fixture.tenant ?? {};
+  const domain = t.domain ?? "contoso.onmicrosoft.com";
+  const name = t.name ?? domain.split(".")[0] ?? "contoso";
+  return {
+    tenantId: t.id ?? stableGuid(`tenant:${domain}`),
+    domain,
+    name,
+    behaviour: t.behaviour ?? "current",
+    noPhoto: t.noPhoto ?? "imageNotFound",
+    photoUpdateSettings: { source: t.photoUpdateSettings?.source ?? "cloud", allowedRoles: t.photoUpdateSettings?.allowedRoles ?? [] },
+    spo: {
+      library: t.sharepoint?.library ?? "User Photos",
+      folder: t.sharepoint?.folder ?? "Profile Pictures",
+      uploadsDisabled: t.sharepoint?.uploadsDisabled ?? false,
+      thumbnails: { small: t.sharepoint?.thumbnails?.small ?? 48, medium: t.sharepoint?.thumbnails?.medium ?? 72, large: t.sharepoint?.thumbnails?.large ?? 200 },
+    },
+    apps: [],
+    federatedIssuers: fixture.federatedIssuers ?? [],
+  };
+}
+
+export interface SeedOptions {
+  /** Directory photo files are relative to (default: the current directory). */
+  baseDir?: string;
+  /** Turns "generate" certificate entries into PEMs (the server provides this). */
+  certificate(app: FixtureApp): Promise<string>;
+}
+
+async function renderSource(source: PhotoSource, baseDir: string): Promise<Buffer> {
+  const size = source.size ?? 648;
+  let input: Buffer;
+  if (source.file !== undefined) {
+    const path = isAbsolute(source.file) ? source.file : resolve(baseDir, source.file);
+    try {
+      input = await readFile(path);
+    } catch {
+      // A fresh checkout without the example photos still gets a deterministic face.
+      input = await renderPortrait({ seed: source.file, width: 800, height: 800 });
+    }
+  } else {
+    input = await renderPortrait({ seed: source.portrait ?? "portrait", width: Math.max(size, 256), height: Math.max(size, 256) });
+  }
+  return sharp(input).rotate().resize(size, size, { fit: "cover", position: sharp.strategy.attention }).flatten({ background: "#ffffff" }).jpeg({ quality: 90 }).toBuffer();
+}
+
+async function apps(fixture: Fixture, options: SeedOptions): Promise<AppRecord[]> {
+  const out: AppRecord[] = [];
+  for (const app of fixture.apps ?? []) {
+    const certificates: string[] = [];
+    for (const entry of app.certificates ?? []) {
+      if (entry === "generate") certificates.push(await options.certificate(app));
+      else if (entry.includes("-----BEGIN")) certificates.push(entry);
+      else certificates.push(await readFile(isAbsolute(entry) ? entry : resolve(options.baseDir ?? process.cwd(), entry), "utf8"));
+    }
+    out.push({
+      clientId: app.clientId,
+      displayName: app.displayName ?? app.clientId,
+      secrets: app.secrets ?? [],
+      certificates,
+      federated: (app.federated ?? []).map((credential) => ({ issuer: credential.issuer, subject: credential.subject, audiences: credential.audiences ?? ["api://AzureADTokenExchange"] })),
+      roles: { graph: app.roles?.graph ?? [], sharepoint: app.roles?.sharepoint ?? [] },
+    });
+  }
+  return out;
+}
+
+function userRecord(entry: FixtureUser): UserRecord {
+  const upn = entry.upn;
+  const guest = entry.guest === true || upn.includes("#EXT#");
+  const mailbox = entry.mailbox ?? (guest ? "none" : "cloud");
+  return {
+    id: entry.id ?? stableGuid(`user:${upn.toLowerCase()}`),
+    userPrincipalName: upn,
+    displayName: entry.displayName ?? upn.split("@")[0]?.split(/[._]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join(" ") ?? upn,
+    mail: entry.mail !== undefined ? entry.mail : guest ? null : upn,
+    userType: guest ? "Guest" : "Member",
+    accountEnabled: entry.accountEnabled ?? true,
+    mailbox,
+    licensed: entry.licensed ?? !guest,
+    onPremisesSyncEnabled: entry.onPremisesSyncEnabled ?? null,
+    photos: {},
+    profile: { ...entry.profile },
+  };
+}
+
+/** Builds the initial state from a fixture; photo bytes go into `blobs`. */
+export async function seedState(fixture: Fixture, blobs: BlobStore, options: SeedOptions): Promise<TenantState> {
+  const config = tenantConfig(fixture);
+  config.apps = await apps(fixture, options);
+  const state: TenantState = { version: 1, tenant: config, users: [], spoFiles: [], sequence: 0 };
+  const tenant = new Tenant(state, blobs);
+  const baseDir = options.baseDir ?? process.cwd();
+  const entries = fixture.users ?? [];
+  for (const entry of entries) tenant.addUser(userRecord(entry));
+  // Photos: a few at a time (sharp uses its own thread pool).
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < entries.length) {
+      const entry = entries[next++] as FixtureUser;
+      const user = tenant.findUser(entry.id ?? entry.upn);
+      if (user === undefined) continue;
+      const exo = entry.photos?.exo ?? entry.photo;
+      if (exo !== undefined) await tenant.writePhoto(user, "exo", await reencodeUpload(await renderSource(exo, baseDir), "exo"));
+      if (entry.photos?.aad !== undefined) await tenant.storePhoto(user, "aad", await reencodeUpload(await renderSource(entry.photos.aad, baseDir), "aad"));
+      if (entry.photos?.spo !== undefined) {
+        const source = await renderSource(entry.photos.spo, baseDir);
+        const sizes = config.spo.thumbnails;
+        for (const [kind, size] of [["SThumb", sizes.small], ["MThumb", sizes.medium], ["LThumb", sizes.large]] as const) {
+          const thumb = await sharp(source).resize(size, size, { fit: "cover" }).jpeg({ quality: 85 }).toBuffer();
+          await tenant.putSpoFile(tenant.thumbnailPath(user.userPrincipalName, kind), thumb);
+        }
+        user.profile = {
+          PictureURL: tenant.pictureUrl(user.userPrincipalName),
+          "SPS-PicturePlaceholderState": "0",
+          "SPS-PictureExchangeSyncState": user.mailbox === "cloud" ? "1" : "0",
+          "SPS-PictureTimestamp": "1700000000",
+          ...entry.profile,
+        };
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  return state;
+}

@@ -1,0 +1,132 @@
+/**
+ * graph.microsoft.com: /v1.0 and /beta. Dispatches to users, photos, people settings and $batch.
+ */
+import type { TokenService } from "../auth.js";
+import type { EmuRequest, EmuResponse } from "../http.js";
+import { handleBatch } from "./batch.js";
+import { GraphFailure, PERMISSIONS, authenticateGraph, graphError, graphJson, requireRole } from "./common.js";
+import { handlePhoto, type PhotoContext } from "./photos.js";
+import { parseFilter, parseSelect, project, userResource } from "./users.js";
+
+export interface GraphContext extends PhotoContext {
+  tokens: TokenService;
+  /** Fault hook for one $batch item (per-item 429 and friends); undefined = no fault. */
+  batchItemFault(item: EmuRequest): Promise<EmuResponse | undefined>;
+}
+
+const PAGE_DEFAULT = 100;
+const PAGE_MAX = 999;
+
+function usersPage(request: EmuRequest, context: GraphContext, version: string): EmuResponse {
+  const select = parseSelect(request);
+  const filterText = request.url.searchParams.get("$filter");
+  const filter = filterText === null ? undefined : parseFilter(filterText);
+  const topText = request.url.searchParams.get("$top");
+  const top = topText === null ? PAGE_DEFAULT : Number(topText);
+  if (!Number.isInteger(top) || top < 1 || top > PAGE_MAX) {
+    throw new GraphFailure(400, "Request_BadRequest", `Invalid page size specified: '${topText ?? ""}'. Must be between 1 and ${PAGE_MAX} inclusive.`);
+  }
+  const skipToken = request.url.searchParams.get("$skiptoken");
+  const offset = skipToken === null ? 0 : Number.parseInt(Buffer.from(skipToken, "base64url").toString("utf8").replace(/^offset:/, ""), 10);
+  if (!Number.isInteger(offset) || offset < 0) throw new GraphFailure(400, "Request_BadRequest", "Invalid $skiptoken.");
+
+  const matching: Record<string, unknown>[] = [];
+  let next: number | undefined;
+  let index = 0;
+  for (const user of context.tenant.users()) {
+    const resource = userResource(user);
+    if (filter !== undefined && !filter(resource)) continue;
+    if (index++ < offset) continue;
+    if (matching.length === top) {
+      next = offset + top;
+      break;
+    }
+    matching.push(project(resource, select, version));
+  }
+  const contextUrl = `${context.graphBaseUrl}/${version}/$metadata#users${select === undefined ? "" : `(${select.join(",")})`}`;
+  const body: Record<string, unknown> = { "@odata.context": contextUrl };
+  if (next !== undefined) {
+    const url = new URL(`${context.graphBaseUrl}/${version}/users`);
+    for (const [key, value] of request.url.searchParams) if (key !== "$skiptoken") url.searchParams.set(key, value);
+    url.searchParams.set("$skiptoken", Buffer.from(`offset:${next}`).toString("base64url"));
+    body["@odata.nextLink"] = url.toString();
+  }
+  body.value = matching;
+  return graphJson(request, 200, body);
+}
+
+async function route(request: EmuRequest, context: GraphContext): Promise<EmuResponse> {
+  const segments = request.url.pathname.split("/").filter((part) => part !== "");
+  const version = segments[0];
+  if (version !== "v1.0" && version !== "beta") {
+    throw new GraphFailure(400, "BadRequest", `Invalid version: ${version ?? ""}`);
+  }
+  const claims = await authenticateGraph(request, context.tokens);
+  const path = segments.slice(1).map((part) => decodeURIComponent(part));
+
+  if (path.length === 1 && path[0] === "$batch" && request.method === "POST") {
+    return handleBatch(request, version, (item) => dispatch(item, context), context.batchItemFault);
+  }
+  if (path[0] === "admin" && path[1] === "people" && path[2] === "photoUpdateSettings" && path.length === 3) {
+    if (version !== "beta") throw new GraphFailure(400, "BadRequest", "Resource not found for the segment 'admin'.");
+    const settings = context.tenant.config.photoUpdateSettings;
+    if (request.method === "GET") {
+      requireRole(claims, PERMISSIONS.readPeopleSettings, "directory");
+      return graphJson(request, 200, { "@odata.context": `${context.graphBaseUrl}/beta/$metadata#admin/people/photoUpdateSettings/$entity`, ...settings });
+    }
+    if (request.method === "PATCH") {
+      requireRole(claims, PERMISSIONS.writePeopleSettings, "directory");
+      const patch = JSON.parse(request.body.toString("utf8") || "{}") as Partial<typeof settings>;
+      if (patch.source !== undefined && patch.source !== "cloud" && patch.source !== "onPremises") {
+        throw new GraphFailure(400, "BadRequest", `Invalid value '${String(patch.source)}' for source.`);
+      }
+      if (patch.source !== undefined) settings.source = patch.source;
+      if (Array.isArray(patch.allowedRoles)) settings.allowedRoles = patch.allowedRoles.map(String);
+      context.tenant.changed();
+      return graphJson(request, 200, { "@odata.context": `${context.graphBaseUrl}/beta/$metadata#admin/people/photoUpdateSettings/$entity`, ...settings });
+    }
+  }
+  if (path[0] === "users") {
+    if (path.length === 1 && request.method === "GET") {
+      requireRole(claims, PERMISSIONS.readUsers, "directory");
+      return usersPage(request, context, version);
+    }
+    const key = path[1] ?? "";
+    const user = context.tenant.findUser(key);
+    if (user === undefined) {
+      throw new GraphFailure(404, "Request_ResourceNotFound", `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
+    }
+    const rest = path.slice(2);
+    if (rest.length === 0 && request.method === "GET") {
+      requireRole(claims, PERMISSIONS.readUsers, "directory");
+      return graphJson(request, 200, { "@odata.context": `${context.graphBaseUrl}/${version}/$metadata#users/$entity`, ...project(userResource(user), parseSelect(request), version) });
+    }
+    if (rest.length === 1 && rest[0] === "mailboxSettings" && request.method === "GET") {
+      requireRole(claims, ["MailboxSettings.Read", "MailboxSettings.ReadWrite"], "exchange");
+      if (user.mailbox !== "cloud" || !user.licensed) {
+        throw new GraphFailure(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
+      }
+      return graphJson(request, 200, {
+        "@odata.context": `${context.graphBaseUrl}/${version}/$metadata#users('${user.id}')/mailboxSettings`,
+        timeZone: "UTC",
+        language: { locale: "en-US", displayName: "English (United States)" },
+        userPurpose: "user",
+      });
+    }
+    if (rest[0] === "photo" || rest[0] === "photos") return handlePhoto(request, context, claims, version, user, rest);
+  }
+  throw new GraphFailure(400, "BadRequest", `Resource not found for the segment '${path[0] ?? ""}'.`);
+}
+
+/** Handles one Graph request (also used for $batch items). Never throws for expected failures. */
+export async function dispatch(request: EmuRequest, context: GraphContext): Promise<EmuResponse> {
+  try {
+    return await route(request, context);
+  } catch (error) {
+    if (error instanceof GraphFailure) return graphError(request, error.status, error.code, error.message, error.headers);
+    if (error instanceof SyntaxError) return graphError(request, 400, "BadRequest", "Unable to read JSON request payload.");
+    throw error;
+  }
+}
+
+export const handleGraph = dispatch;

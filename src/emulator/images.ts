@@ -1,0 +1,80 @@
+/**
+ * What the photo services do to an upload: decode, re-encode as JPEG, and serve fixed sizes.
+ * - Exchange Online keeps a square photo of at most 648 px and serves the HD sizes
+ *   (48…648) up to the uploaded size (profilephoto-get.md: "an upload of 504x504 makes every size
+ *   but 648 available").
+ * - Entra ID keeps "any dimension" (profilephoto-update.md); served as its own size plus the HD
+ *   sizes below it.
+ * Pure functions of bytes; sharp does the work.
+ */
+import sharp, { type Metadata } from "sharp";
+import { HD_SIZES, MAX_EXO_SIZE, type PhotoRecord, type PhotoStore } from "./model.js";
+
+export class ImageRejected extends Error {
+  constructor(
+    readonly reason: "notAnImage" | "tooSmall",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface EncodedPhoto {
+  bytes: Buffer;
+  width: number;
+  height: number;
+}
+
+/** The smallest photo the profile service accepts (ValidationWidthTooSmall below it). */
+const MIN_SIDE = 24;
+
+/** Re-encodes an upload the way the store would. Throws ImageRejected for non-images. */
+export async function reencodeUpload(input: Buffer, store: PhotoStore): Promise<EncodedPhoto> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { failOn: "error" }).metadata();
+  } catch {
+    throw new ImageRejected("notAnImage", "the request body is not an image");
+  }
+  if (meta.width === undefined || meta.height === undefined || !["jpeg", "png", "gif", "webp", "bmp"].includes(meta.format ?? "")) {
+    throw new ImageRejected("notAnImage", `unsupported image format ${meta.format ?? "unknown"}`);
+  }
+  const pipeline = sharp(input, { failOn: "error" }).rotate().flatten({ background: "#ffffff" });
+  try {
+    if (store === "exo") {
+      const side = Math.min(meta.width, meta.height, MAX_EXO_SIZE);
+      if (side < MIN_SIDE) throw new ImageRejected("tooSmall", "image is too small");
+      const bytes = await pipeline.resize(side, side, { fit: "cover" }).jpeg({ quality: 85 }).toBuffer();
+      return { bytes, width: side, height: side };
+    }
+    if (Math.min(meta.width, meta.height) < MIN_SIDE) throw new ImageRejected("tooSmall", "image is too small");
+    const { data, info } = await pipeline.jpeg({ quality: 85 }).toBuffer({ resolveWithObject: true });
+    return { bytes: data, width: info.width, height: info.height };
+  } catch (error) {
+    if (error instanceof ImageRejected) throw error;
+    throw new ImageRejected("notAnImage", "the image could not be decoded");
+  }
+}
+
+/** Size ids ("48x48"…) a stored photo is served in, smallest first; the last is the photo's own. */
+export function availableSizes(photo: Pick<PhotoRecord, "width" | "height">): string[] {
+  const side = Math.min(photo.width, photo.height);
+  const sizes = HD_SIZES.filter((size) => size <= side).map((size) => `${size}x${size}`);
+  const own = `${photo.width}x${photo.height}`;
+  if (!sizes.includes(own)) sizes.push(own);
+  return sizes;
+}
+
+export function parseSize(id: string): { width: number; height: number } | undefined {
+  const match = /^(\d{1,5})x(\d{1,5})$/.exec(id);
+  if (match === null) return undefined;
+  return { width: Number(match[1]), height: Number(match[2]) };
+}
+
+/** A square (or own-size) rendition of stored JPEG bytes. */
+export async function renderSize(stored: Buffer, width: number, height: number): Promise<Buffer> {
+  return sharp(stored).resize(width, height, { fit: "cover" }).jpeg({ quality: 85 }).toBuffer();
+}
+
+/** The 1x1 GIF older tenants answer for "no photo" (facts: 200 image/gif, empty etag). */
+export const ONE_PIXEL_GIF = Buffer.from("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==", "base64");

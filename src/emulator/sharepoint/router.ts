@@ -1,0 +1,310 @@
+/**
+ * SharePoint Online REST on the My Site host ({tenant}-my.sharepoint.com) and the tenant admin host
+ * ({tenant}-admin.sharepoint.com): /_api/contextinfo, files in the `User Photos/Profile Pictures`
+ * folder (AddUsingPath upload with overwrite, $value download, delete/recycle, list) and
+ * SP.UserProfiles.PeopleManager GetPropertiesFor / SetSingleValueProfileProperty.
+ * Paths are the real server-relative ones; only scheme, host and port differ.
+ */
+import { SHAREPOINT_APP_ID, type AccessClaims, type TokenService } from "../auth.js";
+import { bearer, bytes, json, pathSegments, type EmuRequest, type EmuResponse } from "../http.js";
+import type { SpoFileRecord } from "../model.js";
+import { accountName, type Tenant } from "../state.js";
+import { ACCESS_DENIED, SpoFailure, collection, entity, nullResult, parseCall, spoError, spoHeaders, type Call } from "./odata.js";
+
+export interface SharePointContext {
+  tenant: Tenant;
+  tokens: TokenService;
+  /** Emulator URLs of the hosts. */
+  mySiteUrl: string;
+  adminSiteUrl: string;
+}
+
+type Host = "mysite" | "adminsite";
+
+const READ = ["Sites.Read.All", "Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"];
+const WRITE = ["Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"];
+/** Writing another user's profile needs SharePoint's own application permissions. */
+const PROFILE_WRITE = ["Sites.FullControl.All", "User.ReadWrite.All"];
+
+class Unauthorized extends Error {
+  constructor(readonly description: string) {
+    super(description);
+  }
+}
+
+async function authenticate(request: EmuRequest, context: SharePointContext): Promise<AccessClaims> {
+  const token = bearer(request);
+  if (token === undefined) throw new Unauthorized("Invalid JWT token. No token provided.");
+  const result = await context.tokens.verify(token);
+  if (!result.ok) throw new Unauthorized(result.reason === "expired" ? "Invalid JWT token. The token is expired." : "Invalid issuer or signature.");
+  const name = context.tenant.config.name;
+  const audiences = [SHAREPOINT_APP_ID, `https://${name}.sharepoint.com`, `https://${name}-my.sharepoint.com`, `https://${name}-admin.sharepoint.com`];
+  // A Graph token presented to SharePoint: reported as "Invalid issuer or signature." (sp-dev-docs#5889).
+  if (!audiences.includes(result.claims.aud)) throw new Unauthorized("Invalid issuer or signature.");
+  // Entra app-only tokens from a client secret are refused (security-apponly-azuread.md FAQ).
+  if (result.claims.appidacr === "1") throw new Unauthorized("Unsupported app only token.");
+  return result.claims;
+}
+
+function unauthorized(context: SharePointContext, description: string): EmuResponse {
+  return json(401, { error_description: description }, {
+    ...spoHeaders(),
+    "www-authenticate": `Bearer realm="${context.tenant.config.tenantId}",client_id="${SHAREPOINT_APP_ID}",trusted_issuers="00000001-0000-0000-c000-000000000000@*,https://sts.windows.net/*/,https://login.microsoftonline.com/*/v2.0",authorization_uri="https://login.windows.net/common/oauth2/authorize"`,
+    "x-ms-diagnostics": `3000003;reason="${description}";category="invalid_client"`,
+  });
+}
+
+function requireRole(claims: AccessClaims, allowed: readonly string[]): void {
+  if (!claims.roles.some((role) => allowed.includes(role))) throw ACCESS_DENIED();
+}
+
+function fileProperties(file: SpoFileRecord): Record<string, unknown> {
+  const name = file.serverRelativeUrl.slice(file.serverRelativeUrl.lastIndexOf("/") + 1);
+  return {
+    CheckInComment: "",
+    CheckOutType: 2,
+    ContentTag: `{${file.uniqueId.toUpperCase()}},${file.version},${file.version}`,
+    CustomizedPageStatus: 0,
+    ETag: `"{${file.uniqueId.toUpperCase()}},${file.version}"`,
+    Exists: true,
+    IrmEnabled: false,
+    // Int64 travels as a string in SharePoint's JSON.
+    Length: String(file.length),
+    Level: 1,
+    LinkingUri: null,
+    LinkingUrl: "",
+    MajorVersion: file.version,
+    MinorVersion: 0,
+    Name: name,
+    ServerRelativeUrl: file.serverRelativeUrl,
+    TimeCreated: file.created.replace(/\.\d{3}Z$/, "Z"),
+    TimeLastModified: file.modified.replace(/\.\d{3}Z$/, "Z"),
+    Title: null,
+    UIVersion: file.version * 512,
+    UIVersionLabel: `${file.version}.0`,
+    UniqueId: file.uniqueId,
+  };
+}
+
+function fileEntity(request: EmuRequest, context: SharePointContext, file: SpoFileRecord, status = 200): EmuResponse {
+  const encoded = encodeURIComponent(file.serverRelativeUrl.replace(/'/g, "''"));
+  return entity(
+    request,
+    {
+      type: "SP.File",
+      id: `${context.mySiteUrl}/_api/Web/GetFileByServerRelativePath(decodedurl='${encoded}')`,
+      editLink: `Web/GetFileByServerRelativePath(decodedurl='${encoded}')`,
+      metadata: `${context.mySiteUrl}/_api/$metadata#SP.ApiData.Files12/@Element`,
+    },
+    fileProperties(file),
+    status,
+  );
+}
+
+function pathArg(call: Call): string {
+  const value = call.args.decodedurl ?? call.args.serverrelativeurl ?? call.args["0"];
+  if (typeof value !== "string") throw new SpoFailure(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", "A path argument is required.");
+  return value;
+}
+
+/** "Profile Pictures/x.jpg" relative to a folder, or an absolute server-relative path. */
+function resolvePath(folder: string, name: string): string {
+  if (name.startsWith("/")) return name;
+  return `${folder.replace(/\/+$/, "")}/${name}`;
+}
+
+function fileMissing(path: string): SpoFailure {
+  return new SpoFailure(404, "-2130575338, Microsoft.SharePoint.SPException", `The file ${path} does not exist.`);
+}
+
+function folderExists(context: SharePointContext, folder: string): boolean {
+  const wanted = folder.replace(/\/+$/, "").toLowerCase();
+  const library = `/${context.tenant.config.spo.library}`.toLowerCase();
+  return wanted === library || wanted === context.tenant.photoFolder().toLowerCase();
+}
+
+async function handleFiles(request: EmuRequest, context: SharePointContext, claims: AccessClaims, calls: Call[]): Promise<EmuResponse> {
+  const [target, ...rest] = calls;
+  if (target === undefined) throw ACCESS_DENIED();
+  const method = request.headers["x-http-method"]?.toUpperCase() ?? request.method;
+  const tenant = context.tenant;
+
+  if (target.name === "getfolderbyserverrelativepath" || target.name === "getfolderbyserverrelativeurl") {
+    const folder = pathArg(target);
+    if (!folderExists(context, folder)) {
+      throw new SpoFailure(404, "-2147024894, System.IO.FileNotFoundException", "File Not Found.");
+    }
+    if (rest.length === 1 && rest[0]?.name === "files" && method === "GET") {
+      requireRole(claims, READ);
+      return collection(
+        request,
+        `${context.mySiteUrl}/_api/$metadata#SP.ApiData.Files12`,
+        tenant.spoFilesIn(folder).map((file) => fileProperties(file)),
+      );
+    }
+    if (rest.length === 2 && rest[0]?.name === "files" && (rest[1]?.name === "addusingpath" || rest[1]?.name === "add") && method === "POST") {
+      requireRole(claims, WRITE);
+      if (tenant.config.spo.uploadsDisabled) {
+        throw new SpoFailure(403, "-2147024891, System.UnauthorizedAccessException", "Uploading profile pictures to this site has been disabled by the administrator.");
+      }
+      const call = rest[1];
+      const name = String(call.args.decodedurl ?? call.args.url ?? call.args["0"] ?? "");
+      const overwrite = call.args.overwrite === true;
+      const path = resolvePath(folder, name);
+      const existing = tenant.spoFile(path);
+      if (existing !== undefined && !overwrite) {
+        throw new SpoFailure(400, "-2130575257, Microsoft.SharePoint.SPException", `A file with the name ${path.slice(1)} already exists. It was last modified by SHAREPOINTAPP on ${existing.modified}.`);
+      }
+      const file = await tenant.putSpoFile(existing?.serverRelativeUrl ?? path, request.body);
+      return fileEntity(request, context, file);
+    }
+    if (rest.length === 0 && method === "GET") {
+      requireRole(claims, READ);
+      const name = folder.replace(/\/+$/, "").split("/").pop() ?? "";
+      return entity(
+        request,
+        { type: "SP.Folder", id: `${context.mySiteUrl}/_api/Web/GetFolderByServerRelativePath(decodedurl='${encodeURIComponent(folder)}')`, editLink: "", metadata: `${context.mySiteUrl}/_api/$metadata#SP.ApiData.Folders/@Element` },
+        { Exists: true, ItemCount: tenant.spoFilesIn(folder).length, Name: name, ServerRelativeUrl: folder },
+      );
+    }
+  }
+
+  if (target.name === "getfilebyserverrelativepath" || target.name === "getfilebyserverrelativeurl") {
+    const path = pathArg(target);
+    const file = tenant.spoFile(path);
+    if (rest.length === 0 && (method === "DELETE")) {
+      requireRole(claims, WRITE);
+      if (file === undefined) throw fileMissing(path);
+      tenant.deleteSpoFile(path);
+      return { status: 200, headers: spoHeaders() };
+    }
+    if (rest.length === 1 && rest[0]?.name === "recycle" && method === "POST") {
+      requireRole(claims, WRITE);
+      if (file === undefined) throw fileMissing(path);
+      tenant.deleteSpoFile(path);
+      return entity(request, { type: "Edm.Guid", id: "", editLink: "", metadata: `${context.mySiteUrl}/_api/$metadata#Edm.Guid` }, { value: file.uniqueId });
+    }
+    if (method === "GET") {
+      requireRole(claims, READ);
+      if (file === undefined) throw fileMissing(path);
+      if (rest.length === 0) return fileEntity(request, context, file);
+      if (rest.length === 1 && rest[0]?.name === "$value") {
+        return bytes(200, await tenant.blobs.get(file.blob), "application/octet-stream", { ...spoHeaders(), etag: `"{${file.uniqueId.toUpperCase()}},${file.version}"` });
+      }
+    }
+  }
+  throw new SpoFailure(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", `The request ${method} ${request.url.pathname} is not supported by the emulator.`);
+}
+
+function profileResponse(request: EmuRequest, context: SharePointContext, account: string): EmuResponse {
+  const upn = account.replace(/^i:0#\.f\|membership\|/i, "");
+  const user = context.tenant.findUser(upn);
+  if (user === undefined || account.toLowerCase() !== accountName(user.userPrincipalName)) {
+    // An unknown account answers a null entity rather than an error.
+    return json(200, { "odata.null": true }, spoHeaders());
+  }
+  const props: Record<string, string> = {
+    AccountName: accountName(user.userPrincipalName),
+    FirstName: user.displayName.split(" ")[0] ?? "",
+    LastName: user.displayName.split(" ").slice(1).join(" "),
+    PreferredName: user.displayName,
+    UserName: user.userPrincipalName,
+    WorkEmail: user.mail ?? "",
+    "SPS-UserPrincipalName": user.userPrincipalName,
+    "msOnline-ObjectId": user.id,
+    PictureURL: "",
+    "SPS-PicturePlaceholderState": "",
+    "SPS-PictureExchangeSyncState": "",
+    "SPS-PictureTimestamp": "",
+    ...user.profile,
+  };
+  const name = context.tenant.config.name;
+  const keyValues = Object.entries(props).map(([Key, Value]) => ({ Key, Value, ValueType: "Edm.String" }));
+  return entity(
+    request,
+    {
+      type: "SP.UserProfiles.PersonProperties",
+      id: `${context.adminSiteUrl}/_api/SP.UserProfiles.PeopleManager/GetPropertiesFor(accountName=@v)`,
+      editLink: "SP.UserProfiles.PeopleManager/GetPropertiesFor(accountName=@v)",
+      metadata: `${context.adminSiteUrl}/_api/$metadata#SP.UserProfiles.PersonProperties/@Element`,
+    },
+    {
+      AccountName: props.AccountName,
+      DirectReports: [],
+      DisplayName: user.displayName,
+      Email: user.mail,
+      ExtendedManagers: [],
+      ExtendedReports: [props.AccountName],
+      IsFollowed: false,
+      LatestPost: null,
+      Peers: [],
+      PersonalSiteHostUrl: `https://${name}-my.sharepoint.com:443/`,
+      PersonalUrl: `https://${name}-my.sharepoint.com/personal/${user.userPrincipalName.toLowerCase().replace(/[@.]/g, "_")}/`,
+      PictureUrl: props.PictureURL === "" ? null : props.PictureURL,
+      Title: null,
+      UserProfileProperties: keyValues,
+      UserUrl: `https://${name}-my.sharepoint.com:443/Person.aspx?accountname=${encodeURIComponent(props.AccountName ?? "")}`,
+    },
+  );
+}
+
+async function handleProfiles(request: EmuRequest, context: SharePointContext, claims: AccessClaims, host: Host, call: Call): Promise<EmuResponse> {
+  if (call.name === "getpropertiesfor" && request.method === "GET") {
+    requireRole(claims, [...READ, "User.Read.All", "User.ReadWrite.All"]);
+    const account = call.args.accountname ?? call.args["0"];
+    if (typeof account !== "string") throw new SpoFailure(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", "accountName is required.");
+    return profileResponse(request, context, account);
+  }
+  if (call.name === "setsinglevalueprofileproperty" && request.method === "POST") {
+    // Other people's profiles are written through the tenant admin site.
+    if (host !== "adminsite") throw ACCESS_DENIED();
+    requireRole(claims, PROFILE_WRITE);
+    const body = JSON.parse(request.body.toString("utf8") || "{}") as { accountName?: string; propertyName?: string; propertyValue?: unknown };
+    const upn = String(body.accountName ?? "").replace(/^i:0#\.f\|membership\|/i, "");
+    const user = context.tenant.findUser(upn);
+    if (user === undefined || typeof body.propertyName !== "string") {
+      throw new SpoFailure(500, "-2146233088, Microsoft.Office.Server.UserProfiles.UserNotFoundException", "User Profile Error 1000: User Not Found: Could not load profile data from the database.");
+    }
+    context.tenant.setProfileProperty(user, body.propertyName, body.propertyValue === null || body.propertyValue === undefined ? "" : String(body.propertyValue));
+    return nullResult(request);
+  }
+  throw new SpoFailure(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", `PeopleManager.${call.name} is not supported by the emulator.`);
+}
+
+function contextInfo(request: EmuRequest, siteUrl: string): EmuResponse {
+  const info = {
+    FormDigestTimeoutSeconds: 1800,
+    FormDigestValue: `0x${Buffer.from(siteUrl).toString("hex").slice(0, 32).toUpperCase()},${new Date().toUTCString()}`,
+    LibraryVersion: "16.0.0.0",
+    SiteFullUrl: siteUrl,
+    SupportedSchemaVersions: ["14.0.0.0", "15.0.0.0"],
+    WebFullUrl: siteUrl,
+  };
+  return entity(request, { type: "SP.ContextWebInformation", id: `${siteUrl}/_api/contextinfo`, editLink: "contextinfo", metadata: `${siteUrl}/_api/$metadata#SP.ContextWebInformation` }, info);
+}
+
+export async function handleSharePoint(request: EmuRequest, context: SharePointContext, host: Host): Promise<EmuResponse> {
+  try {
+    const claims = await authenticate(request, context);
+    const raw = pathSegments(request.url.pathname);
+    if (raw[0]?.toLowerCase() !== "_api") throw new SpoFailure(404, "-2147024894, System.IO.FileNotFoundException", "File Not Found.");
+    const calls = raw.slice(1).map((segment) => parseCall(decodeURIComponent(segment), request.url.searchParams));
+    const first = calls[0]?.name;
+    if (first === "contextinfo" && request.method === "POST" && calls.length === 1) {
+      return contextInfo(request, host === "mysite" ? context.mySiteUrl : context.adminSiteUrl);
+    }
+    if (first === "sp.userprofiles.peoplemanager" && calls.length === 2 && calls[1] !== undefined) {
+      return await handleProfiles(request, context, claims, host, calls[1]);
+    }
+    if (first === "web" && calls.length >= 2) {
+      if (host !== "mysite") throw new SpoFailure(404, "-2147024894, System.IO.FileNotFoundException", "File Not Found.");
+      return await handleFiles(request, context, claims, calls.slice(1));
+    }
+    throw new SpoFailure(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", `The request ${request.method} ${request.url.pathname} is not supported by the emulator.`);
+  } catch (error) {
+    if (error instanceof Unauthorized) return unauthorized(context, error.description);
+    if (error instanceof SpoFailure) return spoError(request, error);
+    if (error instanceof SyntaxError) return spoError(request, new SpoFailure(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", "Invalid JSON. A token was not recognized in the JSON content."));
+    throw error;
+  }
+}

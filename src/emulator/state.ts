@@ -1,0 +1,222 @@
+/**
+ * The emulated tenant: state plus the operations the services perform on it, independent of HTTP.
+ * Keeps lookup indexes (id, UPN) so every request is O(1) at 10,000 users, and reports each change
+ * to `onChange` (persistence).
+ */
+import { randomUUID, createHash } from "node:crypto";
+import type { BlobStore } from "./blobs.js";
+import { availableSizes, parseSize, renderSize, type EncodedPhoto } from "./images.js";
+import type { PhotoRecord, PhotoStore, SpoFileRecord, TenantState, UserRecord } from "./model.js";
+
+/** SharePoint claims-encoded account name of a member. */
+export function accountName(upn: string): string {
+  return `i:0#.f|membership|${upn.toLowerCase()}`;
+}
+
+/** `alex.w@contoso.com` → `alex_w_contoso_com` (file naming of the Profile Pictures folder). */
+export function thumbnailBaseName(upn: string): string {
+  return upn.toLowerCase().replace(/[@.]/g, "_");
+}
+
+export type ThumbnailKind = "SThumb" | "MThumb" | "LThumb";
+
+export class Tenant {
+  readonly blobs: BlobStore;
+  private readonly byId = new Map<string, UserRecord>();
+  private readonly byUpn = new Map<string, UserRecord>();
+  private readonly files = new Map<string, SpoFileRecord>();
+  private readonly renditionsInFlight = new Map<string, Promise<Buffer>>();
+
+  constructor(
+    readonly state: TenantState,
+    blobs: BlobStore,
+    private readonly onChange: () => void = () => undefined,
+  ) {
+    this.blobs = blobs;
+    for (const user of state.users) this.index(user);
+    for (const file of state.spoFiles) this.files.set(file.serverRelativeUrl.toLowerCase(), file);
+  }
+
+  get config(): TenantState["tenant"] {
+    return this.state.tenant;
+  }
+
+  private index(user: UserRecord): void {
+    this.byId.set(user.id.toLowerCase(), user);
+    this.byUpn.set(user.userPrincipalName.toLowerCase(), user);
+  }
+
+  changed(): void {
+    this.onChange();
+  }
+
+  // ---- users ---------------------------------------------------------------------------------
+
+  /** Graph addresses a user by id or by UPN, case-insensitively. */
+  findUser(idOrUpn: string): UserRecord | undefined {
+    const key = idOrUpn.toLowerCase();
+    return this.byId.get(key) ?? this.byUpn.get(key);
+  }
+
+  users(): readonly UserRecord[] {
+    return this.state.users;
+  }
+
+  addUser(user: UserRecord): void {
+    if (this.findUser(user.id) !== undefined || this.findUser(user.userPrincipalName) !== undefined) {
+      throw new Error(`user ${user.userPrincipalName} already exists`);
+    }
+    this.state.users.push(user);
+    this.index(user);
+    this.changed();
+  }
+
+  // ---- photos --------------------------------------------------------------------------------
+
+  private nextEtag(blob: string): string {
+    this.state.sequence += 1;
+    return createHash("sha256").update(`${blob}:${this.state.sequence}`).digest("hex").slice(0, 8).toUpperCase();
+  }
+
+  /** Stores an already re-encoded photo in one store. Does not propagate (see writePhoto). */
+  async storePhoto(user: UserRecord, store: PhotoStore, photo: EncodedPhoto): Promise<PhotoRecord> {
+    const blob = await this.blobs.put(photo.bytes);
+    const record: PhotoRecord = {
+      blob,
+      width: photo.width,
+      height: photo.height,
+      etag: this.nextEtag(blob),
+      updated: new Date().toISOString(),
+    };
+    user.photos[store] = record;
+    this.changed();
+    return record;
+  }
+
+  /** A write through Exchange reaches Entra ID too (the documented propagation); an Entra write stays there. */
+  async writePhoto(user: UserRecord, store: PhotoStore, photo: EncodedPhoto): Promise<PhotoRecord> {
+    const record = await this.storePhoto(user, store, photo);
+    if (store === "exo") await this.storePhoto(user, "aad", photo);
+    return record;
+  }
+
+  deletePhoto(user: UserRecord, store: PhotoStore): boolean {
+    const had = user.photos[store] !== undefined || (store === "exo" && user.photos.aad !== undefined);
+    delete user.photos[store];
+    if (store === "exo") delete user.photos.aad;
+    this.state.sequence += 1;
+    this.changed();
+    return had;
+  }
+
+  /** Bytes of one served size of a photo; renditions are computed once and remembered. */
+  async photoBytes(photo: PhotoRecord, sizeId?: string): Promise<Buffer | undefined> {
+    const sizes = availableSizes(photo);
+    const id = sizeId ?? sizes[sizes.length - 1];
+    if (id === undefined || !sizes.includes(id)) return undefined;
+    if (id === `${photo.width}x${photo.height}`) return this.blobs.get(photo.blob);
+    const known = photo.renditions?.[id];
+    if (known !== undefined) return this.blobs.get(known);
+    const key = `${photo.blob}:${id}`;
+    let pending = this.renditionsInFlight.get(key);
+    if (pending === undefined) {
+      pending = (async () => {
+        const size = parseSize(id);
+        if (size === undefined) throw new Error(`bad size ${id}`);
+        const bytes = await renderSize(await this.blobs.get(photo.blob), size.width, size.height);
+        const hash = await this.blobs.put(bytes);
+        photo.renditions = { ...photo.renditions, [id]: hash };
+        this.changed();
+        return bytes;
+      })().finally(() => this.renditionsInFlight.delete(key));
+      this.renditionsInFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  // ---- SharePoint files ------------------------------------------------------------------------
+
+  /** The Profile Pictures folder, server-relative ("/User Photos/Profile Pictures"). */
+  photoFolder(): string {
+    return `/${this.config.spo.library}/${this.config.spo.folder}`;
+  }
+
+  thumbnailPath(upn: string, kind: ThumbnailKind): string {
+    return `${this.photoFolder()}/${thumbnailBaseName(upn)}_${kind}.jpg`;
+  }
+
+  spoFile(serverRelativeUrl: string): SpoFileRecord | undefined {
+    return this.files.get(serverRelativeUrl.toLowerCase());
+  }
+
+  spoFilesIn(folder: string): SpoFileRecord[] {
+    const prefix = folder.replace(/\/+$/, "").toLowerCase() + "/";
+    return this.state.spoFiles.filter((file) => {
+      const lower = file.serverRelativeUrl.toLowerCase();
+      return lower.startsWith(prefix) && !lower.slice(prefix.length).includes("/");
+    });
+  }
+
+  async putSpoFile(serverRelativeUrl: string, bytes: Buffer): Promise<SpoFileRecord> {
+    const blob = await this.blobs.put(bytes);
+    const now = new Date().toISOString();
+    const existing = this.spoFile(serverRelativeUrl);
+    this.state.sequence += 1;
+    if (existing !== undefined) {
+      existing.blob = blob;
+      existing.length = bytes.length;
+      existing.version += 1;
+      existing.modified = now;
+      this.changed();
+      return existing;
+    }
+    const file: SpoFileRecord = { serverRelativeUrl, blob, length: bytes.length, uniqueId: randomUUID(), version: 1, created: now, modified: now };
+    this.state.spoFiles.push(file);
+    this.files.set(serverRelativeUrl.toLowerCase(), file);
+    this.changed();
+    return file;
+  }
+
+  deleteSpoFile(serverRelativeUrl: string): boolean {
+    const file = this.spoFile(serverRelativeUrl);
+    if (file === undefined) return false;
+    this.files.delete(serverRelativeUrl.toLowerCase());
+    this.state.spoFiles = this.state.spoFiles.filter((candidate) => candidate !== file);
+    this.changed();
+    return true;
+  }
+
+  setProfileProperty(user: UserRecord, name: string, value: string): void {
+    user.profile[name] = value;
+    this.changed();
+  }
+
+  /** The absolute URL SharePoint itself would put in PictureURL (on the real My Site host name). */
+  pictureUrl(upn: string): string {
+    return `https://${this.config.name}-my.sharepoint.com${encodeURI(this.thumbnailPath(upn, "MThumb"))}`;
+  }
+
+  /**
+   * What SharePoint does when a mailbox user opens their profile: copy the Exchange photo into the
+   * three thumbnails and point the profile at them (facts: lazy, only on that trigger).
+   */
+  async syncSpoFromExchange(user: UserRecord): Promise<"copied" | "placeholder" | "noMailbox"> {
+    if (user.mailbox !== "cloud") return "noMailbox";
+    const photo = user.photos.exo;
+    if (photo === undefined) {
+      this.setProfileProperty(user, "SPS-PicturePlaceholderState", "1");
+      return "placeholder";
+    }
+    const source = await this.blobs.get(photo.blob);
+    const sizes = this.config.spo.thumbnails;
+    const kinds: [ThumbnailKind, number][] = [["SThumb", sizes.small], ["MThumb", sizes.medium], ["LThumb", sizes.large]];
+    for (const [kind, size] of kinds) {
+      await this.putSpoFile(this.thumbnailPath(user.userPrincipalName, kind), await renderSize(source, size, size));
+    }
+    this.setProfileProperty(user, "PictureURL", this.pictureUrl(user.userPrincipalName));
+    this.setProfileProperty(user, "SPS-PicturePlaceholderState", "0");
+    this.setProfileProperty(user, "SPS-PictureExchangeSyncState", "1");
+    this.setProfileProperty(user, "SPS-PictureTimestamp", String(Math.floor(Date.now() / 1000)));
+    return "copied";
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * HTTP plumbing shared by every client photosync builds (Graph, SharePoint, Entra sign-in), with
+ * one job: trust an extra certificate authority without ever turning TLS verification off.
+ *
+ * The extra CA is the emulator's local CA in tests and demos, or a corporate TLS-inspecting proxy's
+ * private CA in real tenants. It is added to Node's bundled public roots, never instead of them.
+ *
+ * Everything goes through undici 7's own `fetch` with an undici 7 `Agent`: mixing an undici 7
+ * dispatcher with Node 20's bundled global fetch (an older undici) is fragile, so we never do it.
+ *
+ * Three adapters plug that fetch into the three client libraries:
+ * - `azureHttpClient(fetch)`: the `httpClient` option of @azure/identity credentials;
+ * - `graphFetchMiddleware(authProvider, fetch)`: a middleware chain for
+ *   `Client.initWithMiddleware({ middleware, customHosts })` of @microsoft/microsoft-graph-client v3,
+ *   whose default last handler calls the global fetch;
+ * - `pnpFetch(fetch)`: a PnPjs behaviour replacing the `send` moment (SPBrowser's
+ *   BrowserFetchWithRetry also calls the global fetch).
+ */
+import { rootCertificates } from "node:tls";
+import { Agent, fetch as undiciFetch } from "undici";
+import type { Dispatcher, RequestInit as UndiciRequestInit, Response as UndiciResponse } from "undici";
+import type { TokenCredentialOptions } from "@azure/identity";
+import type { AuthenticationProvider, Context, Middleware } from "@microsoft/microsoft-graph-client";
+import {
+  AuthenticationHandler,
+  RedirectHandler,
+  RedirectHandlerOptions,
+  RetryHandler,
+  RetryHandlerOptions,
+  TelemetryHandler,
+} from "@microsoft/microsoft-graph-client";
+import type { Queryable } from "@pnp/queryable";
+
+/** The fetch every photosync client uses: undici 7's, bound to a dispatcher that trusts our CAs. */
+export type TrustedFetch = (input: string | URL, init?: UndiciRequestInit) => Promise<UndiciResponse>;
+
+export interface TrustOptions {
+  /** Extra CA certificate(s), PEM. Added to Node's public roots. */
+  caPem?: string | readonly string[];
+  /** Keep-alive connections per origin (default: unlimited, as undici). */
+  connections?: number;
+}
+
+export interface TrustedHttp {
+  fetch: TrustedFetch;
+  dispatcher: Dispatcher;
+  /** Closes pooled connections (tests and short-lived CLI runs). */
+  close(): Promise<void>;
+}
+
+/** Builds the trusted fetch. Without `caPem` it is a plain fetch with Node's public roots. */
+export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
+  const extra = options.caPem === undefined ? [] : typeof options.caPem === "string" ? [options.caPem] : [...options.caPem];
+  const agent = new Agent({
+    connect: extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {},
+    ...(options.connections !== undefined ? { connections: options.connections } : {}),
+  });
+  const trusted: TrustedFetch = (input, init) => undiciFetch(input, { ...init, dispatcher: agent });
+  return { fetch: trusted, dispatcher: agent, close: () => agent.close() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// @azure/identity: an HttpClient (the @azure/core-rest-pipeline interface) over the trusted fetch.
+
+type AzureHttpClient = NonNullable<TokenCredentialOptions["httpClient"]>;
+type PipelineRequest = Parameters<AzureHttpClient["sendRequest"]>[0];
+type PipelineResponse = Awaited<ReturnType<AzureHttpClient["sendRequest"]>>;
+type HttpHeaders = PipelineResponse["headers"];
+
+/** A case-insensitive header bag implementing core-rest-pipeline's HttpHeaders. */
+class SimpleHeaders implements HttpHeaders {
+  private readonly map = new Map<string, { name: string; value: string }>();
+  get(name: string): string | undefined {
+    return this.map.get(name.toLowerCase())?.value;
+  }
+  has(name: string): boolean {
+    return this.map.has(name.toLowerCase());
+  }
+  set(name: string, value: string | number | boolean): void {
+    this.map.set(name.toLowerCase(), { name, value: String(value) });
+  }
+  delete(name: string): void {
+    this.map.delete(name.toLowerCase());
+  }
+  toJSON(options?: { preserveCase?: boolean }): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, entry] of this.map) out[options?.preserveCase === true ? entry.name : key] = entry.value;
+    return out;
+  }
+  *[Symbol.iterator](): Iterator<[string, string]> {
+    for (const [key, entry] of this.map) yield [key, entry.value];
+  }
+}
+
+function requestBody(request: PipelineRequest): UndiciRequestInit["body"] {
+  if (request.formData !== undefined) {
+    const form = new URLSearchParams();
+    for (const [key, value] of Object.entries(request.formData)) {
+      for (const item of Array.isArray(value) ? value : [value]) if (typeof item === "string") form.append(key, item);
+    }
+    return form.toString();
+  }
+  const body = request.body;
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === "string" || body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+    return body as UndiciRequestInit["body"];
+  }
+  throw new Error("azureHttpClient: only string and binary request bodies are supported");
+}
+
+/** An @azure/identity `httpClient` that sends every token request through `fetch`. */
+export function azureHttpClient(fetch: TrustedFetch): AzureHttpClient {
+  return {
+    async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of request.headers) headers[name] = value;
+      const controller = new AbortController();
+      const abort = (): void => controller.abort();
+      request.abortSignal?.addEventListener("abort", abort);
+      const timer = request.timeout > 0 ? setTimeout(abort, request.timeout) : undefined;
+      try {
+        const response = await fetch(request.url, {
+          method: request.method,
+          headers,
+          body: requestBody(request),
+          signal: controller.signal,
+        });
+        const responseHeaders = new SimpleHeaders();
+        response.headers.forEach((value, name) => responseHeaders.set(name, value));
+        return { request, status: response.status, headers: responseHeaders, bodyAsText: await response.text() };
+      } finally {
+        if (timer !== undefined) clearTimeout(timer);
+        request.abortSignal?.removeEventListener("abort", abort);
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// @microsoft/microsoft-graph-client v3: its HTTPMessageHandler calls the global fetch; this one
+// calls ours. Pass the result as `middleware` to Client.initWithMiddleware, together with
+// `customHosts` listing the emulator's host name (the auth handler only attaches tokens to Graph
+// hosts and custom hosts; a custom host is a host name without port, e.g. "127.0.0.1").
+
+class FetchHandler implements Middleware {
+  constructor(private readonly fetch: TrustedFetch) {}
+  async execute(context: Context): Promise<void> {
+    const url = typeof context.request === "string" ? context.request : (context.request as { url: string }).url;
+    const response = await this.fetch(url, context.options as UndiciRequestInit);
+    context.response = response as unknown as Context["response"];
+  }
+}
+
+/** The Graph client's default middleware chain, ending in a handler that uses `fetch`. */
+export function graphFetchMiddleware(authProvider: AuthenticationProvider, fetch: TrustedFetch): Middleware[] {
+  return [
+    new AuthenticationHandler(authProvider),
+    new RetryHandler(new RetryHandlerOptions()),
+    new RedirectHandler(new RedirectHandlerOptions()),
+    new TelemetryHandler(),
+    new FetchHandler(fetch),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// PnPjs v4: replaces the `send` moment so requests go through `fetch`. Retries 429/503/504 as
+// PnPjs's own BrowserFetchWithRetry does, honouring Retry-After (seconds); `retries: 0` disables.
+
+export interface PnpFetchOptions {
+  retries?: number;
+  /** First back-off in ms when the answer has no Retry-After; doubles each time. */
+  interval?: number;
+}
+
+export function pnpFetch(fetch: TrustedFetch, options: PnpFetchOptions = {}): (instance: Queryable) => Queryable {
+  const retries = options.retries ?? 3;
+  const interval = options.interval ?? 200;
+  return (instance) => {
+    instance.on.send.clear();
+    instance.on.send(async (url: URL, init: RequestInit): Promise<Response> => {
+      let wait = interval;
+      for (let attempt = 0; ; attempt++) {
+        let response: UndiciResponse | undefined;
+        try {
+          response = await fetch(url.toString(), init as UndiciRequestInit);
+        } catch (error) {
+          if (attempt >= retries || (error instanceof Error && error.name === "AbortError")) throw error;
+        }
+        if (response !== undefined) {
+          const retryable = response.status === 429 || response.status === 503 || response.status === 504;
+          if (!retryable || attempt >= retries) return response as unknown as Response;
+          const retryAfter = Number.parseInt(response.headers.get("retry-after") ?? "", 10);
+          if (Number.isFinite(retryAfter)) wait = retryAfter * 1000;
+          await response.body?.cancel();
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        wait *= 2;
+      }
+    });
+    return instance;
+  };
+}
