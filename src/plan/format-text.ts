@@ -1,0 +1,60 @@
+/** The plan for a terminal, in the manner of `terraform plan`. Pure. */
+import type { Action, Plan, StoreStep, UserPlan } from "./model.js";
+import { hasChanges } from "./plan.js";
+import { userStateDiff } from "./state-diff.js";
+
+export interface TextStyle {
+  colour: boolean;
+  /** Show users whose every step is a no-op too. */
+  verbose?: boolean;
+  /** Show the unified diff under each changing user. */
+  diff?: boolean;
+}
+
+export const SYMBOL: Record<Action, string> = { create: "+", update: "~", delete: "-", noop: "=", skip: "·", unknown: "!" };
+const COLOUR_CODE: Record<Action, number> = { create: 32, update: 33, delete: 31, noop: 2, skip: 2, unknown: 35 };
+
+function paint(text: string, action: Action, style: TextStyle): string {
+  return style.colour ? `\u001b[${COLOUR_CODE[action]}m${text}\u001b[0m` : text;
+}
+
+/** The most significant action of a user, for the symbol in front of their name. */
+export function userAction(user: UserPlan): Action {
+  const order: Action[] = ["unknown", "delete", "update", "create", "skip", "noop"];
+  return order.find((action) => user.steps.some((step) => step.action === action)) ?? "noop";
+}
+
+const photo = (summary: StoreStep["before"]): string => (summary ? `${summary.width}x${summary.height} #${summary.hash.slice(0, 8)}` : "none");
+
+function stepLine(step: StoreStep, style: TextStyle): string {
+  const change = step.before !== undefined || step.after !== undefined ? `  [${photo(step.before)} → ${photo(step.after)}]` : "";
+  const label = `${SYMBOL[step.action]} ${step.store.padEnd(3)} ${step.action.padEnd(7)}`;
+  return `      ${paint(label, step.action, style)} ${step.reason}${step.action === "noop" || step.action === "skip" ? "" : change}`;
+}
+
+export function countsLine(result: Plan): string {
+  const { create, update, delete: remove, noop, skip, unknown } = result.counts;
+  return `${create} to create, ${update} to update, ${remove} to delete, ${noop} unchanged, ${skip} skipped, ${unknown} unknown`;
+}
+
+export function formatPlanText(result: Plan, style: TextStyle): string {
+  const lines: string[] = [`photosync plan for ${result.tenant}`, ""];
+  let quiet = 0;
+  for (const user of result.users) {
+    const action = userAction(user);
+    if (action === "noop" && !style.verbose) {
+      quiet++;
+      continue;
+    }
+    lines.push(`  ${paint(SYMBOL[action], action, style)} ${user.upn}  (${user.photo})`);
+    for (const step of user.steps) lines.push(stepLine(step, style));
+    const diff = style.diff ? userStateDiff(user) : undefined;
+    if (diff) lines.push(...diff.split("\n").map((line) => `        ${line}`));
+    lines.push("");
+  }
+  if (quiet > 0) lines.push(`  ${quiet} user${quiet === 1 ? "" : "s"} already in line (use --verbose to list them)`, "");
+  const verdict = result.counts.unknown > 0 ? "Plan incomplete: some reads failed" : hasChanges(result) ? "Plan" : "No changes";
+  lines.push(`${verdict}: ${countsLine(result)}.`);
+  lines.push(`Digest: ${result.digest}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,192 @@
+/**
+ * plan(desired, live) → Plan. Pure: the same inputs always give the same plan and digest.
+ * A read that failed gives "unknown" for that store, never a change.
+ */
+import { createHash } from "node:crypto";
+import { stringify } from "safe-stable-stringify";
+import { compare } from "../images/compare.js";
+import type { Fingerprint } from "../images/fingerprint.js";
+import { largestGraphSizeAtMost } from "../images/settings.js";
+import type { DesiredState, DesiredUser, StoreName } from "../manifest/types.js";
+import { upnKey } from "../manifest/types.js";
+import type { LiveUser, PhotoObservation, SpoObservation, SpoPropertyName } from "../tenant/live.js";
+import { THUMBNAIL_NAMES } from "../tenant/live.js";
+import type { ActionCounts, DesiredImage, Plan, PhotoSummary, StoreStep, UserPlan } from "./model.js";
+import { ACTIONS } from "./model.js";
+import { routeStores } from "./routing.js";
+import { pictureUrl, samePictureUrl } from "./spo-names.js";
+
+export interface PlanInput {
+  state: DesiredState;
+  /** Only these users are planned (all managed users when absent). */
+  users?: readonly DesiredUser[];
+  /** Keyed by upnKey(upn). */
+  desired: ReadonlyMap<string, DesiredImage>;
+  /** Keyed by upnKey(upn); a user missing here was not read (their steps are unknown). */
+  live: ReadonlyMap<string, LiveUser>;
+}
+
+const summary = (fingerprint: Fingerprint, width = fingerprint.width, height = fingerprint.height): PhotoSummary => ({
+  width,
+  height,
+  hash: fingerprint.hash,
+});
+
+/** Exchange Online and Entra ID: one photo each, compared by fingerprint and size. */
+function graphStep(store: StoreName, desired: DesiredImage, observed: PhotoObservation | undefined): StoreStep {
+  if (!observed) return { store, action: "unknown", reason: "not read" };
+  if (observed.state === "unknown") return { store, action: "unknown", reason: `read failed: ${observed.error.code}: ${observed.error.message}` };
+  const before = observed.state === "present" ? summary(observed.fingerprint, observed.width, observed.height) : null;
+  if (desired.state === "remove") {
+    return before
+      ? { store, action: "delete", reason: "the manifest says remove", before, after: null }
+      : { store, action: "noop", reason: "no photo, as the manifest says", before: null, after: null };
+  }
+  if (desired.state === "failed") return { store, action: "unknown", reason: `photo could not be rendered: ${desired.error}` };
+  const after = summary(desired.graph.fingerprint);
+  if (observed.state === "absent") return { store, action: "create", reason: "no photo yet", before: null, after };
+  // The service keeps only its fixed sizes up to what was uploaded: a 400 px upload is served at 360.
+  const minEdge = largestGraphSizeAtMost(desired.graph.edge) ?? desired.graph.edge;
+  const result = compare(desired.graph.fingerprint, { ...observed.fingerprint, width: observed.width, height: observed.height }, { minEdge });
+  return { store, action: result.same ? "noop" : "update", reason: result.reason, before, after, distance: result.distances };
+}
+
+function expectedProperties(state: DesiredState, upn: string, desired: DesiredImage): Record<SpoPropertyName, string> | undefined {
+  if (desired.state === "failed") return undefined;
+  if (desired.state === "remove") {
+    return { PictureURL: "", "SPS-PicturePlaceholderState": "1", "SPS-PictureExchangeSyncState": "" };
+  }
+  return {
+    PictureURL: pictureUrl(state.tenant.sharepoint.mySiteHost, upn),
+    "SPS-PicturePlaceholderState": "0",
+    "SPS-PictureExchangeSyncState": String(state.tenant.sharepoint.exchangeSyncState),
+  };
+}
+
+/** The properties that differ; ExchangeSyncState is left alone on removal (its meaning is disputed). */
+function propertyDifferences(actual: Record<SpoPropertyName, string>, expected: Record<SpoPropertyName, string>, removing: boolean): SpoPropertyName[] {
+  const differing: SpoPropertyName[] = [];
+  if (!samePictureUrl(actual.PictureURL, expected.PictureURL)) differing.push("PictureURL");
+  const placeholder = (value: string) => (value.trim() === "0" ? "0" : "1"); // empty means placeholder too
+  if (placeholder(actual["SPS-PicturePlaceholderState"]) !== expected["SPS-PicturePlaceholderState"]) differing.push("SPS-PicturePlaceholderState");
+  if (!removing && actual["SPS-PictureExchangeSyncState"].trim() !== expected["SPS-PictureExchangeSyncState"]) differing.push("SPS-PictureExchangeSyncState");
+  return differing;
+}
+
+/** SharePoint: three thumbnails and three profile properties, all of which must agree. */
+function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observed: SpoObservation | undefined): StoreStep {
+  const store = "spo";
+  if (!observed) return { store, action: "unknown", reason: "not read" };
+  if (observed.state === "unknown") return { store, action: "unknown", reason: `read failed: ${observed.error.code}: ${observed.error.message}` };
+  if (desired.state === "failed") return { store, action: "unknown", reason: `photo could not be rendered: ${desired.error}` };
+  if (!observed.properties) {
+    return { store, action: "skip", reason: "no SharePoint user profile yet (SharePoint creates it when the person first uses it)" };
+  }
+  const expected = expectedProperties(state, upn, desired)!;
+  const present = THUMBNAIL_NAMES.filter((name) => observed.thumbnails[name]);
+  const removing = desired.state === "remove";
+  const differing = propertyDifferences(observed.properties, expected, removing);
+  const propertiesShown = (names: readonly SpoPropertyName[]) => ({
+    before: Object.fromEntries(names.map((name) => [name, observed.properties![name]])),
+    after: Object.fromEntries(names.map((name) => [name, expected[name]])),
+  });
+  const large = observed.thumbnails.large;
+  const before = large ? summary(large.fingerprint) : null;
+
+  if (removing) {
+    if (present.length === 0 && differing.length === 0) {
+      return { store, action: "noop", reason: "no photo, as the manifest says", before: null, after: null };
+    }
+    const parts = [present.length > 0 ? `remove ${present.join(", ")} thumbnail${present.length > 1 ? "s" : ""}` : "", differing.length > 0 ? `reset ${differing.join(", ")}` : ""];
+    return {
+      store,
+      action: "delete",
+      reason: `the manifest says remove: ${parts.filter(Boolean).join("; ")}`,
+      before,
+      after: null,
+      thumbnails: { before: present, after: [] },
+      properties: propertiesShown(differing),
+    };
+  }
+
+  const after = summary(desired.thumbnails.large.fingerprint);
+  const thumbnailsAfter = [...THUMBNAIL_NAMES];
+  if (present.length === 0 && differing.length > 0) {
+    return { store, action: "create", reason: "no photo yet", before: null, after, thumbnails: { before: [], after: thumbnailsAfter }, properties: propertiesShown(differing) };
+  }
+  const problems: string[] = [];
+  let distance: StoreStep["distance"];
+  for (const name of THUMBNAIL_NAMES) {
+    const live = observed.thumbnails[name];
+    const wanted = desired.thumbnails[name];
+    if (!live) {
+      problems.push(`${name} thumbnail missing`);
+      continue;
+    }
+    if (live.fingerprint.width !== wanted.edge || live.fingerprint.height !== wanted.edge) {
+      problems.push(`${name} thumbnail is ${live.fingerprint.width}x${live.fingerprint.height}, not ${wanted.edge}x${wanted.edge}`);
+      continue;
+    }
+    const result = compare(wanted.fingerprint, live.fingerprint, { minEdge: wanted.edge });
+    if (name === "large") distance = result.distances;
+    if (!result.same) problems.push(`${name} thumbnail: ${result.reason}`);
+  }
+  for (const name of differing) problems.push(`${name} is not as expected`);
+  if (problems.length === 0) {
+    return { store, action: "noop", reason: "same picture", before, after, ...(distance ? { distance } : {}) };
+  }
+  return {
+    store,
+    action: "update",
+    reason: problems.join("; "),
+    before,
+    after,
+    ...(distance ? { distance } : {}),
+    thumbnails: { before: present, after: thumbnailsAfter },
+    properties: propertiesShown(differing),
+  };
+}
+
+function planUser(input: PlanInput, user: DesiredUser): UserPlan {
+  const key = upnKey(user.upn);
+  const desired = input.desired.get(key) ?? { state: "failed", path: user.photo.kind === "photo" ? user.photo.path : "", error: "not rendered" };
+  const photo = user.photo.kind === "photo" ? user.photo.path : "remove";
+  const live = input.live.get(key);
+  const lookup = live?.lookup;
+  if (!live || !lookup || lookup.state === "unknown") {
+    const reason = lookup?.state === "unknown" ? `user lookup failed: ${lookup.error.code}: ${lookup.error.message}` : "not read";
+    return { upn: user.upn, photo, steps: user.stores.map((store) => ({ store, action: "unknown", reason })) };
+  }
+  if (lookup.state === "missing") {
+    return { upn: user.upn, photo, steps: user.stores.map((store) => ({ store, action: "skip", reason: "no such user in the tenant" })) };
+  }
+  const steps = routeStores(user.stores, user.storesOverridden, lookup.user).map((route): StoreStep => {
+    if (!route.managed) return { store: route.store, action: "skip", reason: route.reason };
+    if (route.store === "spo") return spoStep(input.state, user.upn, desired, live.spo);
+    return graphStep(route.store, desired, live[route.store]);
+  });
+  return { upn: user.upn, id: lookup.user.id, photo, steps };
+}
+
+export function countActions(users: readonly UserPlan[]): ActionCounts {
+  const counts = Object.fromEntries(ACTIONS.map((action) => [action, 0])) as ActionCounts;
+  for (const user of users) for (const step of user.steps) counts[step.action]++;
+  return counts;
+}
+
+/** sha256 of the canonical (key-sorted) JSON of what the plan would do. */
+export function planDigest(tenant: string, users: readonly UserPlan[]): string {
+  return createHash("sha256").update(stringify({ format: "photosync.plan/v1", tenant, users }) ?? "").digest("hex");
+}
+
+export function plan(input: PlanInput): Plan {
+  const users = (input.users ?? input.state.users)
+    .map((user) => planUser(input, user))
+    .sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
+  return { format: "photosync.plan/v1", tenant: input.state.tenant.id, users, counts: countActions(users), digest: planDigest(input.state.tenant.id, users) };
+}
+
+/** True when applying the plan would write something. */
+export function hasChanges(result: Plan): boolean {
+  return result.counts.create + result.counts.update + result.counts.delete > 0;
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { formatPlanJson } from "../../src/plan/format-json.js";
+import { formatPlanMarkdown, GITHUB_COMMENT_LIMIT, PLAN_COMMENT_MARKER } from "../../src/plan/format-markdown.js";
+import { formatPlanText } from "../../src/plan/format-text.js";
+import type { Plan, UserPlan } from "../../src/plan/model.js";
+import { countActions, planDigest } from "../../src/plan/plan.js";
+import { userStateDiff } from "../../src/plan/state-diff.js";
+
+const photo = (hash: string, edge = 648) => ({ width: edge, height: edge, hash });
+
+const alex: UserPlan = {
+  upn: "alex.wilber@contoso.com",
+  id: "1",
+  photo: "photos/alex.wilber.jpg",
+  steps: [
+    { store: "exo", action: "update", reason: "different picture (hash distance 31 > 10)", before: photo("aaaaaaaaaaaaaaaa"), after: photo("bbbbbbbbbbbbbbbb"), distance: { hash: 31, colour: 12.5, pixels: 20 } },
+    { store: "aad", action: "skip", reason: "follows the Exchange Online photo for mailbox users" },
+    {
+      store: "spo",
+      action: "update",
+      reason: "PictureURL is not as expected",
+      before: photo("cccccccccccccccc", 200),
+      after: photo("cccccccccccccccc", 200),
+      thumbnails: { before: ["small", "medium", "large"], after: ["small", "medium", "large"] },
+      properties: { before: { PictureURL: "" }, after: { PictureURL: "https://contoso-my.sharepoint.com/User%20Photos/Profile%20Pictures/alex_wilber_contoso_com_MThumb.jpg" } },
+    },
+  ],
+};
+const adele: UserPlan = { upn: "adele.vance@contoso.com", id: "2", photo: "photos/adele.vance.jpg", steps: [{ store: "exo", action: "noop", reason: "same picture", before: photo("d".repeat(16)), after: photo("d".repeat(16)) }] };
+const nestor: UserPlan = { upn: "nestor.wilke@contoso.com", id: "3", photo: "photos/nestor.wilke.webp", steps: [{ store: "aad", action: "unknown", reason: "read failed: ServiceUnavailable: try later" }] };
+
+function planOf(users: UserPlan[]): Plan {
+  return { format: "photosync.plan/v1", tenant: "contoso.onmicrosoft.com", users, counts: countActions(users), digest: planDigest("contoso.onmicrosoft.com", users) };
+}
+
+describe("text format", () => {
+  it("lists changing users like terraform plan and hides users already in line", () => {
+    const text = formatPlanText(planOf([adele, alex]), { colour: false });
+    expect(text).toBe(
+      [
+        "photosync plan for contoso.onmicrosoft.com",
+        "",
+        "  ~ alex.wilber@contoso.com  (photos/alex.wilber.jpg)",
+        "      ~ exo update  different picture (hash distance 31 > 10)  [648x648 #aaaaaaaa → 648x648 #bbbbbbbb]",
+        "      · aad skip    follows the Exchange Online photo for mailbox users",
+        "      ~ spo update  PictureURL is not as expected  [200x200 #cccccccc → 200x200 #cccccccc]",
+        "",
+        "  1 user already in line (use --verbose to list them)",
+        "",
+        "Plan: 0 to create, 2 to update, 0 to delete, 1 unchanged, 1 skipped, 0 unknown.",
+        `Digest: ${planOf([adele, alex]).digest}`,
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("says the plan is incomplete when a read failed, and colours only when asked", () => {
+    const text = formatPlanText(planOf([nestor]), { colour: true });
+    expect(text).toContain("Plan incomplete: some reads failed: 0 to create, 0 to update, 0 to delete, 0 unchanged, 0 skipped, 1 unknown.");
+    expect(text).toContain("\u001b[35m! aad unknown\u001b[0m");
+    expect(formatPlanText(planOf([adele]), { colour: false })).toContain("No changes: 0 to create");
+  });
+
+  it("shows each changing user's state as a unified diff with --diff", () => {
+    const text = formatPlanText(planOf([alex]), { colour: false, diff: true });
+    expect(text).toContain("        -exo.photo: 648x648 #aaaaaaaaaaaaaaaa");
+    expect(text).toContain("        +exo.photo: 648x648 #bbbbbbbbbbbbbbbb");
+  });
+});
+
+describe("unified diff of a user's state", () => {
+  it("shows changed photos and SharePoint properties, and nothing for users without changes", () => {
+    const diff = userStateDiff(alex)!;
+    expect(diff.split("\n")).toEqual([
+      "--- alex.wilber@contoso.com\ttenant now",
+      "+++ alex.wilber@contoso.com\tafter apply",
+      "@@ -1,4 +1,4 @@",
+      "-exo.photo: 648x648 #aaaaaaaaaaaaaaaa",
+      "+exo.photo: 648x648 #bbbbbbbbbbbbbbbb",
+      " spo.photo: 200x200 #cccccccccccccccc",
+      " spo.thumbnails: small, medium, large",
+      '-spo.PictureURL: ""',
+      "+spo.PictureURL: https://contoso-my.sharepoint.com/User%20Photos/Profile%20Pictures/alex_wilber_contoso_com_MThumb.jpg",
+    ]);
+    expect(userStateDiff(adele)).toBeUndefined();
+  });
+});
+
+describe("markdown format", () => {
+  it("starts with the sticky-comment marker, has a summary table and a row per step that does something", () => {
+    const markdown = formatPlanMarkdown(planOf([adele, alex, nestor]));
+    expect(markdown.startsWith(`${PLAN_COMMENT_MARKER}\n### ❓ photosync plan incomplete`)).toBe(true);
+    expect(markdown).toContain("| 0 | 2 | 0 | 1 | 1 | 1 |");
+    expect(markdown).toContain("| alex.wilber@\u200bcontoso.com | exo | 🔄 update | different picture (hash distance 31 &gt; 10) | 648×648 `aaaaaaaa` | 648×648 `bbbbbbbb` | 31 bits, ΔE 12.5 |");
+    expect(markdown).not.toContain("adele.vance");
+    expect(markdown).toContain("```diff\n--- alex.wilber@contoso.com");
+  });
+
+  it("says plainly when nothing changes", () => {
+    expect(formatPlanMarkdown(planOf([adele]))).toContain("### ✅ photosync plan: no changes");
+  });
+
+  it("stays under GitHub's comment limit for 5,000 changing users by summarising the tail", () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({ ...alex, upn: `user${String(i).padStart(4, "0")}@contoso.com` }));
+    const markdown = formatPlanMarkdown(planOf(many));
+    expect(markdown.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    const listed = new Set([...markdown.matchAll(/\| (user\d{4})@/g)].map((match) => match[1])).size;
+    expect(listed).toBeGreaterThan(50);
+    expect(markdown).toContain(`…and ${5000 - listed} more users with changes not listed here`);
+    expect(markdown).toContain("digest");
+  });
+
+  it("escapes table-breaking and HTML characters from the tenant's data", () => {
+    const hostile: UserPlan = { ...nestor, steps: [{ store: "aad", action: "unknown", reason: "read failed: x | <img src=x onerror=alert(1)>\nnext" }] };
+    const markdown = formatPlanMarkdown(planOf([hostile]));
+    expect(markdown).toContain("read failed: x \\| &lt;img src=x onerror=alert(1)&gt; next");
+  });
+});
+
+describe("json format", () => {
+  it("is the versioned plan itself", () => {
+    const result = planOf([alex]);
+    expect(JSON.parse(formatPlanJson(result))).toEqual(result);
+  });
+});

@@ -1,0 +1,74 @@
+/** Hand-built desired and live states for planner and formatter tests, with real fingerprints. */
+import sharp from "sharp";
+import { renderPortrait } from "../../src/demo/portrait.js";
+import { fingerprintImage } from "../../src/images/fingerprint.js";
+import type { Fingerprint } from "../../src/images/fingerprint.js";
+import type { DesiredState, DesiredUser, StoreName } from "../../src/manifest/types.js";
+import type { DesiredImage } from "../../src/plan/model.js";
+import type { DirectoryUser, LiveUser, SpoPropertyName, ThumbnailName } from "../../src/tenant/live.js";
+
+export const position = { file: "photos.yaml", line: 1, column: 1 };
+
+export function desiredState(users: DesiredUser[]): DesiredState {
+  return {
+    manifestPath: "/repo/photos.yaml",
+    rootDir: "/repo",
+    tenant: {
+      id: "contoso.onmicrosoft.com",
+      stores: ["exo", "aad", "spo"],
+      sharepoint: { mySiteHost: "contoso-my.sharepoint.com", adminHost: "contoso-admin.sharepoint.com", thumbnails: { small: 48, medium: 72, large: 200 }, exchangeSyncState: 0 },
+    },
+    defaults: { photo: "photos/{upn}.jpg", render: { crop: "attention", background: "#ffffff" }, minSize: 240 },
+    safety: { maxUpdateShare: 0.3, maxRemoveShare: 0.1, minManagedForShare: 10 },
+    ignore: [],
+    users,
+  };
+}
+
+export function desiredUser(upn: string, options: { remove?: boolean; stores?: StoreName[] } = {}): DesiredUser {
+  const path = `photos/${upn.split("@")[0]}.jpg`;
+  return {
+    upn,
+    photo: options.remove ? { kind: "remove" } : { kind: "photo", path, absolutePath: `/repo/${path}`, position },
+    stores: options.stores ?? ["exo", "aad", "spo"],
+    storesOverridden: options.stores !== undefined,
+    render: { crop: "attention", background: "#ffffff" },
+    position,
+  };
+}
+
+export function member(upn: string, facts: Partial<DirectoryUser> = {}): DirectoryUser {
+  return { id: `id-${upn}`, upn, userType: "Member", accountEnabled: true, licensed: true, mailbox: "cloud", ...facts };
+}
+
+/** Fingerprints of one synthetic portrait at every size the planner compares, as a service would re-encode it. */
+export interface Face {
+  rendered: DesiredImage & { state: "rendered" };
+  /** The photo as a service returns it: re-encoded JPEG at this edge. */
+  served(edge: number, quality?: number): Promise<Fingerprint>;
+}
+
+export async function face(seed: string, background?: string): Promise<Face> {
+  const source = await renderPortrait({ seed, width: 700, height: 700, ...(background ? { background } : {}) });
+  const at = async (edge: number, quality = 90) => fingerprintImage(await sharp(source).resize(edge, edge).jpeg({ quality }).toBuffer());
+  const thumbnails = { small: 48, medium: 72, large: 200 } as const;
+  const rendered: DesiredImage & { state: "rendered" } = {
+    state: "rendered",
+    path: `photos/${seed}.jpg`,
+    graph: { edge: 648, fingerprint: await at(648) },
+    thumbnails: Object.fromEntries(
+      await Promise.all((Object.entries(thumbnails) as Array<[ThumbnailName, number]>).map(async ([name, edge]) => [name, { edge, fingerprint: await at(edge) }])),
+    ) as Record<ThumbnailName, { edge: number; fingerprint: Fingerprint }>,
+  };
+  return { rendered, served: at };
+}
+
+export function spoProperties(upn: string | undefined, placeholder = "0"): Record<SpoPropertyName, string> {
+  return {
+    PictureURL: upn ? `https://contoso-my.sharepoint.com:443/User%20Photos/Profile%20Pictures/${upn.replace(/[@.]/g, "_")}_MThumb.jpg` : "",
+    "SPS-PicturePlaceholderState": placeholder,
+    "SPS-PictureExchangeSyncState": "0",
+  };
+}
+
+export type { LiveUser };
