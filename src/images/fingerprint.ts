@@ -28,7 +28,8 @@ export interface Fingerprint {
   detail: number;
 }
 
-const round = (value: number, places: number): number => Number(value.toFixed(places));
+// "+ 0" turns -0 into 0, so a fingerprint equals itself after a JSON round trip.
+const round = (value: number, places: number): number => Number(value.toFixed(places)) + 0;
 
 /** Mean of each block of a square RGB image, as a smaller square RGB image (float channels). */
 function blockMeans(rgb: Uint8Array, size: number, grid: number): Float64Array {

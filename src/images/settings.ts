@@ -34,17 +34,19 @@ export const ENCODER_SETTINGS = {
 export const QUALITY_STEPS: readonly number[] = [90, 85, 80, 75, 70, 65, 60, 55, 50];
 
 /**
- * Sources are untrusted files from pull requests. 120 megapixels admits every mainstream camera
- * (the largest are ~100 MP) while refusing decompression bombs far below sharp's 268 MP default.
+ * Sources are untrusted files from pull requests. 100 megapixels (the limit `photosync validate`
+ * enforces too) admits ordinary cameras while refusing decompression bombs well below sharp's
+ * 268 MP default. Live photos from the services are far smaller.
  */
-export const MAX_INPUT_PIXELS = 120_000_000;
+export const MAX_INPUT_PIXELS = 100_000_000;
 
-/** Source files larger than this are refused before decoding. */
+/** Files larger than this are refused before decoding (the same limit as `photosync validate`). */
 export const MAX_SOURCE_BYTES = 50 * 1024 * 1024;
 
 /**
  * Abort on decoder errors and truncated data, but tolerate warnings: real camera and phone JPEGs
  * often carry harmless ones (extraneous bytes, odd markers) that sharp's default 'warning' rejects.
+ * `photosync validate` is stricter ('warning'), so a photo that passed validation always decodes here.
  */
 export const FAIL_ON: FailOnOptions = "error";
 
@@ -56,9 +58,6 @@ export function libraryVersions(): { sharp: string; vips: string } {
   const versions = sharp.versions as { sharp?: string; vips: string };
   return { sharp: versions.sharp ?? "unknown", vips: versions.vips };
 }
-
-/** SharePoint thumbnail names, as used in file names (`{name}_SThumb.jpg`). */
-export type ThumbnailKey = "S" | "M" | "L";
 
 /** Every variant the pipeline produces: the Graph photo and SharePoint's three thumbnails. */
 export type VariantName = "graph" | "spo-S" | "spo-M" | "spo-L";
