@@ -230,11 +230,11 @@ export class TokenService {
       throw new TokenError(401, "invalid_client", 700027, `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${x5t ?? x5tS256 ?? ""}'.]`);
     }
     try {
-      await jwtVerify(assertion, cert.key, { algorithms: ["RS256", "PS256"], audience: [...tokenEndpoints] });
+      await jwtVerify(assertion, cert.key, { algorithms: ["RS256", "PS256"], audience: [...tokenEndpoints], clockTolerance: 300 });
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === "ERR_JWT_EXPIRED") throw new TokenError(401, "invalid_client", 700024, "Client assertion is not within its valid time range.");
-      if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED") throw new TokenError(401, "invalid_client", 700212, "No matching federated identity record found for presented assertion audience.");
+      if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED") throw new TokenError(401, "invalid_client", 50027, "JWT token is invalid or malformed: the client assertion's audience must be the token endpoint.");
       throw new TokenError(401, "invalid_client", 700027, "Client assertion failed signature validation.");
     }
   }
