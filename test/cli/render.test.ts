@@ -87,6 +87,16 @@ describe("photosync render", () => {
     expect(third.stdout).not.toMatch(/from cache/);
   });
 
+  it("warns about photos below 648 px and below minSize, but still renders them", async () => {
+    const small = await sharp(await readFile(path.join(root, "photos", "lee.gu.jpg"))).resize(200, 220).jpeg().toBuffer();
+    await writeFile(path.join(root, "photos", "lee.gu.jpg"), small);
+    const result = await render(["--out", "out", "--users", "lee.gu@contoso.com"]);
+    expect(result.stdout).toMatch(/lee\.gu@contoso\.com: 200 px/);
+    expect(result.stdout).toMatch(/! source is 200x220: below 648 px, so the photo is 200x200 \(never enlarged\)/);
+    expect(result.stdout).toMatch(/! source is below minSize 240 px/);
+    expect((await sharp(await readFile(path.join(root, "out", "lee.gu@contoso.com", "graph.jpg"))).metadata()).width).toBe(200);
+  });
+
   it("refuses users that are not in the manifest", async () => {
     const result = await render(["--out", "out", "--users", "nobody@contoso.com"]);
     expect(result.code).toBe(64);

@@ -123,7 +123,12 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
         sheet.push({ label: outcome.job.upn, image: outcome.photo.variants.graph.bytes });
         const { graph } = outcome.photo.variants;
         io.stdout.write(`${paint(32, "✓")} ${outcome.job.upn}: ${graph.edge} px, ${Math.ceil(graph.bytes.length / 1024)} KiB\n`);
-        for (const warning of outcome.photo.warnings) io.stdout.write(`  ${paint(33, "!")} ${warning}\n`);
+        const warnings = [...outcome.photo.warnings];
+        const { width, height } = outcome.photo.source;
+        if (Math.min(width, height) < state.defaults.minSize) {
+          warnings.push(`source is below minSize ${state.defaults.minSize} px: photosync validate refuses it`);
+        }
+        for (const warning of warnings) io.stdout.write(`  ${paint(33, "!")} ${warning}\n`);
       }
       await writeFile(path.join(outDir, INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
       if (sheet.length > 0) await writeFile(path.join(outDir, CONTACT_SHEET), await contactSheet(sheet));
