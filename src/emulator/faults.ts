@@ -33,8 +33,10 @@ export interface FaultRule {
   errorStatus?: number;
   /** Probability of destroying the socket without an answer. */
   dropRate?: number;
-  /** The first N matching requests (per rule) answer `errorStatus` (storms); then normal. */
+  /** The first N matching requests (per rule and user) answer `errorStatus` (storms); then normal. */
   failFirst?: number;
+  /** The first N matching requests (per rule and user) answer 429 with `retryAfterSeconds`. */
+  throttleFirst?: number;
   /** Send the answer body at this many bytes per second. */
   slowBodyBytesPerSecond?: number;
   /** Photo writes (Graph) and SPO uploads are accepted but something else is stored. */
@@ -158,7 +160,8 @@ export class Faults {
       }
       if (rule.corruptWrites === true) decision.corruptWrites = true;
       if (decision.action !== undefined) return;
-      if (rule.failFirst !== undefined && n < rule.failFirst) decision.action = { kind: "error", status: rule.errorStatus ?? 503 };
+      if (rule.throttleFirst !== undefined && n < rule.throttleFirst) decision.action = { kind: "throttle", retryAfter: rule.retryAfterSeconds ?? 1, reason: "rule" };
+      else if (rule.failFirst !== undefined && n < rule.failFirst) decision.action = { kind: "error", status: rule.errorStatus ?? 503 };
       else if (!request.batchItem && rule.dropRate !== undefined && roll("drop") < rule.dropRate) decision.action = { kind: "drop" };
       else if (rule.throttleRate !== undefined && roll("throttle") < rule.throttleRate) decision.action = { kind: "throttle", retryAfter: rule.retryAfterSeconds ?? 1, reason: "rule" };
       else if (rule.errorRate !== undefined && roll("error") < rule.errorRate) decision.action = { kind: "error", status: rule.errorStatus ?? 503 };
