@@ -5,7 +5,7 @@
  */
 import { deltaE, srgbToLab } from "./colour.js";
 import type { Lab } from "./colour.js";
-import { COLOUR_GRID, FINGERPRINT_VERSION, PIXEL_GRID } from "./fingerprint.js";
+import { FINGERPRINT_VERSION, isFingerprint } from "./fingerprint.js";
 import type { Fingerprint } from "./fingerprint.js";
 import { hammingDistance } from "./phash.js";
 
@@ -78,9 +78,7 @@ export function compare(expected: Fingerprint, actual: Fingerprint, options: Com
   for (const f of [expected, actual]) {
     if (f.version !== FINGERPRINT_VERSION) throw new Error(`fingerprint version ${f.version} is not ${FINGERPRINT_VERSION}`);
   }
-  if (expected.colour.length !== COLOUR_GRID * COLOUR_GRID * 3 || expected.pixels.length !== PIXEL_GRID * PIXEL_GRID * 6) {
-    throw new Error("malformed fingerprint");
-  }
+  if (!isFingerprint(expected) || !isFingerprint(actual)) throw new Error("malformed fingerprint");
   const distances = {
     hash: hammingDistance(expected.hash, actual.hash),
     colour: maxDeltaE(labCells(expected.colour), labCells(actual.colour)),

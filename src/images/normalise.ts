@@ -31,6 +31,9 @@ export interface NormalisedImage {
 export async function normalise(bytes: Buffer, settings: RenderSettings): Promise<NormalisedImage> {
   const background = parseHexColour(settings.background);
   const metadata = await openImage(bytes).metadata();
+  if (metadata.format === "heif" && metadata.compression === "hevc") {
+    throw new Error("HEIC photos cannot be decoded here; export the photo as JPEG");
+  }
   if (!SOURCE_FORMATS.includes(metadata.format)) {
     throw new Error(`unsupported image format "${metadata.format}" (accepted: ${SOURCE_FORMATS.join(", ")})`);
   }

@@ -50,8 +50,11 @@ export const MAX_SOURCE_BYTES = 50 * 1024 * 1024;
  */
 export const FAIL_ON: FailOnOptions = "error";
 
-/** Formats accepted as sources. No SVG/PDF (scriptable, fetch resources) and no raw/HEIC (not decodable by prebuilt sharp). */
-export const SOURCE_FORMATS: readonly string[] = ["jpeg", "png", "webp", "gif", "avif", "heif", "tiff"];
+/**
+ * Formats accepted as sources, as sharp names them ("heif" is AVIF; HEIC, also "heif", is refused
+ * separately because prebuilt sharp cannot decode it). No SVG or PDF: they can script and fetch.
+ */
+export const SOURCE_FORMATS: readonly string[] = ["jpeg", "png", "webp", "gif", "heif", "tiff"];
 
 /** The libraries whose behaviour shapes the output bytes; part of the cache key. */
 export function libraryVersions(): { sharp: string; vips: string } {

@@ -235,6 +235,23 @@ describe("normalise: animations and hostile input", () => {
     expect(colourDistance(pixelAt({ data: result.pixels, width: 32 }, 16, 16), [255, 0, 0])).toBeLessThan(5);
   });
 
+  it("accepts JPEG, PNG, WebP, AVIF, GIF and TIFF sources", async () => {
+    const colour: Rgb = [40, 120, 200];
+    const base = solid(64, 48, colour);
+    for (const bytes of [
+      await base.clone().jpeg().toBuffer(),
+      await base.clone().png().toBuffer(),
+      await base.clone().webp({ lossless: true }).toBuffer(),
+      await base.clone().avif({ lossless: true }).toBuffer(),
+      await base.clone().gif().toBuffer(),
+      await base.clone().tiff().toBuffer(),
+    ]) {
+      const result = await normalise(bytes, settings());
+      expect(result.edge).toBe(48);
+      expect(colourDistance(pixelAt({ data: result.pixels, width: 48 }, 24, 24), colour), result.source.format).toBeLessThan(3);
+    }
+  });
+
   it("refuses formats outside the accepted list (SVG)", async () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
     await expect(normalise(svg, settings())).rejects.toThrow(/unsupported image format "svg"/);
