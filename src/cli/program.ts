@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { createRequire } from "node:module";
 import type { CliIo } from "./io.js";
 import { EXIT } from "./io.js";
+import { registerRender } from "./commands/render.js";
 import { registerValidate } from "./commands/validate.js";
 
 const packageJson = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -24,6 +25,7 @@ export function buildProgram(context: CommandContext): Command {
     })
     .exitOverride();
   registerValidate(program, context);
+  registerRender(program, context);
   return program;
 }
 

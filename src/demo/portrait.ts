@@ -45,7 +45,9 @@ export function portraitSvg(options: PortraitOptions): string {
   const width = options.width ?? 800;
   const height = options.height ?? 800;
   const random = seededRandom(options.seed);
-  const backdrop = options.background ?? pick(random, BACKDROP);
+  // Always draw the seeded colour, so an override changes the background and nothing else.
+  const seededBackdrop = pick(random, BACKDROP);
+  const backdrop = options.background ?? seededBackdrop;
   const skin = pick(random, SKIN);
   const hair = pick(random, HAIR);
   const shirt = pick(random, SHIRT);
