@@ -11,6 +11,13 @@ import "@pnp/sp/webs/index.js";
 import "@pnp/sp/files/index.js";
 import "@pnp/sp/folders/index.js";
 import "@pnp/sp/profiles/index.js";
+import type { IWeb } from "@pnp/sp/webs/index.js";
+import type { IProfiles } from "@pnp/sp/profiles/index.js";
+import type { IFolder } from "@pnp/sp/folders/index.js";
+import type { IFile, IFiles } from "@pnp/sp/files/index.js";
+
+/** PnPjs's module augmentations (`declare module "../fi"`) do not apply under NodeNext: name the parts used. */
+type Web = IWeb & { getFolderByServerRelativePath(path: string): IFolder & { files: IFiles }; getFileByServerRelativePath(path: string): IFile };
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { azureHttpClient, graphFetchMiddleware, pnpFetch } from "../../src/tenant/http.js";
@@ -136,7 +143,8 @@ describe("PnPjs against the emulated SharePoint", () => {
     const app = e.apps[1]!;
     const credential = kind === "certificate" ? new ClientCertificateCredential(e.tenantId, app.clientId, { certificate: app.certificatePem! }, credentialOptions()) : new ClientSecretCredential(e.tenantId, app.clientId, app.secret!, credentialOptions());
     const token = await credential.getToken(e.sharePointScope);
-    return spfi(url).using(SPBrowser(), pnpFetch(h.http.fetch, { retries: 0 }), BearerToken(token.token));
+    const sp = spfi(url).using(SPBrowser(), pnpFetch(h.http.fetch, { retries: 0 }), BearerToken(token.token));
+    return sp as typeof sp & { web: Web; profiles: IProfiles };
   }
 
   it("uploads, lists, downloads and deletes thumbnails in User Photos/Profile Pictures", async () => {
@@ -144,10 +152,10 @@ describe("PnPjs against the emulated SharePoint", () => {
     const web = (await sp(e.mySiteUrl, "certificate")).web;
     const folder = web.getFolderByServerRelativePath("/User Photos/Profile Pictures");
     const thumb = await renderPortrait({ seed: "nestor", width: 72, height: 72 });
-    const added = (await folder.files.addUsingPath("nestor_wilke_contoso_com_MThumb.jpg", new Uint8Array(thumb), { Overwrite: true })) as unknown as { ServerRelativeUrl: string; Length: string };
+    const added = (await folder.files.addUsingPath("nestor_wilke_contoso_com_MThumb.jpg", thumb.buffer.slice(thumb.byteOffset, thumb.byteOffset + thumb.byteLength) as ArrayBuffer, { Overwrite: true })) as unknown as { ServerRelativeUrl: string; Length: string };
     expect(added.ServerRelativeUrl).toBe("/User Photos/Profile Pictures/nestor_wilke_contoso_com_MThumb.jpg");
     expect(added.Length).toBe(String(thumb.length));
-    const names = (await folder.files()).map((file) => file.Name);
+    const names = (await folder.files()).map((file: { Name: string }) => file.Name);
     expect(names).toContain("nestor_wilke_contoso_com_MThumb.jpg");
     const file = web.getFileByServerRelativePath("/User Photos/Profile Pictures/nestor_wilke_contoso_com_MThumb.jpg");
     expect(Buffer.from(await file.getBuffer()).equals(thumb)).toBe(true);
