@@ -45,7 +45,7 @@ export class StateWriter {
   constructor(
     private readonly dir: string,
     private readonly snapshot: () => TenantState,
-    private readonly delayMs = 100,
+    private readonly delayMs = 500,
   ) {}
 
   schedule(): void {

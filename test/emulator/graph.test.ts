@@ -291,7 +291,7 @@ describe("JSON batching (concepts/json-batching.md)", () => {
     const responses = r.json?.responses as { id: string; status: number; headers: Record<string, string>; body: unknown }[];
     const byId = Object.fromEntries(responses.map((item) => [item.id, item]));
     expect(byId["1"]).toMatchObject({ status: 200, body: { id: "360x360" } });
-    expect(byId["2"]?.headers["content-type"]).toBe("image/jpeg");
+    expect(byId["2"]?.headers["Content-Type"]).toBe("image/jpeg");
     const bytes = Buffer.from(byId["2"]?.body as string, "base64");
     expect((await sharp(bytes).metadata()).width).toBe(48);
     expect(byId["3"]).toMatchObject({ status: 404, body: { error: { code: "ImageNotFound" } } });
@@ -328,7 +328,7 @@ describe("JSON batching (concepts/json-batching.md)", () => {
       ]);
       expect(r.status).toBe(200);
       const byId = Object.fromEntries((r.json?.responses as { id: string; status: number; headers: Record<string, string>; body: unknown }[]).map((item) => [item.id, item]));
-      expect(byId.a).toMatchObject({ status: 429, headers: { "retry-after": "7" }, body: { error: { code: "TooManyRequests", message: "Please retry again later." } } });
+      expect(byId.a).toMatchObject({ status: 429, headers: { "Retry-After": "7" }, body: { error: { code: "TooManyRequests", message: "Please retry again later." } } });
       expect(byId.b?.status).toBe(200);
     } finally {
       await h.admin("/faults", { method: "DELETE" });

@@ -38,12 +38,21 @@ function itemRequest(outer: EmuRequest, version: string, item: BatchItem): EmuRe
     if (typeof item.body === "string" && !type.includes("json")) body = Buffer.from(item.body, "base64");
     else body = Buffer.from(typeof item.body === "string" ? item.body : JSON.stringify(item.body));
   }
-  const relative = item.url.startsWith("/") ? item.url : `/${item.url}`;
+  let relative = item.url.startsWith("/") ? item.url : `/${item.url}`;
+  // The Graph client's BatchRequestContent sends absolute URLs stripped to "/v1.0/…": tolerate the batch's own version.
+  if (relative.startsWith(`/${version}/`)) relative = relative.slice(version.length + 1);
   return { method: item.method.toUpperCase(), url: new URL(`https://graph.invalid/${version}${relative}`), headers, body, via: "batch" };
 }
 
+/** Batch answers spell header names as Graph does ("Content-Type", "Retry-After"); the Graph client relies on it. */
+function headerName(name: string): string {
+  if (name.toLowerCase() === "etag") return "ETag";
+  return name.split("-").map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join("-");
+}
+
 function answer(id: string, response: EmuResponse): BatchAnswer {
-  const { "request-id": _requestId, "client-request-id": _clientRequestId, ...headers } = response.headers;
+  const { "request-id": _requestId, "client-request-id": _clientRequestId, ...rest } = response.headers;
+  const headers = Object.fromEntries(Object.entries(rest).map(([name, value]) => [headerName(name), value]));
   const out: BatchAnswer = { id, status: response.status, headers };
   if (response.body !== undefined && response.body.length > 0) {
     const type = response.headers["content-type"] ?? "";
@@ -82,6 +91,19 @@ export async function handleBatch(
       if (!ids.has(dependency)) throw new GraphFailure(400, "BadRequest", `Depends-on request id '${dependency}' is not found in the batch.`);
     }
   }
+
+  // dependsOn must not loop (Graph refuses such a batch as a whole).
+  const visiting = new Set<string>();
+  const done = new Set<string>();
+  const visit = (id: string): void => {
+    if (done.has(id)) return;
+    if (visiting.has(id)) throw new GraphFailure(400, "BadRequest", "The dependsOn graph of the batch has a cycle.");
+    visiting.add(id);
+    for (const dependency of items.find((candidate) => candidate.id === id)?.dependsOn ?? []) visit(dependency);
+    visiting.delete(id);
+    done.add(id);
+  };
+  for (const item of items) visit(item.id);
 
   const results = new Map<string, Promise<BatchAnswer>>();
   const runItem = (item: BatchItem): Promise<BatchAnswer> => {
