@@ -303,6 +303,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...photo,
     bytes: await sharp(photo.bytes).negate({ alpha: false }).jpeg({ quality: 85 }).toBuffer(),
   });
+  /** One item of a Graph or SharePoint $batch: its own faults (e.g. a per-item 429) and counters. */
+  async function runBatchItem(service: "graph" | "sharepoint", item: EmuRequest, run: (request: EmuRequest) => Promise<EmuResponse>): Promise<EmuResponse> {
+    let response: EmuResponse | undefined;
+    if (faults.active) {
+      const request: FaultRequest = { service, method: item.method, target: decodeURIComponent(item.url.pathname + item.url.search), batchItem: true };
+      const userKey = userKeyOf(service, item.url);
+      if (userKey !== undefined) request.userKey = userKey;
+      const app = appOf(item.headers);
+      if (app !== undefined) request.app = app;
+      const decision = faults.decide(request);
+      if (decision.action !== undefined) response = faultResponse(service, item, decision.action);
+    }
+    response ??= await run(item);
+    const size = response.body === undefined ? 0 : typeof response.body === "string" ? Buffer.byteLength(response.body) : response.body.length;
+    counters.record({ time: Date.now(), service, method: item.method, path: item.url.pathname + item.url.search, status: response.status, bytesSent: size, batchItem: true }, item.body.length);
+    return response;
+  }
+
   const graphContext: GraphContext = {
     get tenant() {
       return core.tenant;
@@ -311,18 +329,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     graphBaseUrl: origin("graph"),
     corruptWrite: (_store, user) => faults.corrupts("graph", user),
     corrupt,
-    async batchItemFault(item) {
-      if (!faults.active) return undefined;
-      const request: FaultRequest = { service: "graph", method: item.method, target: decodeURIComponent(item.url.pathname + item.url.search), batchItem: true };
-      const userKey = userKeyOf("graph", item.url);
-      if (userKey !== undefined) request.userKey = userKey;
-      const app = appOf(item.headers);
-      if (app !== undefined) request.app = app;
-      const decision = faults.decide(request);
-      const response = decision.action === undefined ? undefined : faultResponse("graph", item, decision.action);
-      if (response !== undefined) counters.record({ time: Date.now(), service: "graph", method: item.method, path: item.url.pathname, status: response.status, bytesSent: 0, batchItem: true }, item.body.length);
-      return response;
-    },
+    batchItem: (item, run) => runBatchItem("graph", item, run),
   };
   const spoContext: SharePointContext = {
     get tenant() {
@@ -331,6 +338,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tokens,
     mySiteUrl: origin("mysite"),
     adminSiteUrl: origin("adminsite"),
+    batchItem: (item, run) => runBatchItem("sharepoint", item, run),
   };
   handlers.set("login", (request) => handleLogin(request, loginContext));
   handlers.set("graph", async (request) => {

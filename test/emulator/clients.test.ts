@@ -11,6 +11,7 @@ import "@pnp/sp/webs/index.js";
 import "@pnp/sp/files/index.js";
 import "@pnp/sp/folders/index.js";
 import "@pnp/sp/profiles/index.js";
+import "@pnp/sp/batching.js";
 import type { IWeb } from "@pnp/sp/webs/index.js";
 import type { IProfiles } from "@pnp/sp/profiles/index.js";
 import type { IFolder } from "@pnp/sp/folders/index.js";
@@ -166,7 +167,7 @@ describe("PnPjs against the emulated SharePoint", () => {
     const credential = kind === "certificate" ? new ClientCertificateCredential(e.tenantId, app.clientId, { certificate: app.certificatePem! }, credentialOptions()) : new ClientSecretCredential(e.tenantId, app.clientId, app.secret!, credentialOptions());
     const token = await credential.getToken(e.sharePointScope);
     const sp = spfi(url).using(SPBrowser(), pnpFetch(h.http.fetch, { retries: 0 }), BearerToken(token.token));
-    return sp as typeof sp & { web: Web; profiles: IProfiles };
+    return sp as typeof sp & { web: Web; profiles: IProfiles; batched(): [typeof sp & { web: Web; profiles: IProfiles }, () => Promise<void>] };
   }
 
   it("uploads, lists, downloads and deletes thumbnails in User Photos/Profile Pictures", async () => {
@@ -193,6 +194,24 @@ describe("PnPjs against the emulated SharePoint", () => {
     const props = (await admin.profiles.getPropertiesFor(account)) as { AccountName: string; UserProfileProperties: { Key: string; Value: string }[] };
     expect(props.AccountName).toBe(account);
     expect(props.UserProfileProperties.find((entry) => entry.Key === "SPS-PicturePlaceholderState")?.Value).toBe("0");
+  });
+
+  it("batches profile reads and writes with PnPjs's $batch (one HTTP request, answers in order)", async () => {
+    const e = h.emu.endpoints;
+    const admin = await sp(e.adminSiteUrl, "certificate");
+    const [batched, execute] = admin.batched();
+    const accounts = ["adele.vance", "alex.wilber", "megan.bowen"].map((name) => `i:0#.f|membership|${name}@contoso.com`);
+    const reads = accounts.map((account) => batched.profiles.getPropertiesFor(account) as Promise<{ AccountName: string }>);
+    const write = batched.profiles.setSingleValueProfileProperty(accounts[2]!, "SPS-PictureExchangeSyncState", "0");
+    h.emu.admin.resetCounters();
+    await execute();
+    expect((await Promise.all(reads)).map((props) => props.AccountName)).toEqual(accounts);
+    await write;
+    const counts = h.emu.admin.counters();
+    expect(counts.endpoints["sharepoint POST /_api/$batch"]?.count).toBe(1);
+    expect(counts.endpoints["sharepoint GET /_api/sp.userprofiles.peoplemanager/getpropertiesfor(@v) (batch item)"]?.count).toBe(3);
+    const user = (await (await h.admin("/users/megan.bowen@contoso.com")).json()) as { spo: { profile: Record<string, string> } };
+    expect(user.spo.profile["SPS-PictureExchangeSyncState"]).toBe("0");
   });
 
   it("refuses a token obtained with a client secret (security-apponly-azuread.md FAQ)", async () => {

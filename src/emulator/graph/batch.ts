@@ -25,6 +25,9 @@ interface BatchAnswer {
 
 export const MAX_BATCH = 20;
 
+/** Runs one item: the server wraps `run` with per-item faults and counters. */
+export type BatchItemRunner = (request: EmuRequest, run: (request: EmuRequest) => Promise<EmuResponse>) => Promise<EmuResponse>;
+
 function itemRequest(outer: EmuRequest, version: string, item: BatchItem): EmuRequest {
   const headers: Record<string, string> = {};
   for (const name of ["authorization", "client-request-id"]) {
@@ -67,7 +70,7 @@ export async function handleBatch(
   outer: EmuRequest,
   version: string,
   run: (request: EmuRequest) => Promise<EmuResponse>,
-  fault: (request: EmuRequest) => Promise<EmuResponse | undefined>,
+  runner: BatchItemRunner,
 ): Promise<EmuResponse> {
   let payload: { requests?: BatchItem[] };
   try {
@@ -115,7 +118,7 @@ export async function handleBatch(
         return { id: item.id, status: 424, headers: {}, body: { error: { code: "FailedDependency", message: "Failed dependency." } } };
       }
       const request = itemRequest(outer, version, item);
-      const response = (await fault(request)) ?? (await run(request));
+      const response = await runner(request, run);
       return answer(item.id, response);
     })();
     results.set(item.id, pending);

@@ -3,15 +3,15 @@
  */
 import type { TokenService } from "../auth.js";
 import type { EmuRequest, EmuResponse } from "../http.js";
-import { handleBatch } from "./batch.js";
+import { handleBatch, type BatchItemRunner } from "./batch.js";
 import { GraphFailure, PERMISSIONS, authenticateGraph, graphError, graphJson, requireRole } from "./common.js";
 import { handlePhoto, type PhotoContext } from "./photos.js";
 import { parseFilter, parseSelect, project, userResource } from "./users.js";
 
 export interface GraphContext extends PhotoContext {
   tokens: TokenService;
-  /** Fault hook for one $batch item (per-item 429 and friends); undefined = no fault. */
-  batchItemFault(item: EmuRequest): Promise<EmuResponse | undefined>;
+  /** Runs one $batch item (the server adds per-item faults such as 429, and counters). */
+  batchItem: BatchItemRunner;
 }
 
 const PAGE_DEFAULT = 100;
@@ -69,7 +69,7 @@ async function route(request: EmuRequest, context: GraphContext): Promise<EmuRes
   const path = segments.slice(1).map((part) => decodeURIComponent(part));
 
   if (path.length === 1 && path[0] === "$batch" && request.method === "POST") {
-    return handleBatch(request, version, (item) => dispatch(item, context), context.batchItemFault);
+    return handleBatch(request, version, (item) => dispatch(item, context), context.batchItem);
   }
   if (path[0] === "admin" && path[1] === "people" && path[2] === "photoUpdateSettings" && path.length === 3) {
     if (version !== "beta") throw new GraphFailure(400, "BadRequest", "Resource not found for the segment 'admin'.");

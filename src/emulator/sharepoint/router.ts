@@ -9,11 +9,14 @@ import { SHAREPOINT_APP_ID, type AccessClaims, type TokenService } from "../auth
 import { bearer, bytes, json, pathSegments, type EmuRequest, type EmuResponse } from "../http.js";
 import type { SpoFileRecord } from "../model.js";
 import { accountName, type Tenant } from "../state.js";
+import { handleSpoBatch } from "./batch.js";
 import { ACCESS_DENIED, SpoFailure, collection, entity, nullResult, parseCall, spoError, spoHeaders, type Call } from "./odata.js";
 
 export interface SharePointContext {
   tenant: Tenant;
   tokens: TokenService;
+  /** Runs one $batch part (the server adds per-item faults and counters). */
+  batchItem(request: EmuRequest, run: (request: EmuRequest) => Promise<EmuResponse>): Promise<EmuResponse>;
   /** Emulator URLs of the hosts. */
   mySiteUrl: string;
   adminSiteUrl: string;
@@ -290,6 +293,9 @@ export async function handleSharePoint(request: EmuRequest, context: SharePointC
     if (raw[0]?.toLowerCase() !== "_api") throw new SpoFailure(404, "-2147024894, System.IO.FileNotFoundException", "File Not Found.");
     const calls = raw.slice(1).map((segment) => parseCall(decodeURIComponent(segment), request.url.searchParams));
     const first = calls[0]?.name;
+    if (first === "$batch" && request.method === "POST" && calls.length === 1) {
+      return await handleSpoBatch(request, (item) => handleSharePoint(item, context, host), context.batchItem);
+    }
     if (first === "contextinfo" && request.method === "POST" && calls.length === 1) {
       return contextInfo(request, host === "mysite" ? context.mySiteUrl : context.adminSiteUrl);
     }
