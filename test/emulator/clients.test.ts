@@ -56,6 +56,22 @@ describe("@azure/identity against the emulated Entra ID", () => {
     expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now());
   });
 
+  it("MSAL asks only for the tenant's OpenID configuration and the token endpoint (disableInstanceDiscovery)", async () => {
+    const e = h.emu.endpoints;
+    const since = Date.now();
+    const credential = new ClientSecretCredential(e.tenantId, e.apps[0]!.clientId, e.apps[0]!.secret!, credentialOptions());
+    await credential.getToken(e.graphScope);
+    const log = ((await (await h.admin(`/requests?since=${since}`)).json()) as { requests: { service: string; method: string; path: string }[] }).requests.filter((entry) => entry.service === "login");
+    expect(log.map((entry) => `${entry.method} ${entry.path.split("?")[0]}`)).toEqual([`GET /${e.tenantId}/v2.0/.well-known/openid-configuration`, `POST /${e.tenantId}/oauth2/v2.0/token`]);
+  });
+
+  it("the emulator's own Graph URL works as a scope too (mapped to the real resource)", async () => {
+    const e = h.emu.endpoints;
+    const credential = new ClientSecretCredential(e.tenantId, e.apps[0]!.clientId, e.apps[0]!.secret!, credentialOptions());
+    expect(decodeJwt((await credential.getToken(`${e.graphBaseUrl}/.default`)).token).aud).toBe("https://graph.microsoft.com");
+    await expect(credential.getToken("https://unknown.example.com/.default")).rejects.toThrow(/AADSTS500011/);
+  });
+
   it("certificate: a client assertion signed with the registered certificate", async () => {
     const e = h.emu.endpoints;
     const writer = e.apps[1]!;

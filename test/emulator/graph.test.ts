@@ -23,6 +23,7 @@ const fixture: Fixture = {
     { upn: "cloudless@fabrikam.com", mailbox: "none" },
     { upn: "onprem@fabrikam.com", mailbox: "onPremises", onPremisesSyncEnabled: true },
     { upn: "unlicensed@fabrikam.com", licensed: false },
+    { upn: "guest_contoso.com#EXT#@fabrikam.onmicrosoft.com", displayName: "Guest Example", mail: "guest@contoso.com" },
     ...Array.from({ length: 12 }, (_, i) => ({ upn: `filler${String(i).padStart(2, "0")}@fabrikam.com` })),
   ],
 };
@@ -112,6 +113,12 @@ describe("users", () => {
     expect(byId.json?.userPrincipalName).toBe("ann@fabrikam.com");
   });
 
+  it("a guest is addressed with its #EXT# UPN percent-encoded and has userType Guest and no mailbox", async () => {
+    const r = await graph(`/v1.0/users/${encodeURIComponent("guest_contoso.com#EXT#@fabrikam.onmicrosoft.com")}?$select=userType,mail,assignedLicenses`);
+    expect(r.json).toMatchObject({ userType: "Guest", mail: "guest@contoso.com", assignedLicenses: [] });
+    expect((await graph(`/v1.0/users/${encodeURIComponent("guest_contoso.com#EXT#@fabrikam.onmicrosoft.com")}/photo`)).json).toMatchObject({ error: { code: "ErrorNonExistentMailbox" } });
+  });
+
   it("unknown user: 404 Request_ResourceNotFound; unknown $select property: 400", async () => {
     expect((await graph("/v1.0/users/nobody@fabrikam.com")).json).toMatchObject({ error: { code: "Request_ResourceNotFound" } });
     expect((await graph("/v1.0/users?$select=nonsense")).status).toBe(400);
@@ -128,8 +135,8 @@ describe("users", () => {
       pages++;
     }
     expect(pages).toBe(5);
-    expect(new Set(seen).size).toBe(17);
-    expect(seen).toHaveLength(17);
+    expect(new Set(seen).size).toBe(18);
+    expect(seen).toHaveLength(18);
   });
 
   it("$filter: eq, in, startswith, or", async () => {
@@ -262,6 +269,21 @@ describe("legacy and current tenant behaviour (m365-facts: MC678855)", () => {
     expect(after.spo.files.every((file) => file.exists)).toBe(true);
     expect(after.spo.profile.PictureURL).toBe("https://fabrikam-my.sharepoint.com/User%20Photos/Profile%20Pictures/filler02_fabrikam_com_MThumb.jpg");
     expect(after.spo.profile["SPS-PicturePlaceholderState"]).toBe("0");
+  });
+});
+
+describe("admin API: changes made by hand", () => {
+  it("a photo replaced by hand (drift) gets a new etag and new bytes that Graph serves", async () => {
+    await put("/v1.0/users/filler06@fabrikam.com/photo/$value", await renderPortrait({ seed: "f6", width: 240, height: 240 }));
+    const before = await graph("/v1.0/users/filler06@fabrikam.com/photo");
+    const drift = await renderPortrait({ seed: "f6-by-hand", width: 400, height: 400 });
+    expect((await h.admin("/photos/exo/filler06@fabrikam.com", { method: "PUT", raw: drift })).status).toBe(200);
+    const after = await graph("/v1.0/users/filler06@fabrikam.com/photo");
+    expect(after.json?.["@odata.mediaEtag"]).not.toBe(before.json?.["@odata.mediaEtag"]);
+    expect(after.json).toMatchObject({ id: "400x400" });
+    const served = await graph("/v1.0/users/filler06@fabrikam.com/photo/$value");
+    const viaAdmin = Buffer.from(await (await h.admin("/photos/exo/filler06@fabrikam.com")).arrayBuffer());
+    expect(served.buffer.equals(viaAdmin)).toBe(true);
   });
 });
 
