@@ -186,15 +186,20 @@ export class Faults {
     return decision;
   }
 
-  /** Whether a write for this user (UPN or id) is to be stored as something else. */
-  corrupts(service: Service, user: { userPrincipalName: string; id: string }): boolean {
+  /**
+   * Whether a write is to be stored as something else. `names` are what identifies the target:
+   * a user's UPN and id (Graph) or a file's server-relative path (SharePoint; a UPN in
+   * `match.user` also matches its thumbnail name, "a.b@c.com" → "a_b_c_com").
+   */
+  corrupts(service: Service, names: readonly string[]): boolean {
     return (this.config.rules ?? []).some((rule) => {
       if (rule.corruptWrites !== true) return false;
       const match = rule.match ?? {};
       if (match.service !== undefined && match.service !== "any" && match.service !== service) return false;
       if (match.user === undefined) return true;
       const wanted = match.user.toLowerCase();
-      return user.userPrincipalName.toLowerCase().includes(wanted) || user.id.toLowerCase().includes(wanted);
+      const asFileName = wanted.replace(/[@.]/g, "_");
+      return names.some((name) => name.toLowerCase().includes(wanted) || name.toLowerCase().includes(asFileName));
     });
   }
 

@@ -327,7 +327,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     tokens,
     graphBaseUrl: origin("graph"),
-    corruptWrite: (_store, user) => faults.corrupts("graph", user),
+    corruptWrite: (_store, user) => faults.corrupts("graph", [user.userPrincipalName, user.id]),
     corrupt,
     batchItem: (item, run) => runBatchItem("graph", item, run),
   };
@@ -338,6 +338,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tokens,
     mySiteUrl: origin("mysite"),
     adminSiteUrl: origin("adminsite"),
+    async corruptUpload(path, bytes) {
+      if (!faults.corrupts("sharepoint", [path])) return undefined;
+      try {
+        return await sharp(bytes).negate({ alpha: false }).jpeg({ quality: 85 }).toBuffer();
+      } catch {
+        return Buffer.from(bytes).reverse();
+      }
+    },
     batchItem: (item, run) => runBatchItem("sharepoint", item, run),
   };
   handlers.set("login", (request) => handleLogin(request, loginContext));

@@ -152,6 +152,18 @@ describe("over HTTP", () => {
     expect(await response.json()).toHaveProperty(["odata.error", "code"]);
   });
 
+  it("SharePoint too: an uploaded thumbnail is stored as something else", async () => {
+    await setFaults({ rules: [{ match: { service: "sharepoint", user: "c@faulty.com" }, corruptWrites: true }] });
+    const spoToken = ((await (await h.admin("/tokens", { method: "POST", body: { clientId: "app", resource: "sharepoint" } })).json()) as { access_token: string }).access_token;
+    const thumb = await renderPortrait({ seed: "c-thumb", width: 72, height: 72 });
+    const path = "/_api/web/GetFolderByServerRelativePath(decodedurl='%2FUser%20Photos%2FProfile%20Pictures')/Files/AddUsingPath(decodedurl='c_faulty_com_MThumb.jpg',overwrite=true)";
+    const upload = await h.http.fetch(`${h.emu.endpoints.mySiteUrl}${path}`, { method: "POST", body: thumb, headers: { authorization: `Bearer ${spoToken}`, accept: "application/json" } });
+    expect(upload.status).toBe(200);
+    await upload.arrayBuffer();
+    const served = await h.http.fetch(`${h.emu.endpoints.mySiteUrl}/_api/web/GetFileByServerRelativePath(decodedurl='%2FUser%20Photos%2FProfile%20Pictures%2Fc_faulty_com_MThumb.jpg')/$value`, { headers: { authorization: `Bearer ${spoToken}` } });
+    expect(Buffer.from(await served.arrayBuffer()).equals(thumb)).toBe(false);
+  });
+
   it("a store that accepts a write but serves something else", async () => {
     await setFaults({ rules: [{ match: { service: "graph", user: "c@faulty.com" }, corruptWrites: true }] });
     const upload = await renderPortrait({ seed: "c", width: 240, height: 240 });

@@ -15,6 +15,8 @@ import { ACCESS_DENIED, SpoFailure, collection, entity, nullResult, parseCall, s
 export interface SharePointContext {
   tenant: Tenant;
   tokens: TokenService;
+  /** Fault hook: an upload that is accepted but stored as something else (apply verification tests). */
+  corruptUpload(serverRelativeUrl: string, bytes: Buffer): Promise<Buffer | undefined>;
   /** Runs one $batch part (the server adds per-item faults and counters). */
   batchItem(request: EmuRequest, run: (request: EmuRequest) => Promise<EmuResponse>): Promise<EmuResponse>;
   /** Emulator URLs of the hosts. */
@@ -158,7 +160,8 @@ async function handleFiles(request: EmuRequest, context: SharePointContext, clai
       if (existing !== undefined && !overwrite) {
         throw new SpoFailure(400, "-2130575257, Microsoft.SharePoint.SPException", `A file with the name ${path.slice(1)} already exists. It was last modified by SHAREPOINTAPP on ${existing.modified}.`);
       }
-      const file = await tenant.putSpoFile(existing?.serverRelativeUrl ?? path, request.body);
+      const stored = (await context.corruptUpload(path, request.body)) ?? request.body;
+      const file = await tenant.putSpoFile(existing?.serverRelativeUrl ?? path, stored);
       return fileEntity(request, context, file);
     }
     if (rest.length === 0 && method === "GET") {
