@@ -45,13 +45,41 @@ export interface FaultRule {
   batchItems?: boolean;
 }
 
+export interface RateLimit {
+  requests: number;
+  windowSeconds: number;
+  retryAfterSeconds?: number;
+  /** Which service it counts (default: Graph and SharePoint). */
+  service?: "graph" | "sharepoint";
+}
+
 export interface FaultConfig {
   seed?: number;
   rules?: FaultRule[];
   /** 429 when more than N requests for one user's photo are in flight (Graph: 4). */
   concurrencyPerUser?: number;
-  /** 429 when an app sends more than `requests` within `windowSeconds` (sliding per window). */
-  rateLimit?: { requests: number; windowSeconds: number; retryAfterSeconds?: number };
+  /** 429 when an app sends more than `requests` within a fixed window of `windowSeconds`. */
+  rateLimit?: RateLimit;
+  /** 429 when an app sends more than `requests` for one user's photo within the window. */
+  photoRateLimitPerUser?: RateLimit;
+  /**
+   * "documented": Graph's published limits as defaults (throttling-limits.md): 4 concurrent photo
+   * requests per mailbox; 10,000 photo requests per 10 minutes per app per mailbox; and, as a
+   * request-count stand-in for Entra ID's resource units, 3,500 Graph requests per 10 s per app
+   * (the smallest tenant tier).
+   */
+  preset?: "documented";
+}
+
+/** Fills in the documented limits of a preset; explicit settings win. */
+export function withPreset(config: FaultConfig): FaultConfig {
+  if (config.preset !== "documented") return config;
+  return {
+    ...config,
+    concurrencyPerUser: config.concurrencyPerUser ?? 4,
+    photoRateLimitPerUser: config.photoRateLimitPerUser ?? { requests: 10_000, windowSeconds: 600, retryAfterSeconds: 60, service: "graph" },
+    rateLimit: config.rateLimit ?? { requests: 3_500, windowSeconds: 10, retryAfterSeconds: 10, service: "graph" },
+  };
 }
 
 export interface FaultDecision {
@@ -100,7 +128,7 @@ export class Faults {
   private config: FaultConfig = {};
   private readonly counts = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
-  private readonly window = new Map<string, number[]>();
+  private readonly windows = new Map<string, { start: number; count: number }>();
   private readonly blockedUntil = new Map<string, number>();
   earlyRetries = 0;
   throttled = 0;
@@ -110,9 +138,9 @@ export class Faults {
   }
 
   configure(config: FaultConfig): void {
-    this.config = structuredClone(config);
+    this.config = withPreset(structuredClone(config));
     this.counts.clear();
-    this.window.clear();
+    this.windows.clear();
     this.blockedUntil.clear();
     this.earlyRetries = 0;
     this.throttled = 0;
@@ -123,7 +151,7 @@ export class Faults {
   }
 
   get active(): boolean {
-    return (this.config.rules?.length ?? 0) > 0 || this.config.concurrencyPerUser !== undefined || this.config.rateLimit !== undefined;
+    return (this.config.rules?.length ?? 0) > 0 || this.config.concurrencyPerUser !== undefined || this.config.rateLimit !== undefined || this.config.photoRateLimitPerUser !== undefined;
   }
 
   private count(key: string): number {
@@ -166,16 +194,14 @@ export class Faults {
       else if (rule.throttleRate !== undefined && roll("throttle") < rule.throttleRate) decision.action = { kind: "throttle", retryAfter: rule.retryAfterSeconds ?? 1, reason: "rule" };
       else if (rule.errorRate !== undefined && roll("error") < rule.errorRate) decision.action = { kind: "error", status: rule.errorStatus ?? 503 };
     });
-    if (decision.action === undefined && this.config.rateLimit !== undefined && request.service !== "admin" && request.service !== "login") {
-      const limit = this.config.rateLimit;
-      const appKey = request.app ?? "anonymous";
-      const since = now - limit.windowSeconds * 1000;
-      const times = (this.window.get(appKey) ?? []).filter((time) => time > since);
-      if (times.length >= limit.requests) decision.action = { kind: "throttle", retryAfter: limit.retryAfterSeconds ?? limit.windowSeconds, reason: "rate" };
-      else times.push(now);
-      this.window.set(appKey, times);
+    const isPhoto = /\/photos?\b/.test(request.target);
+    if (decision.action === undefined && this.config.photoRateLimitPerUser !== undefined && isPhoto && request.userKey !== undefined) {
+      decision.action = this.overLimit(`photo|${request.app ?? "anonymous"}|${request.userKey}`, this.config.photoRateLimitPerUser, request, now);
     }
-    if (decision.action === undefined && this.config.concurrencyPerUser !== undefined && request.userKey !== undefined && /\/photos?\b/.test(request.target)) {
+    if (decision.action === undefined && this.config.rateLimit !== undefined) {
+      decision.action = this.overLimit(`app|${request.app ?? "anonymous"}`, this.config.rateLimit, request, now);
+    }
+    if (decision.action === undefined && this.config.concurrencyPerUser !== undefined && request.userKey !== undefined && isPhoto) {
       const flight = this.inFlight.get(request.userKey) ?? 0;
       if (flight >= this.config.concurrencyPerUser) decision.action = { kind: "throttle", retryAfter: 1, reason: "concurrency" };
     }
@@ -201,6 +227,23 @@ export class Faults {
       const asFileName = wanted.replace(/[@.]/g, "_");
       return names.some((name) => name.toLowerCase().includes(wanted) || name.toLowerCase().includes(asFileName));
     });
+  }
+
+  /** Fixed-window counting (cheap at 10,000 users); undefined while under the limit. */
+  private overLimit(key: string, limit: RateLimit, request: FaultRequest, now: number): FaultDecision["action"] {
+    if (request.service !== "graph" && request.service !== "sharepoint") return undefined;
+    if (limit.service !== undefined && limit.service !== request.service) return undefined;
+    let window = this.windows.get(key);
+    if (window === undefined || now - window.start >= limit.windowSeconds * 1000) {
+      window = { start: now, count: 0 };
+      this.windows.set(key, window);
+    }
+    if (window.count >= limit.requests) {
+      const left = Math.ceil((window.start + limit.windowSeconds * 1000 - now) / 1000);
+      return { kind: "throttle", retryAfter: limit.retryAfterSeconds ?? Math.max(1, left), reason: "rate" };
+    }
+    window.count += 1;
+    return undefined;
   }
 
   /** Marks a request for a user's photo as in flight (concurrency limit). */

@@ -61,6 +61,16 @@ describe("decisions are a pure function of the seed (no timing involved)", () =>
     expect(first.every((entry) => Number(entry.split(":")[0]) >= 10 && Number(entry.split(":")[0]) < 60)).toBe(true);
   });
 
+  it("the documented preset fills in Graph's published limits; per-mailbox photo limits count per app and user", () => {
+    const preset = new Faults({ preset: "documented" }).current();
+    expect(preset).toMatchObject({ concurrencyPerUser: 4, photoRateLimitPerUser: { requests: 10_000, windowSeconds: 600 }, rateLimit: { requests: 3_500, windowSeconds: 10 } });
+    const faults = new Faults({ photoRateLimitPerUser: { requests: 2, windowSeconds: 60 } });
+    const ask = (user: string, at: number) => faults.decide({ service: "graph", method: "GET", target: `/v1.0/users/${user}/photo`, userKey: user, app: "app", batchItem: false }, at).action?.kind ?? "ok";
+    expect([ask("u1", 0), ask("u1", 1), ask("u1", 2), ask("u2", 3)]).toEqual(["ok", "ok", "throttle", "ok"]);
+    // After the Retry-After and the window, u1 is served again.
+    expect(ask("u1", 61_000)).toBe("ok");
+  });
+
   it("off by default", () => {
     const faults = new Faults();
     expect(faults.active).toBe(false);
