@@ -41,6 +41,8 @@ describe("SharePoint REST", () => {
     const list = await spo(h.emu.endpoints.mySiteUrl, `${folder}/Files`, { accept: "application/json;odata=nometadata" });
     const names = (list.json?.value as { Name: string }[]).map((file) => file.Name);
     expect(names).toEqual(expect.arrayContaining(["adele_vance_contoso_com_SThumb.jpg", "adele_vance_contoso_com_MThumb.jpg", "adele_vance_contoso_com_LThumb.jpg"]));
+    const selected = await spo(h.emu.endpoints.mySiteUrl, `${folder}/Files?$select=Name,ETag`, { accept: "application/json;odata=nometadata" });
+    expect(Object.keys((selected.json?.value as Record<string, unknown>[])[0] ?? {}).sort()).toEqual(["ETag", "Name"]);
     const verbose = await spo(h.emu.endpoints.mySiteUrl, `${folder}/Files`, { accept: "application/json;odata=verbose" });
     expect(Array.isArray((verbose.json?.d as { results: unknown[] }).results)).toBe(true);
   });

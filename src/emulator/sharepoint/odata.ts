@@ -25,6 +25,14 @@ export function spoHeaders(): Record<string, string> {
   return { "request-id": randomUUID(), sprequestguid: randomUUID(), "x-sharepointhealthscore": "0", microsoftsharepointteamservices: "16.0.0.0" };
 }
 
+/** Applies `$select` (case-insensitive property names) to an entity's properties. */
+export function select(request: EmuRequest, properties: Record<string, unknown>): Record<string, unknown> {
+  const text = request.url.searchParams.get("$select");
+  if (text === null || text.trim() === "" || text.trim() === "*") return properties;
+  const wanted = new Set(text.split(",").map((name) => name.trim().toLowerCase()));
+  return Object.fromEntries(Object.entries(properties).filter(([key]) => wanted.has(key.toLowerCase())));
+}
+
 export interface EntityMeta {
   type: string;
   /** Absolute URL of the entity (odata.id / __metadata.uri). */
@@ -33,8 +41,9 @@ export interface EntityMeta {
   metadata: string;
 }
 
-export function entity(request: EmuRequest, meta: EntityMeta, properties: Record<string, unknown>, status = 200): EmuResponse {
+export function entity(request: EmuRequest, meta: EntityMeta, all: Record<string, unknown>, status = 200): EmuResponse {
   const kind = dialect(request);
+  const properties = select(request, all);
   if (kind === "verbose") {
     const d: Record<string, unknown> = { __metadata: { id: meta.id, uri: meta.id, type: meta.type } };
     for (const [key, value] of Object.entries(properties)) d[key] = Array.isArray(value) ? { results: value } : value;
@@ -44,8 +53,9 @@ export function entity(request: EmuRequest, meta: EntityMeta, properties: Record
   return json(status, { "odata.metadata": meta.metadata, "odata.type": meta.type, "odata.id": meta.id, "odata.editLink": meta.editLink, ...properties }, spoHeaders(), contentType(kind));
 }
 
-export function collection(request: EmuRequest, metadata: string, items: Record<string, unknown>[]): EmuResponse {
+export function collection(request: EmuRequest, metadata: string, all: Record<string, unknown>[]): EmuResponse {
   const kind = dialect(request);
+  const items = all.map((item) => select(request, item));
   if (kind === "verbose") return json(200, { d: { results: items } }, spoHeaders(), contentType(kind));
   if (kind === "nometadata") return json(200, { value: items }, spoHeaders(), contentType(kind));
   return json(200, { "odata.metadata": metadata, value: items }, spoHeaders(), contentType(kind));
