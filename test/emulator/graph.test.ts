@@ -142,6 +142,9 @@ describe("users", () => {
   it("$filter: eq, in, startswith, or", async () => {
     const values = async (filter: string) => ((await graph(`/v1.0/users?$select=userPrincipalName&$filter=${encodeURIComponent(filter)}`)).json?.value as { userPrincipalName: string }[]).map((user) => user.userPrincipalName).sort();
     expect(await values("userPrincipalName eq 'ANN@fabrikam.com'")).toEqual(["ann@fabrikam.com"]);
+    expect(await values("userPrincipalName in ('nobody@fabrikam.com')")).toEqual([]);
+    const counted = await graph(`/v1.0/users?$count=true&$top=1&$filter=${encodeURIComponent("startswith(userPrincipalName,'filler')")}`, { headers: { consistencylevel: "eventual" } });
+    expect(counted.json?.["@odata.count"]).toBe(12);
     expect(await values("userPrincipalName in ('ann@fabrikam.com', 'bob@fabrikam.com')")).toEqual(["ann@fabrikam.com", "bob@fabrikam.com"]);
     expect(await values("startswith(userPrincipalName,'filler0')")).toHaveLength(10);
     expect(await values("userPrincipalName eq 'ann@fabrikam.com' or userPrincipalName eq 'bob@fabrikam.com'")).toEqual(["ann@fabrikam.com", "bob@fabrikam.com"]);
