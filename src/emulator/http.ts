@@ -2,7 +2,6 @@
  * The emulator's request/response shapes, independent of node:http so that Graph's $batch can run
  * its items through the same handlers as real requests.
  */
-import { randomUUID } from "node:crypto";
 
 export type Role = "login" | "graph" | "mysite" | "adminsite" | "admin";
 
@@ -13,7 +12,7 @@ export interface EmuRequest {
   /** Lower-case header names. */
   headers: Record<string, string>;
   body: Buffer;
-  /** The socket's peer, for per-client fault rules; "batch" for $batch items. */
+  /** How it arrived: over HTTP, or as an item of a Graph or SharePoint $batch. */
   via: "http" | "batch";
 }
 
@@ -35,10 +34,6 @@ export function empty(status: number, headers: Record<string, string> = {}): Emu
   return { status, headers };
 }
 
-export function requestId(request: EmuRequest): string {
-  return request.headers["client-request-id"] ?? randomUUID();
-}
-
 /** The bearer token of a request, if any. */
 export function bearer(request: EmuRequest): string | undefined {
   const header = request.headers.authorization;
@@ -54,7 +49,7 @@ export function pathSegments(pathname: string): string[] {
   let depth = 0;
   let quoted = false;
   for (const char of pathname) {
-    if (char === "'" ) quoted = !quoted;
+    if (char === "'") quoted = !quoted;
     if (!quoted && char === "(") depth++;
     if (!quoted && char === ")") depth--;
     if (char === "/" && depth === 0 && !quoted) {

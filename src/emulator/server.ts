@@ -209,10 +209,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let writer: StateWriter | undefined;
   const counters = new Counters();
   const faults = new Faults({ ...options.faults, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
-  const tokensHolder: { tenant: Tenant } = { tenant: new Tenant(state, blobs, () => writer?.schedule()) };
-  const tokens = new TokenService(keys, () => tokensHolder.tenant.config, options.tokenLifetimeSeconds);
+  const live: { tenant: Tenant } = { tenant: new Tenant(state, blobs, () => writer?.schedule()) };
+  const tokens = new TokenService(keys, () => live.tenant.config, options.tokenLifetimeSeconds);
   if (dataDir !== undefined) {
-    writer = new StateWriter(dataDir, () => tokensHolder.tenant.state);
+    writer = new StateWriter(dataDir, () => live.tenant.state);
     if (fresh) await saveState(dataDir, state);
   }
 
@@ -235,7 +235,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const origin = (role: Role): string => origins.get(role) as string;
 
   const appsView = (): EmulatorApp[] =>
-    tokensHolder.tenant.config.apps.map((app) => {
+    live.tenant.config.apps.map((app) => {
       const made = generated.get(app.clientId);
       const view: EmulatorApp = {
         clientId: app.clientId,
@@ -250,7 +250,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
       return view;
     });
-  const config = tokensHolder.tenant.config;
+  const config = live.tenant.config;
   const endpoints: EmulatorEndpoints = {
     tenantId: config.tenantId,
     tenantDomain: config.domain,
@@ -270,7 +270,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const core: EmulatorCore = {
     get tenant() {
-      return tokensHolder.tenant;
+      return live.tenant;
     },
     tokens,
     faults,
@@ -278,7 +278,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     endpoints,
     async reset() {
       const seeded = await seed();
-      tokensHolder.tenant = new Tenant(seeded, blobs, () => writer?.schedule());
+      live.tenant = new Tenant(seeded, blobs, () => writer?.schedule());
       endpoints.apps = appsView();
       faults.configure({});
       counters.reset();
@@ -349,10 +349,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     batchItem: (item, run) => runBatchItem("sharepoint", item, run),
   };
   handlers.set("login", (request) => handleLogin(request, loginContext));
-  handlers.set("graph", async (request) => {
-    const response = await handleGraph(request, graphContext);
-    return response;
-  });
+  handlers.set("graph", (request) => handleGraph(request, graphContext));
   handlers.set("mysite", (request) => handleSharePoint(request, spoContext, "mysite"));
   handlers.set("adminsite", (request) => handleSharePoint(request, spoContext, "adminsite"));
   handlers.set("admin", (request) => handleAdmin(request, core));
