@@ -53,6 +53,37 @@ describe("photosync emulator", () => {
     expect(out.join("")).toMatch(/Graph\s+https:\/\/127\.0\.0\.1:\d+\/v1\.0/);
   });
 
+  it("starts with faults from a YAML file, keeps the saved tenant and serves it", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    const faultsFile = join(dir, "faults.yaml");
+    await writeFile(faultsFile, "seed: 7\nrules:\n  - match: { service: graph }\n    failFirst: 1\n");
+    const { io: cliIo } = io();
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const endpointsFile = join(dir, "second-endpoints.json");
+    const running = runEmulator({ state: join(dir, "state"), faults: faultsFile, endpoints: endpointsFile }, cliIo, stopped);
+    let endpoints: EmulatorEndpoints | undefined;
+    for (let i = 0; i < 600 && endpoints === undefined; i++) {
+      try {
+        endpoints = JSON.parse(await readFile(endpointsFile, "utf8")) as EmulatorEndpoints;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    const http = createTrustedHttp({ caPem: endpoints!.caCertPem });
+    const token = ((await (await http.fetch(`${endpoints!.adminApiUrl}/tokens`, { method: "POST", body: JSON.stringify({ clientId: endpoints!.apps[0]!.clientId }) })).json()) as { access_token: string }).access_token;
+    const url = `${endpoints!.graphBaseUrl}/v1.0/users/adele.vance@contoso.com/photo`;
+    const first = await http.fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    expect(first.status).toBe(503);
+    await first.arrayBuffer();
+    const second = await http.fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    expect(second.status).toBe(200);
+    await second.arrayBuffer();
+    await http.close();
+    stop();
+    expect(await running).toBe(0);
+  });
+
   it("refuses a bad port with the usage exit code", async () => {
     const { io: cliIo, err } = io();
     expect(await runEmulator({ state: dir, port: "nope" }, cliIo, Promise.resolve())).toBe(64);
