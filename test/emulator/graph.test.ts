@@ -156,6 +156,8 @@ describe("users", () => {
     const r = await graph("/v1.0/users/cloudless@fabrikam.com/mailboxSettings");
     expect(r.status).toBe(404);
     expect(r.json).toMatchObject({ error: { code: "MailboxNotEnabledForRESTAPI" } });
+    expect((await graph("/v1.0/users/ann@fabrikam.com?$select=id,mailboxSettings")).json).toHaveProperty("mailboxSettings.timeZone");
+    expect((await graph("/v1.0/users/onprem@fabrikam.com?$select=id,mailboxSettings")).status).toBe(404);
   });
 });
 

@@ -116,21 +116,25 @@ async function route(request: EmuRequest, context: GraphContext): Promise<EmuRes
       throw new GraphFailure(404, "Request_ResourceNotFound", `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
     }
     const rest = path.slice(2);
-    if (rest.length === 0 && request.method === "GET") {
-      requireRole(claims, PERMISSIONS.readUsers, "directory");
-      return graphJson(request, 200, { "@odata.context": `${context.graphBaseUrl}/${version}/$metadata#users/$entity`, ...project(userResource(user), parseSelect(request), version) });
-    }
-    if (rest.length === 1 && rest[0] === "mailboxSettings" && request.method === "GET") {
+    // mailboxSettings exists only for a usable Exchange Online mailbox; otherwise Graph answers
+    // 404 MailboxNotEnabledForRESTAPI, also when selected on the user (msgraph-sdk-powershell#3531).
+    const mailboxSettings = (): Record<string, unknown> => {
       requireRole(claims, ["MailboxSettings.Read", "MailboxSettings.ReadWrite"], "exchange");
       if (user.mailbox !== "cloud" || !user.licensed) {
         throw new GraphFailure(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
       }
-      return graphJson(request, 200, {
-        "@odata.context": `${context.graphBaseUrl}/${version}/$metadata#users('${user.id}')/mailboxSettings`,
-        timeZone: "UTC",
-        language: { locale: "en-US", displayName: "English (United States)" },
-        userPurpose: "user",
-      });
+      return { timeZone: "UTC", language: { locale: "en-US", displayName: "English (United States)" }, userPurpose: "user" };
+    };
+    if (rest.length === 0 && request.method === "GET") {
+      requireRole(claims, PERMISSIONS.readUsers, "directory");
+      const select = parseSelect(request);
+      const wantsSettings = select?.some((name) => name.toLowerCase() === "mailboxsettings") === true;
+      const resource = wantsSettings ? { ...userResource(user), mailboxSettings: mailboxSettings() } : userResource(user);
+      return graphJson(request, 200, { "@odata.context": `${context.graphBaseUrl}/${version}/$metadata#users/$entity`, ...project(resource, select, version) });
+    }
+    if (rest.length === 1 && rest[0]?.toLowerCase() === "mailboxsettings" && request.method === "GET") {
+      const settings = mailboxSettings();
+      return graphJson(request, 200, { "@odata.context": `${context.graphBaseUrl}/${version}/$metadata#users('${user.id}')/mailboxSettings`, ...settings });
     }
     if (rest[0] === "photo" || rest[0] === "photos") return handlePhoto(request, context, claims, version, user, rest);
   }
