@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { createRequire } from "node:module";
 import type { CliIo } from "./io.js";
 import { EXIT } from "./io.js";
+import { registerEmulator } from "./commands/emulator.js";
 import { registerRender } from "./commands/render.js";
 import { registerValidate } from "./commands/validate.js";
 
@@ -26,6 +27,7 @@ export function buildProgram(context: CommandContext): Command {
     .exitOverride();
   registerValidate(program, context);
   registerRender(program, context);
+  registerEmulator(program, context);
   return program;
 }
 
