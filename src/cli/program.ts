@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import type { CliIo } from "./io.js";
 import { EXIT } from "./io.js";
 import { registerEmulator } from "./commands/emulator.js";
+import { registerPlan } from "./commands/plan.js";
 import { registerRender } from "./commands/render.js";
 import { registerValidate } from "./commands/validate.js";
 
@@ -27,6 +28,7 @@ export function buildProgram(context: CommandContext): Command {
     .exitOverride();
   registerValidate(program, context);
   registerRender(program, context);
+  registerPlan(program, context);
   registerEmulator(program, context);
   return program;
 }

@@ -48,6 +48,8 @@ users:
     photo: { file: photos/adele.vance.jpg }
     photos:
       spo: { file: photos/adele.vance.jpg }
+    # As photosync left it on its last apply (photos.yaml: exchangeSyncState 0).
+    profile: { SPS-PictureExchangeSyncState: "0" }
   # An outdated photo (an older, different portrait) in every store.
   - upn: alex.wilber@contoso.com
     displayName: Alex Wilber

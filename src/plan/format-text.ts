@@ -19,8 +19,9 @@ function paint(text: string, action: Action, style: TextStyle): string {
 }
 
 /** The most significant action of a user, for the symbol in front of their name. */
+/** A user whose managed stores are all in line counts as noop even if other stores were skipped. */
 export function userAction(user: UserPlan): Action {
-  const order: Action[] = ["unknown", "delete", "update", "create", "skip", "noop"];
+  const order: Action[] = ["unknown", "delete", "update", "create", "noop", "skip"];
   return order.find((action) => user.steps.some((step) => step.action === action)) ?? "noop";
 }
 

@@ -131,7 +131,7 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
     if (name === "large") distance = result.distances;
     if (!result.same) problems.push(`${name} thumbnail: ${result.reason}`);
   }
-  for (const name of differing) problems.push(`${name} is not as expected`);
+  for (const name of differing) problems.push(`${name} is ${JSON.stringify(observed.properties[name])}, expected ${JSON.stringify(expected[name])}`);
   if (problems.length === 0) {
     return { store, action: "noop", reason: "same picture", before, after, ...(distance ? { distance } : {}) };
   }

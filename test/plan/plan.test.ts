@@ -166,7 +166,8 @@ describe("plan: SharePoint", () => {
     const steps = planOne(desiredUser(upn), megan.rendered, live({ ...spo, properties: { ...spo.properties!, PictureURL: "https://contoso-my.sharepoint.com/User Photos/Profile Pictures/someone_else_MThumb.jpg" } }));
     expect(steps.spo).toMatchObject({
       action: "update",
-      reason: "PictureURL is not as expected",
+      reason:
+        'PictureURL is "https://contoso-my.sharepoint.com/User Photos/Profile Pictures/someone_else_MThumb.jpg", expected "https://contoso-my.sharepoint.com/User%20Photos/Profile%20Pictures/megan_bowen_contoso_com_MThumb.jpg"',
       properties: {
         before: { PictureURL: "https://contoso-my.sharepoint.com/User Photos/Profile Pictures/someone_else_MThumb.jpg" },
         after: { PictureURL: "https://contoso-my.sharepoint.com/User%20Photos/Profile%20Pictures/megan_bowen_contoso_com_MThumb.jpg" },

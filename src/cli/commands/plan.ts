@@ -1,0 +1,95 @@
+import { Option } from "commander";
+import type { Command } from "commander";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { formatPlanJson } from "../../plan/format-json.js";
+import { formatPlanMarkdown } from "../../plan/format-markdown.js";
+import { countsLine, formatPlanText } from "../../plan/format-text.js";
+import type { Plan } from "../../plan/model.js";
+import { hasChanges } from "../../plan/plan.js";
+import { runPlan } from "../../reconcile/plan-run.js";
+import type { PlanRunResult } from "../../reconcile/plan-run.js";
+import { formatProblemLine } from "../../validate/format.js";
+import { EXIT, useColour } from "../io.js";
+import type { CliIo } from "../io.js";
+import type { CommandContext } from "../program.js";
+
+export type PlanFormat = "text" | "json" | "markdown";
+
+export interface PlanCommandOptions {
+  manifest: string;
+  format: PlanFormat;
+  out?: string;
+  users?: string;
+  changedSince?: string;
+  emulator?: boolean;
+  resetEmulator?: boolean;
+  verbose?: boolean;
+  diff?: boolean;
+}
+
+/** Like `terraform plan -detailed-exitcode`: 0 no changes, 2 changes, 1 anything unknown. */
+export function planExitCode(result: Plan): number {
+  if (result.counts.unknown > 0) return EXIT.failure;
+  return hasChanges(result) ? EXIT.changes : EXIT.ok;
+}
+
+export function formatPlan(result: Plan, format: PlanFormat, io: CliIo, options: { verbose?: boolean; diff?: boolean; colour: boolean }): string {
+  if (format === "json") return formatPlanJson(result);
+  if (format === "markdown") return formatPlanMarkdown(result);
+  return formatPlanText(result, { colour: options.colour, ...(options.verbose ? { verbose: true } : {}), ...(options.diff ? { diff: true } : {}) });
+}
+
+/** Prints why a run could not plan (manifest errors) and returns the exit code. */
+export function reportProblems(result: Extract<PlanRunResult, { ok: false }>, io: CliIo): number {
+  for (const problem of result.problems) io.stderr.write(`${formatProblemLine(problem)}\n`);
+  io.stderr.write("photosync: nothing was read or written; fix the problems above (photosync validate shows them all)\n");
+  return EXIT.failure;
+}
+
+export function addTenantOptions(command: Command): Command {
+  return command
+    .option("--emulator", "use the built-in Microsoft 365 emulator (state in .photosync/emulator) instead of a real tenant")
+    .option("--reset-emulator", "with --emulator: start from the demo tenant again");
+}
+
+export function registerPlan(program: Command, { io, setExitCode }: CommandContext): void {
+  addTenantOptions(
+    program
+      .command("plan")
+      .description("Compare the repo with the tenant and show what apply would change. Exit 0: no changes, 2: changes, 1: error or unknown state.")
+      .option("-m, --manifest <file>", "the manifest", "photos.yaml")
+      .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+      .option("-o, --out <file>", "write the plan to this file instead of standard output")
+      .option("-u, --users <upns>", "only these users, comma-separated UPNs")
+      .option("--changed-since <ref>", "only people whose manifest entry or photo changed since this git ref (pull-request plans)")
+      .option("-v, --verbose", "text: list users already in line too")
+      .option("--diff", "text: show each changing user's state as a unified diff"),
+  ).action(async (options: PlanCommandOptions) => {
+    const manifestPath = path.resolve(io.cwd, options.manifest);
+    const result = await runPlan({
+      manifestPath,
+      displayName: path.relative(io.cwd, manifestPath) || manifestPath,
+      env: io.env,
+      ...(options.users ? { users: options.users.split(",").map((upn) => upn.trim()).filter(Boolean) } : {}),
+      ...(options.changedSince ? { changedSince: options.changedSince } : {}),
+      ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
+      warn: (message) => io.stderr.write(`photosync: warning: ${message}\n`),
+    });
+    if (!result.ok) {
+      setExitCode(reportProblems(result, io));
+      return;
+    }
+    if (result.scope.note) io.stderr.write(`photosync: planning ${result.scope.note}\n`);
+    for (const dropped of result.scope.dropped) io.stderr.write(`photosync: ${dropped.upn}: ${dropped.reason} (not touched)\n`);
+    const colour = !options.out && options.format === "text" && useColour(io);
+    const output = formatPlan(result.plan, options.format, io, { colour, ...(options.verbose ? { verbose: true } : {}), ...(options.diff ? { diff: true } : {}) });
+    if (options.out) {
+      await writeFile(path.resolve(io.cwd, options.out), output);
+      io.stdout.write(`${countsLine(result.plan)}; plan written to ${options.out} (digest ${result.plan.digest})\n`);
+    } else {
+      io.stdout.write(output);
+    }
+    setExitCode(planExitCode(result.plan));
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * `photosync plan`'s core, shared by the CLI and the GitHub Actions glue: load the manifest, choose
+ * who to plan, render the desired photos, read the tenant, and compute the plan.
+ */
+import { RenderCache, defaultCacheDir } from "../images/cache.js";
+import { loadManifest } from "../manifest/load.js";
+import type { Problem } from "../manifest/problems.js";
+import type { DesiredState, DesiredUser } from "../manifest/types.js";
+import { upnKey } from "../manifest/types.js";
+import { resolveChangedSince } from "../plan/git.js";
+import { renderDesired } from "../plan/desired.js";
+import type { Plan } from "../plan/model.js";
+import { plan } from "../plan/plan.js";
+import { LiveCache } from "../tenant/live-cache.js";
+import type { ReadOptions } from "../tenant/read.js";
+import { readLive } from "../tenant/read.js";
+import type { SessionOptions, TenantSession } from "./session.js";
+import { openSession } from "./session.js";
+
+export interface PlanRunOptions extends SessionOptions {
+  manifestPath: string;
+  displayName?: string;
+  /** Only these UPNs (case-insensitive). */
+  users?: readonly string[];
+  /** Only people whose entry or photo changed since this git ref. */
+  changedSince?: string;
+  read?: ReadOptions;
+  /** Keep the session open for the caller (apply); the caller closes it. */
+  keepSession?: boolean;
+}
+
+export type PlanRunResult =
+  | { ok: false; problems: Problem[] }
+  | {
+      ok: true;
+      plan: Plan;
+      state: DesiredState;
+      /** What was planned: everyone, or a subset and why. */
+      scope: { kind: "all" | "users" | "changed"; note?: string; dropped: Array<{ upn: string; reason: string }> };
+      session?: TenantSession;
+    };
+
+function selectByUpn(state: DesiredState, upns: readonly string[]): { users: DesiredUser[]; unknown: string[] } {
+  const wanted = new Set(upns.map(upnKey));
+  const users = state.users.filter((user) => wanted.has(upnKey(user.upn)));
+  const known = new Set(state.users.map((user) => upnKey(user.upn)));
+  return { users, unknown: upns.filter((upn) => !known.has(upnKey(upn))) };
+}
+
+export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
+  const loaded = await loadManifest(options.manifestPath, options.displayName ? { displayName: options.displayName } : {});
+  const errors = loaded.problems.filter((problem) => problem.severity === "error");
+  if (!loaded.state || errors.length > 0) return { ok: false, problems: errors };
+  const state = loaded.state;
+
+  let users: readonly DesiredUser[] = state.users;
+  let scope: Extract<PlanRunResult, { ok: true }>["scope"] = { kind: "all", dropped: [] };
+  if (options.users) {
+    const selected = selectByUpn(state, options.users);
+    if (selected.unknown.length > 0) {
+      return { ok: false, problems: [{ severity: "error", code: "unknown-user", message: `not in the manifest: ${selected.unknown.join(", ")}` }] };
+    }
+    users = selected.users;
+    scope = { kind: "users", dropped: [] };
+  }
+  if (options.changedSince) {
+    const changed = await resolveChangedSince(options.manifestPath, options.changedSince, { current: state });
+    const dropped = changed.dropped.map((upn) => ({ upn, reason: changed.reasons[upnKey(upn)] ?? "no longer managed" }));
+    if (changed.scope === "all") {
+      scope = { kind: "all", note: changed.allReason ?? `everything may have changed since ${options.changedSince}`, dropped };
+    } else {
+      users = selectByUpn(state, changed.upns).users.filter((user) => users.includes(user));
+      scope = { kind: "changed", note: `people whose entry or photo changed since ${options.changedSince} (${changed.commit.slice(0, 12)})`, dropped };
+    }
+  }
+
+  const { desired } = await renderDesired(state, users, new RenderCache(defaultCacheDir(state.rootDir)));
+  const session = await openSession(state, options);
+  try {
+    const cache = LiveCache.forRepo(state.rootDir);
+    await cache.load();
+    const live = users.length > 0 ? await readLive(session.connection, users, cache, options.read) : new Map();
+    await cache.save();
+    const result = plan({ state, users, desired, live });
+    return { ok: true, plan: result, state, scope, ...(options.keepSession ? { session } : {}) };
+  } finally {
+    if (!options.keepSession) await session.close();
+  }
+}

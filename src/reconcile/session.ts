@@ -1,0 +1,66 @@
+/**
+ * Opens the tenant a command works on: the real one (endpoints and sign-in from the environment),
+ * or the built-in emulator when --emulator is given. Nothing here guesses: without --emulator the
+ * real Microsoft endpoints are used.
+ */
+import { readFile } from "node:fs/promises";
+import type { DesiredState } from "../manifest/types.js";
+import { authSettingsFromEnv, authWarning, createCredential } from "../tenant/auth.js";
+import type { AuthSettings } from "../tenant/auth.js";
+import { connect } from "../tenant/connection.js";
+import type { TenantConnection } from "../tenant/connection.js";
+import { tenantEndpoints } from "../tenant/endpoints.js";
+import type { TenantEndpoints } from "../tenant/endpoints.js";
+import { azureHttpClient } from "../tenant/http.js";
+import { startLocalEmulator } from "../tenant/local-emulator.js";
+import type { LocalEmulator } from "../tenant/local-emulator.js";
+
+export interface SessionOptions {
+  env: NodeJS.ProcessEnv;
+  emulator?: { reset?: boolean };
+  /** Sign in with the read-write identity (apply) instead of the read-only one. */
+  writer?: boolean;
+  warn?: (message: string) => void;
+}
+
+export interface TenantSession {
+  connection: TenantConnection;
+  /** Present in --emulator mode. */
+  emulator?: LocalEmulator;
+  close(): Promise<void>;
+}
+
+export async function openSession(state: DesiredState, options: SessionOptions): Promise<TenantSession> {
+  let endpoints: TenantEndpoints;
+  let auth: AuthSettings;
+  let emulator: LocalEmulator | undefined;
+  if (options.emulator) {
+    emulator = await startLocalEmulator(state.rootDir, { ...options.emulator, ...(options.writer ? { writer: true } : {}) });
+    endpoints = emulator.endpoints;
+    auth = emulator.auth;
+  } else {
+    const caFile = options.env.PHOTOSYNC_CA_FILE;
+    const caPem = caFile ? await readFile(caFile, "utf8") : undefined;
+    endpoints = tenantEndpoints(state, options.env, caPem);
+    auth = authSettingsFromEnv(options.env);
+    const sharePointManaged = state.users.some((user) => user.stores.includes("spo"));
+    const warning = authWarning(auth, sharePointManaged);
+    if (warning) options.warn?.(warning);
+  }
+  const connection = connect(endpoints, (http) =>
+    createCredential(auth, endpoints, {
+      env: options.env,
+      httpClient: azureHttpClient(http.fetch),
+      // Instance discovery asks Microsoft's public cloud about the authority: only for the real one.
+      disableInstanceDiscovery: emulator !== undefined || options.env.PHOTOSYNC_AUTHORITY_HOST !== undefined,
+    }),
+  );
+  return {
+    connection,
+    ...(emulator ? { emulator } : {}),
+    async close() {
+      await connection.close();
+      await emulator?.close();
+    },
+  };
+}

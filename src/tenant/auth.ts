@@ -1,0 +1,125 @@
+/**
+ * Sign-in with @azure/identity, chosen from configuration. In order of preference for automation:
+ * GitHub OIDC federated credential (no secret at all), workload identity, certificate (the only
+ * secret SharePoint accepts for app-only access), client secret, and DefaultAzureCredential for a
+ * person's laptop. Tokens are never printed; inside GitHub Actions each one is also masked.
+ */
+import * as core from "@actions/core";
+import {
+  ClientAssertionCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  DefaultAzureCredential,
+  WorkloadIdentityCredential,
+} from "@azure/identity";
+import type { AccessToken, ClientSecretCredentialOptions, GetTokenOptions, TokenCredential } from "@azure/identity";
+import type { TenantEndpoints } from "./endpoints.js";
+
+export type AuthMethod = "github-oidc" | "workload-identity" | "certificate" | "secret" | "default";
+export const AUTH_METHODS: readonly AuthMethod[] = ["github-oidc", "workload-identity", "certificate", "secret", "default"];
+
+/** The audience GitHub's OIDC token must carry for an Entra federated credential. */
+export const GITHUB_OIDC_AUDIENCE = "api://AzureADTokenExchange";
+
+export interface AuthSettings {
+  method: AuthMethod;
+  clientId?: string;
+  certificatePem?: string;
+  certificatePath?: string;
+  secret?: string;
+  /** For tests and custom federation: supplies the client assertion instead of GitHub. */
+  getAssertion?: () => Promise<string>;
+}
+
+/** Which method the environment asks for: PHOTOSYNC_AUTH, else the first whose inputs are present. */
+export function authSettingsFromEnv(env: NodeJS.ProcessEnv): AuthSettings {
+  const explicit = env.PHOTOSYNC_AUTH as AuthMethod | undefined;
+  if (explicit !== undefined && !AUTH_METHODS.includes(explicit)) {
+    throw new Error(`PHOTOSYNC_AUTH=${explicit} is not one of ${AUTH_METHODS.join(", ")}`);
+  }
+  const method: AuthMethod =
+    explicit ??
+    (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.AZURE_CLIENT_ID
+      ? "github-oidc"
+      : env.AZURE_FEDERATED_TOKEN_FILE
+        ? "workload-identity"
+        : env.AZURE_CLIENT_CERTIFICATE_PATH
+          ? "certificate"
+          : env.AZURE_CLIENT_SECRET
+            ? "secret"
+            : "default");
+  return {
+    method,
+    ...(env.AZURE_CLIENT_ID ? { clientId: env.AZURE_CLIENT_ID } : {}),
+    ...(env.AZURE_CLIENT_CERTIFICATE_PATH ? { certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH } : {}),
+    ...(env.AZURE_CLIENT_SECRET ? { secret: env.AZURE_CLIENT_SECRET } : {}),
+  };
+}
+
+/** A warning for configurations that will fail against SharePoint, or undefined. */
+export function authWarning(settings: AuthSettings, sharePointManaged: boolean): string | undefined {
+  if (settings.method === "secret" && sharePointManaged) {
+    return "a client secret is configured, but SharePoint Online refuses app-only tokens obtained with a secret: use a certificate (AZURE_CLIENT_CERTIFICATE_PATH) or a federated credential, or drop spo from the managed stores";
+  }
+  return undefined;
+}
+
+function requireClientId(settings: AuthSettings): string {
+  if (!settings.clientId) throw new Error(`sign-in method ${settings.method} needs the app's client id in AZURE_CLIENT_ID`);
+  return settings.clientId;
+}
+
+/** Wraps a credential so every token it hands out is masked in GitHub Actions logs. */
+function masking(credential: TokenCredential, env: NodeJS.ProcessEnv): TokenCredential {
+  if (env.GITHUB_ACTIONS !== "true") return credential;
+  return {
+    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+      const token = await credential.getToken(scopes, options);
+      if (token) core.setSecret(token.token);
+      return token;
+    },
+  };
+}
+
+export function createCredential(
+  settings: AuthSettings,
+  endpoints: TenantEndpoints,
+  options: ClientSecretCredentialOptions & { env: NodeJS.ProcessEnv },
+): TokenCredential {
+  const { env, ...clientOptions } = options;
+  const common = { ...clientOptions, authorityHost: endpoints.authorityHost };
+  const tenantId = endpoints.tenantId;
+  let credential: TokenCredential;
+  switch (settings.method) {
+    case "github-oidc": {
+      const getAssertion = settings.getAssertion ?? (async () => {
+        const token = await core.getIDToken(GITHUB_OIDC_AUDIENCE);
+        core.setSecret(token);
+        return token;
+      });
+      credential = new ClientAssertionCredential(tenantId, requireClientId(settings), getAssertion, common);
+      break;
+    }
+    case "workload-identity":
+      credential = new WorkloadIdentityCredential({ ...common, tenantId, clientId: requireClientId(settings) });
+      break;
+    case "certificate": {
+      const clientId = requireClientId(settings);
+      if (settings.certificatePem) {
+        credential = new ClientCertificateCredential(tenantId, clientId, { certificate: settings.certificatePem }, common);
+      } else if (settings.certificatePath) {
+        credential = new ClientCertificateCredential(tenantId, clientId, { certificatePath: settings.certificatePath }, common);
+      } else {
+        throw new Error("sign-in method certificate needs AZURE_CLIENT_CERTIFICATE_PATH (a PEM file with the private key and certificate)");
+      }
+      break;
+    }
+    case "secret":
+      if (!settings.secret) throw new Error("sign-in method secret needs AZURE_CLIENT_SECRET");
+      credential = new ClientSecretCredential(tenantId, requireClientId(settings), settings.secret, common);
+      break;
+    default:
+      credential = new DefaultAzureCredential({ ...common, tenantId });
+  }
+  return masking(credential, env);
+}

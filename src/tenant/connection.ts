@@ -1,0 +1,44 @@
+/** One signed-in connection to a tenant: the Graph client and the two SharePoint sites, over one trusted HTTP agent. */
+import type { TokenCredential } from "@azure/identity";
+import { Client } from "@microsoft/microsoft-graph-client";
+import type { AuthenticationProvider } from "@microsoft/microsoft-graph-client";
+import type { TenantEndpoints } from "./endpoints.js";
+import { createTrustedHttp, graphFetchMiddleware } from "./http.js";
+import type { TrustedHttp } from "./http.js";
+import { sharePointSite } from "./sharepoint.js";
+import type { SharePointSite } from "./sharepoint.js";
+
+export interface TenantConnection {
+  endpoints: TenantEndpoints;
+  credential: TokenCredential;
+  http: TrustedHttp;
+  graph: Client;
+  sharePoint: { mySite: SharePointSite; admin: SharePointSite };
+  close(): Promise<void>;
+}
+
+function tokenProvider(credential: TokenCredential, scope: string): AuthenticationProvider {
+  return {
+    async getAccessToken(): Promise<string> {
+      const token = await credential.getToken(scope);
+      if (!token) throw new Error(`no token for ${scope}`);
+      return token.token;
+    },
+  };
+}
+
+export function connect(endpoints: TenantEndpoints, makeCredential: (http: TrustedHttp) => TokenCredential): TenantConnection {
+  const http = createTrustedHttp(endpoints.caPem ? { caPem: endpoints.caPem } : {});
+  const credential = makeCredential(http);
+  const graph = Client.initWithMiddleware({
+    middleware: graphFetchMiddleware(tokenProvider(credential, endpoints.graphScope), http.fetch),
+    baseUrl: endpoints.graphBaseUrl,
+    customHosts: new Set(endpoints.graphCustomHosts),
+    defaultVersion: "v1.0",
+  });
+  const sharePoint = {
+    mySite: sharePointSite(endpoints.mySiteUrl, credential, endpoints.sharePointScope, http.fetch),
+    admin: sharePointSite(endpoints.adminSiteUrl, credential, endpoints.sharePointScope, http.fetch),
+  };
+  return { endpoints, credential, http, graph, sharePoint, close: () => http.close() };
+}

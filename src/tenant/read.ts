@@ -1,0 +1,59 @@
+/**
+ * Reads everything the planner needs about the desired users, and nothing more: the directory
+ * facts, then only the stores that apply to each person (see plan/routing.ts). A person the
+ * Exchange read reveals to have no cloud mailbox is re-routed to Entra ID on the spot.
+ */
+import type { DesiredUser } from "../manifest/types.js";
+import { upnKey } from "../manifest/types.js";
+import { routeStores } from "../plan/routing.js";
+import type { TenantConnection } from "./connection.js";
+import { lookupUsers } from "./directory.js";
+import type { BatchOptions } from "./graph-batch.js";
+import { readGraphPhotos } from "./graph-photos.js";
+import type { PhotoReadTarget } from "./graph-photos.js";
+import type { LiveUser } from "./live.js";
+import type { LiveCache } from "./live-cache.js";
+import { readSharePoint } from "./sharepoint.js";
+import type { SpoReadOptions, SpoTarget } from "./sharepoint.js";
+
+export interface ReadOptions {
+  graph?: BatchOptions;
+  sharePoint?: SpoReadOptions;
+}
+
+function managedStores(user: DesiredUser, live: LiveUser): Set<string> {
+  if (live.lookup.state !== "found") return new Set();
+  return new Set(routeStores(user.stores, user.storesOverridden, live.lookup.user).filter((route) => route.managed).map((route) => route.store));
+}
+
+export async function readLive(connection: TenantConnection, users: readonly DesiredUser[], cache: LiveCache, options: ReadOptions = {}): Promise<Map<string, LiveUser>> {
+  const lookups = await lookupUsers(connection.graph, users, options.graph);
+  const live = new Map<string, LiveUser>(users.map((user) => [upnKey(user.upn), { lookup: lookups.get(upnKey(user.upn))! }]));
+  const targetsFor = (store: string): PhotoReadTarget[] =>
+    users.flatMap((user) => {
+      const state = live.get(upnKey(user.upn))!;
+      return managedStores(user, state).has(store) && state.lookup.state === "found" ? [{ key: upnKey(user.upn), userId: state.lookup.user.id }] : [];
+    });
+
+  const exo = await readGraphPhotos(connection.graph, "v1.0", "exo", targetsFor("exo"), cache, options.graph);
+  for (const [key, read] of exo) {
+    const state = live.get(key)!;
+    if (read.state === "no-mailbox" && state.lookup.state === "found") {
+      // The directory suggested a mailbox, Exchange says there is none: correct the facts.
+      state.lookup = { state: "found", user: { ...state.lookup.user, mailbox: read.onPremises ? "onPremises" : "none" } };
+      continue;
+    }
+    if (read.state !== "no-mailbox") state.exo = read;
+  }
+
+  const spoTargets: SpoTarget[] = users.flatMap((user) => (managedStores(user, live.get(upnKey(user.upn))!).has("spo") ? [{ key: upnKey(user.upn), upn: user.upn }] : []));
+  const [aad, spo] = await Promise.all([
+    readGraphPhotos(connection.graph, "beta", "aad", targetsFor("aad"), cache, options.graph),
+    spoTargets.length > 0 ? readSharePoint(connection.sharePoint, spoTargets, cache, options.sharePoint) : Promise.resolve(new Map()),
+  ]);
+  for (const [key, read] of aad) {
+    if (read.state !== "no-mailbox") live.get(key)!.aad = read;
+  }
+  for (const [key, read] of spo) live.get(key)!.spo = read;
+  return live;
+}

@@ -1,0 +1,211 @@
+/**
+ * SharePoint Online through PnPjs (@pnp/sp v4): the My Site host's "User Photos/Profile Pictures"
+ * thumbnails and the admin host's user profile properties. Reads are batched with PnPjs's $batch;
+ * a thumbnail's bytes are downloaded only when its ETag is not in the live cache.
+ */
+import type { TokenCredential } from "@azure/identity";
+import type { Queryable } from "@pnp/queryable";
+import { SPBrowser, spfi } from "@pnp/sp";
+import type { SPFI } from "@pnp/sp";
+import "@pnp/sp/batching.js";
+import "@pnp/sp/files/index.js";
+import "@pnp/sp/folders/index.js";
+import "@pnp/sp/profiles/index.js";
+import "@pnp/sp/webs/index.js";
+import type { IFile } from "@pnp/sp/files/index.js";
+import type { IFolder } from "@pnp/sp/folders/index.js";
+import type { IProfiles } from "@pnp/sp/profiles/index.js";
+import pLimit from "p-limit";
+import { fingerprintImage } from "../images/fingerprint.js";
+import { accountName, PROFILE_PICTURES_FOLDER, thumbnailFileName } from "../plan/spo-names.js";
+import { isRetryableStatus, retryAfterSeconds, toServiceError } from "./errors.js";
+import type { TrustedFetch } from "./http.js";
+import { pnpFetch } from "./http.js";
+import type { ServiceError, SpoObservation, SpoPropertyName, ThumbnailName, ThumbnailObservation } from "./live.js";
+import { SPO_PROPERTIES, THUMBNAIL_NAMES } from "./live.js";
+import { LiveCache } from "./live-cache.js";
+
+/** SharePoint answers at most 100 operations per $batch; stay below. */
+export const SPO_BATCH_LIMIT = 90;
+
+/**
+ * PnPjs's fluent API as this module uses it. PnPjs declares these members by augmenting modules
+ * under extension-less paths, which NodeNext resolution does not apply, so they are typed here.
+ */
+interface Web {
+  getFolderByServerRelativePath(path: string): IFolder;
+  getFileByServerRelativePath(path: string): IFile;
+}
+export interface SharePointSite {
+  web: Web;
+  profiles: IProfiles;
+  batched(): [SharePointSite, () => Promise<void>];
+}
+
+/** A PnPjs behaviour that signs each request with a fresh token (the credential caches it). */
+function credentialToken(credential: TokenCredential, scope: string) {
+  return (instance: Queryable): Queryable => {
+    instance.on.auth.replace(async (url: URL, init: RequestInit) => {
+      const token = await credential.getToken(scope);
+      if (!token) throw new Error(`no token for ${scope}`);
+      init.headers = { ...(init.headers as Record<string, string>), Authorization: `Bearer ${token.token}` };
+      return [url, init];
+    });
+    return instance;
+  };
+}
+
+export function sharePointSite(url: string, credential: TokenCredential, scope: string, fetch: TrustedFetch): SharePointSite {
+  return spfi(url).using(SPBrowser(), pnpFetch(fetch), credentialToken(credential, scope)) as unknown as SPFI & SharePointSite;
+}
+
+export interface SpoReadOptions {
+  /** Tries per batched operation, the first included. */
+  maxAttempts?: number;
+  backoffMs?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { status?: number } | undefined)?.status;
+}
+
+/**
+ * Runs operations in PnPjs batches, retrying those answered 429/5xx after their Retry-After.
+ * Resolves to one settled result per operation, in order.
+ */
+export async function runSpoBatched<T>(
+  site: SharePointSite,
+  operations: ReadonlyArray<(batched: SharePointSite) => Promise<T>>,
+  options: SpoReadOptions = {},
+): Promise<Array<PromiseSettledResult<T>>> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const results: Array<PromiseSettledResult<T>> = new Array(operations.length);
+  for (let start = 0; start < operations.length; start += SPO_BATCH_LIMIT) {
+    let pending = Array.from({ length: Math.min(SPO_BATCH_LIMIT, operations.length - start) }, (_, i) => start + i);
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const [batched, execute] = site.batched();
+      const promises = pending.map((index) => operations[index]!(batched));
+      try {
+        await execute();
+      } catch (error) {
+        // The batch request itself failed: every operation in it failed the same way.
+        for (const index of pending) results[index] = { status: "rejected", reason: error };
+        pending = attempt < maxAttempts && (statusOf(error) === undefined || isRetryableStatus(statusOf(error))) ? pending : [];
+        if (pending.length > 0) await sleep((options.backoffMs ?? 1000) * 2 ** (attempt - 1));
+        continue;
+      }
+      const settled = await Promise.allSettled(promises);
+      const retry: number[] = [];
+      let waitSeconds = 0;
+      settled.forEach((result, i) => {
+        const index = pending[i]!;
+        results[index] = result;
+        if (result.status === "rejected" && isRetryableStatus(statusOf(result.reason)) && attempt < maxAttempts) {
+          retry.push(index);
+          const header = (result.reason as { response?: Response }).response?.headers?.get("retry-after");
+          waitSeconds = Math.max(waitSeconds, retryAfterSeconds(header) ?? ((options.backoffMs ?? 1000) / 1000) * 2 ** (attempt - 1));
+        }
+      });
+      pending = retry;
+      if (pending.length > 0) await sleep(waitSeconds * 1000);
+    }
+  }
+  return results;
+}
+
+interface FileInfo {
+  ETag?: string;
+  Length?: string | number;
+}
+
+interface ProfileAnswer {
+  "odata.null"?: boolean;
+  AccountName?: string;
+  UserProfileProperties?: Array<{ Key: string; Value: string }>;
+}
+
+export function thumbnailPath(upn: string, thumbnail: ThumbnailName): string {
+  return `${PROFILE_PICTURES_FOLDER}/${thumbnailFileName(upn, thumbnail)}`;
+}
+
+function profileProperties(answer: ProfileAnswer): Record<SpoPropertyName, string> | null {
+  if (answer["odata.null"] || !answer.UserProfileProperties) return null;
+  const values = new Map(answer.UserProfileProperties.map((entry) => [entry.Key, entry.Value ?? ""]));
+  return Object.fromEntries(SPO_PROPERTIES.map((name) => [name, values.get(name) ?? ""])) as Record<SpoPropertyName, string>;
+}
+
+export interface SpoTarget {
+  key: string;
+  upn: string;
+}
+
+/** Reads each person's three thumbnails (ETag, then bytes when new) and profile properties. */
+export async function readSharePoint(
+  sites: { mySite: SharePointSite; admin: SharePointSite },
+  targets: readonly SpoTarget[],
+  cache: LiveCache,
+  options: SpoReadOptions = {},
+): Promise<Map<string, SpoObservation>> {
+  const fileOps = targets.flatMap((target) =>
+    THUMBNAIL_NAMES.map((thumbnail) => (site: SharePointSite) => site.web.getFileByServerRelativePath(thumbnailPath(target.upn, thumbnail)).select("ETag", "Length")() as Promise<FileInfo>),
+  );
+  const profileOps = targets.map((target) => (site: SharePointSite) => site.profiles.getPropertiesFor(accountName(target.upn)) as Promise<ProfileAnswer>);
+  const [files, profiles] = await Promise.all([runSpoBatched(sites.mySite, fileOps, options), runSpoBatched(sites.admin, profileOps, options)]);
+
+  const observations = new Map<string, SpoObservation>();
+  const downloads: Array<{ target: SpoTarget; thumbnail: ThumbnailName; etag?: string; cacheKey?: string }> = [];
+  const thumbnails = new Map<string, Partial<Record<ThumbnailName, ThumbnailObservation>>>();
+
+  targets.forEach((target, t) => {
+    const profile = profiles[t]!;
+    const failures: ServiceError[] = [];
+    if (profile.status === "rejected") failures.push(toServiceError(profile.reason));
+    const found: Partial<Record<ThumbnailName, ThumbnailObservation>> = {};
+    THUMBNAIL_NAMES.forEach((thumbnail, n) => {
+      const file = files[t * THUMBNAIL_NAMES.length + n]!;
+      if (file.status === "rejected") {
+        if (statusOf(file.reason) !== 404) failures.push(toServiceError(file.reason));
+        return;
+      }
+      const etag = file.value.ETag;
+      const cacheKey = LiveCache.key("spo", thumbnailFileName(target.upn, thumbnail), etag);
+      const cached = cache.get(cacheKey);
+      if (cached) found[thumbnail] = { ...(etag ? { etag } : {}), fingerprint: cached };
+      else downloads.push({ target, thumbnail, ...(etag ? { etag } : {}), ...(cacheKey ? { cacheKey } : {}) });
+    });
+    if (failures.length > 0) {
+      observations.set(target.key, { state: "unknown", error: failures[0]! });
+      return;
+    }
+    thumbnails.set(target.key, found);
+    observations.set(target.key, { state: "read", thumbnails: found, properties: profileProperties((profile as PromiseFulfilledResult<ProfileAnswer>).value) });
+  });
+
+  const limit = pLimit(4);
+  await Promise.all(
+    downloads
+      .filter((download) => observations.get(download.target.key)?.state === "read")
+      .map((download) =>
+        limit(async () => {
+          let bytes: Buffer;
+          try {
+            bytes = Buffer.from(await sites.mySite.web.getFileByServerRelativePath(thumbnailPath(download.target.upn, download.thumbnail)).getBuffer());
+          } catch (error) {
+            // Deleted between the two reads, or the download failed: this read did not succeed.
+            observations.set(download.target.key, { state: "unknown", error: toServiceError(error) });
+            return;
+          }
+          try {
+            const fingerprint = await fingerprintImage(bytes);
+            cache.set(download.cacheKey, fingerprint);
+            thumbnails.get(download.target.key)![download.thumbnail] = { ...(download.etag ? { etag: download.etag } : {}), fingerprint };
+          } catch {
+            // A file that is not a decodable image counts as no thumbnail: the plan replaces it.
+          }
+        }),
+      ),
+  );
+  return observations;
+}
