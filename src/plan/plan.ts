@@ -162,7 +162,7 @@ function planUser(input: PlanInput, user: DesiredUser): UserPlan {
   }
   const steps = routeStores(user.stores, user.storesOverridden, lookup.user).map((route): StoreStep => {
     if (!route.managed) return { store: route.store, action: "skip", reason: route.reason };
-    if (route.store === "spo") return spoStep(input.state, user.upn, desired, live.spo);
+    if (route.store === "spo") return spoStep(input.state, lookup.user.upn, desired, live.spo);
     return graphStep(route.store, desired, live[route.store]);
   });
   return { upn: user.upn, id: lookup.user.id, photo, steps };

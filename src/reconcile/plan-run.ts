@@ -40,6 +40,21 @@ export type PlanRunResult =
       session?: TenantSession;
     };
 
+/**
+ * Retry tuning for unusual networks (and fast tests): PHOTOSYNC_RETRY_ATTEMPTS (tries per request,
+ * default 5) and PHOTOSYNC_RETRY_BACKOFF_MS (first back-off when the service gives no Retry-After,
+ * default 1000, doubling). A Retry-After from the service is always honoured.
+ */
+export function readOptionsFromEnv(env: NodeJS.ProcessEnv): ReadOptions {
+  const attempts = Number(env.PHOTOSYNC_RETRY_ATTEMPTS);
+  const backoff = Number(env.PHOTOSYNC_RETRY_BACKOFF_MS);
+  const tuning = {
+    ...(Number.isInteger(attempts) && attempts > 0 ? { maxAttempts: attempts } : {}),
+    ...(Number.isFinite(backoff) && backoff >= 0 ? { backoffMs: backoff } : {}),
+  };
+  return { graph: tuning, sharePoint: tuning };
+}
+
 function selectByUpn(state: DesiredState, upns: readonly string[]): { users: DesiredUser[]; unknown: string[] } {
   const wanted = new Set(upns.map(upnKey));
   const users = state.users.filter((user) => wanted.has(upnKey(user.upn)));
@@ -79,7 +94,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   try {
     const cache = LiveCache.forRepo(state.rootDir);
     await cache.load();
-    const live = users.length > 0 ? await readLive(session.connection, users, cache, options.read) : new Map();
+    const live = users.length > 0 ? await readLive(session.connection, users, cache, options.read ?? readOptionsFromEnv(options.env)) : new Map();
     await cache.save();
     const result = plan({ state, users, desired, live });
     return { ok: true, plan: result, state, scope, ...(options.keepSession ? { session } : {}) };

@@ -92,11 +92,13 @@ export function createCredential(
   let credential: TokenCredential;
   switch (settings.method) {
     case "github-oidc": {
-      const getAssertion = settings.getAssertion ?? (async () => {
-        const token = await core.getIDToken(GITHUB_OIDC_AUDIENCE);
-        core.setSecret(token);
-        return token;
-      });
+      const getAssertion =
+        settings.getAssertion ??
+        (async () => {
+          const token = await core.getIDToken(GITHUB_OIDC_AUDIENCE);
+          if (env.GITHUB_ACTIONS === "true") core.setSecret(token);
+          return token;
+        });
       credential = new ClientAssertionCredential(tenantId, requireClientId(settings), getAssertion, common);
       break;
     }

@@ -46,7 +46,11 @@ export async function readLive(connection: TenantConnection, users: readonly Des
     if (read.state !== "no-mailbox") state.exo = read;
   }
 
-  const spoTargets: SpoTarget[] = users.flatMap((user) => (managedStores(user, live.get(upnKey(user.upn))!).has("spo") ? [{ key: upnKey(user.upn), upn: user.upn }] : []));
+  // SharePoint names files and profiles by the tenant's current UPN, which differs after a rename.
+  const spoTargets: SpoTarget[] = users.flatMap((user) => {
+    const state = live.get(upnKey(user.upn))!;
+    return state.lookup.state === "found" && managedStores(user, state).has("spo") ? [{ key: upnKey(user.upn), upn: state.lookup.user.upn }] : [];
+  });
   const [aad, spo] = await Promise.all([
     readGraphPhotos(connection.graph, "beta", "aad", targetsFor("aad"), cache, options.graph),
     spoTargets.length > 0 ? readSharePoint(connection.sharePoint, spoTargets, cache, options.sharePoint) : Promise.resolve(new Map()),
