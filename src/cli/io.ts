@@ -18,10 +18,15 @@ export function useColour(io: CliIo, stream: "stdout" | "stderr" = "stdout"): bo
   return io[stream].isTTY === true;
 }
 
-/** Exit codes shared by every command (plan adds 2 = changes, like terraform -detailed-exitcode). */
+/** Exit codes shared by every command (documented in the README). */
 export const EXIT = {
   ok: 0,
   failure: 1,
+  /** plan: there are changes (like terraform plan -detailed-exitcode). */
   changes: 2,
+  /** apply: a safety rail refused the plan; nothing was written. */
+  refused: 3,
+  /** apply: the recomputed plan is not the reviewed one (--expect-digest); nothing was written. */
+  digestMismatch: 4,
   usage: 64,
 } as const;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { createRequire } from "node:module";
 import type { CliIo } from "./io.js";
 import { EXIT } from "./io.js";
+import { registerApply } from "./commands/apply.js";
 import { registerEmulator } from "./commands/emulator.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerRender } from "./commands/render.js";
@@ -29,6 +30,7 @@ export function buildProgram(context: CommandContext): Command {
   registerValidate(program, context);
   registerRender(program, context);
   registerPlan(program, context);
+  registerApply(program, context);
   registerEmulator(program, context);
   return program;
 }

@@ -9,8 +9,9 @@ import type { DesiredState, DesiredUser } from "../manifest/types.js";
 import { upnKey } from "../manifest/types.js";
 import { resolveChangedSince } from "../plan/git.js";
 import { renderDesired } from "../plan/desired.js";
-import type { Plan } from "../plan/model.js";
+import type { DesiredImage, Plan } from "../plan/model.js";
 import { plan } from "../plan/plan.js";
+import type { LiveUser } from "../tenant/live.js";
 import { LiveCache } from "../tenant/live-cache.js";
 import type { ReadOptions } from "../tenant/read.js";
 import { readLive } from "../tenant/read.js";
@@ -27,6 +28,8 @@ export interface PlanRunOptions extends SessionOptions {
   read?: ReadOptions;
   /** Keep the session open for the caller (apply); the caller closes it. */
   keepSession?: boolean;
+  /** A render cache other than the repo's (tests). */
+  renderCache?: RenderCache;
 }
 
 export type PlanRunResult =
@@ -35,6 +38,9 @@ export type PlanRunResult =
       ok: true;
       plan: Plan;
       state: DesiredState;
+      /** The desired photos of the planned users, and what was read of them. */
+      desired: Map<string, DesiredImage>;
+      live: Map<string, LiveUser>;
       /** What was planned: everyone, or a subset and why. */
       scope: { kind: "all" | "users" | "changed"; note?: string; dropped: Array<{ upn: string; reason: string }> };
       session?: TenantSession;
@@ -89,15 +95,15 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     }
   }
 
-  const { desired } = await renderDesired(state, users, new RenderCache(defaultCacheDir(state.rootDir)));
+  const { desired } = await renderDesired(state, users, options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir)));
   const session = await openSession(state, options);
   try {
     const cache = LiveCache.forRepo(state.rootDir);
     await cache.load();
-    const live = users.length > 0 ? await readLive(session.connection, users, cache, options.read ?? readOptionsFromEnv(options.env)) : new Map();
+    const live: Map<string, LiveUser> = users.length > 0 ? await readLive(session.connection, users, cache, options.read ?? readOptionsFromEnv(options.env)) : new Map();
     await cache.save();
     const result = plan({ state, users, desired, live });
-    return { ok: true, plan: result, state, scope, ...(options.keepSession ? { session } : {}) };
+    return { ok: true, plan: result, state, desired, live, scope, ...(options.keepSession ? { session } : {}) };
   } finally {
     if (!options.keepSession) await session.close();
   }

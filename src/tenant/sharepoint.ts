@@ -12,7 +12,7 @@ import "@pnp/sp/files/index.js";
 import "@pnp/sp/folders/index.js";
 import "@pnp/sp/profiles/index.js";
 import "@pnp/sp/webs/index.js";
-import type { IFile } from "@pnp/sp/files/index.js";
+import type { IFile, IFiles } from "@pnp/sp/files/index.js";
 import type { IFolder } from "@pnp/sp/folders/index.js";
 import type { IProfiles } from "@pnp/sp/profiles/index.js";
 import pLimit from "p-limit";
@@ -33,7 +33,7 @@ export const SPO_BATCH_LIMIT = 90;
  * under extension-less paths, which NodeNext resolution does not apply, so they are typed here.
  */
 interface Web {
-  getFolderByServerRelativePath(path: string): IFolder;
+  getFolderByServerRelativePath(path: string): IFolder & { files: IFiles };
   getFileByServerRelativePath(path: string): IFile;
 }
 export interface SharePointSite {

@@ -1,0 +1,156 @@
+/**
+ * Carrying out a plan. Each person is independent: one person's failure never stops the others.
+ * Graph writes go in $batch requests; SharePoint writes run per person in their safe order, several
+ * people at a time. Only create/update/delete steps are acted on; an unknown step is never written.
+ */
+import { readFile } from "node:fs/promises";
+import pLimit from "p-limit";
+import { renderCached } from "../images/cache.js";
+import type { RenderCache } from "../images/cache.js";
+import type { RenderedPhoto } from "../images/variants.js";
+import type { DesiredState, DesiredUser, StoreName } from "../manifest/types.js";
+import { upnKey } from "../manifest/types.js";
+import type { Plan, StoreStep, UserPlan } from "../plan/model.js";
+import type { TenantConnection } from "../tenant/connection.js";
+import { toServiceError } from "../tenant/errors.js";
+import type { BatchOptions } from "../tenant/graph-batch.js";
+import type { WriteResult } from "./graph-writer.js";
+import { writeGraphPhotos } from "./graph-writer.js";
+import type { StepResult, UserResult } from "./model.js";
+import { removeSpoPhoto, writeSpoPhoto } from "./spo-writer.js";
+
+export interface ExecuteOptions {
+  graph?: BatchOptions;
+  /** People whose SharePoint steps run at once. */
+  spoConcurrency?: number;
+  cache?: RenderCache;
+}
+
+const WRITES = new Set(["create", "update", "delete"]);
+
+interface Work {
+  plan: UserPlan;
+  user: DesiredUser;
+  userId: string;
+  /** The tenant's current UPN (SharePoint names files after it). */
+  tenantUpn: string;
+  photo?: RenderedPhoto;
+  results: Map<StoreName, StepResult>;
+}
+
+function record(work: Work, step: StoreStep, outcome: StepResult["outcome"], detail: string, error?: StepResult["error"]): void {
+  work.results.set(step.store, { store: step.store, action: step.action, outcome, detail, ...(error ? { error } : {}) });
+}
+
+async function renderFor(state: DesiredState, user: DesiredUser, cache: RenderCache | undefined): Promise<RenderedPhoto> {
+  if (user.photo.kind !== "photo") throw new Error("no photo to render");
+  return renderCached(await readFile(user.photo.absolutePath), user.render, state.tenant.sharepoint.thumbnails, cache);
+}
+
+async function graphStore(connection: TenantConnection, store: "exo" | "aad", works: Work[], options: ExecuteOptions): Promise<Work[]> {
+  const mine = works.filter((work) => work.plan.steps.some((step) => step.store === store && WRITES.has(step.action)));
+  if (mine.length === 0) return [];
+  const results = await writeGraphPhotos(
+    connection.graph,
+    store === "exo" ? "v1.0" : "beta",
+    mine.map((work) => ({ userId: work.userId, ...(work.user.photo.kind === "photo" ? { jpeg: work.photo!.variants.graph.bytes } : {}) })),
+    options.graph,
+  );
+  const noMailbox: Work[] = [];
+  mine.forEach((work, index) => {
+    const step = work.plan.steps.find((candidate) => candidate.store === store)!;
+    const result: WriteResult = results[index]!;
+    if (result.ok) record(work, step, "done", step.action === "delete" ? "deleted the photo" : `uploaded the ${work.photo!.variants.graph.edge} px photo`);
+    else if (store === "exo" && result.noMailbox && step.action !== "delete") noMailbox.push(work);
+    else record(work, step, "failed", "the service refused the write", result.error);
+  });
+  return noMailbox;
+}
+
+/** Exchange said "no mailbox" after all: write Entra ID instead (the beta fallback) and say so. */
+async function entraFallback(connection: TenantConnection, works: Work[], options: ExecuteOptions): Promise<void> {
+  if (works.length === 0) return;
+  const results = await writeGraphPhotos(connection.graph, "beta", works.map((work) => ({ userId: work.userId, jpeg: work.photo!.variants.graph.bytes })), options.graph);
+  works.forEach((work, index) => {
+    const step = work.plan.steps.find((candidate) => candidate.store === "exo")!;
+    const result = results[index]!;
+    if (result.ok) record(work, step, "done", "no Exchange Online mailbox after all: wrote the photo to Entra ID (Graph beta) instead");
+    else record(work, step, "failed", "no Exchange Online mailbox, and the Entra ID fallback was refused", result.error);
+  });
+}
+
+async function sharePoint(connection: TenantConnection, state: DesiredState, works: Work[], options: ExecuteOptions): Promise<void> {
+  const limit = pLimit(options.spoConcurrency ?? 8);
+  await Promise.all(
+    works
+      .filter((work) => work.plan.steps.some((step) => step.store === "spo" && WRITES.has(step.action)))
+      .map((work) =>
+        limit(async () => {
+          const step = work.plan.steps.find((candidate) => candidate.store === "spo")!;
+          try {
+            const done =
+              step.action === "delete"
+                ? await removeSpoPhoto(connection.sharePoint, work.tenantUpn)
+                : await writeSpoPhoto(connection.sharePoint, {
+                    upn: work.tenantUpn,
+                    mySiteHost: state.tenant.sharepoint.mySiteHost,
+                    exchangeSyncState: state.tenant.sharepoint.exchangeSyncState,
+                    thumbnails: { small: work.photo!.variants["spo-S"].bytes, medium: work.photo!.variants["spo-M"].bytes, large: work.photo!.variants["spo-L"].bytes },
+                  });
+            record(work, step, "done", done.join("; "));
+          } catch (error) {
+            record(work, step, "failed", "SharePoint refused a write; nothing after it was attempted", toServiceError(error));
+          }
+        }),
+      ),
+  );
+}
+
+/** Executes the plan's writes; the results list every step that was to change or was unknown. */
+export async function executePlan(
+  connection: TenantConnection,
+  state: DesiredState,
+  plan: Plan,
+  userIds: ReadonlyMap<string, { id: string; upn: string }>,
+  options: ExecuteOptions = {},
+): Promise<UserResult[]> {
+  const byKey = new Map(state.users.map((user) => [upnKey(user.upn), user]));
+  const works: Work[] = [];
+  const untouched: UserResult[] = [];
+  const renderLimit = pLimit(4);
+  await Promise.all(
+    plan.users.map((userPlan) =>
+      renderLimit(async () => {
+        const user = byKey.get(upnKey(userPlan.upn))!;
+        const identity = userIds.get(upnKey(userPlan.upn));
+        const work: Work = { plan: userPlan, user, userId: identity?.id ?? "", tenantUpn: identity?.upn ?? user.upn, results: new Map() };
+        for (const step of userPlan.steps) {
+          if (step.action === "unknown") record(work, step, "skipped", `state unknown (${step.reason}); nothing written`);
+        }
+        const writes = userPlan.steps.filter((step) => WRITES.has(step.action));
+        if (writes.length === 0) {
+          if (work.results.size > 0) untouched.push({ upn: userPlan.upn, steps: [...work.results.values()] });
+          return;
+        }
+        if (user.photo.kind === "photo") {
+          try {
+            work.photo = await renderFor(state, user, options.cache);
+          } catch (error) {
+            for (const step of writes) record(work, step, "failed", "the photo could not be rendered", toServiceError(error));
+            untouched.push({ upn: userPlan.upn, steps: [...work.results.values()] });
+            return;
+          }
+        }
+        works.push(work);
+      }),
+    ),
+  );
+
+  const [exoNoMailbox] = await Promise.all([graphStore(connection, "exo", works, options), graphStore(connection, "aad", works, options), sharePoint(connection, state, works, options)]);
+  await entraFallback(connection, exoNoMailbox, options);
+
+  const results = [...untouched, ...works.map((work) => ({ upn: work.plan.upn, steps: [...work.results.values()] }))];
+  const storeOrder: StoreName[] = ["exo", "aad", "spo"];
+  for (const result of results) result.steps.sort((a, b) => storeOrder.indexOf(a.store) - storeOrder.indexOf(b.store));
+  return results.filter((result) => result.steps.length > 0).sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
+}

@@ -1,0 +1,65 @@
+/**
+ * After writing, read every changed store again — bytes included, no cache — and plan those people
+ * once more: a step is verified only when the store now holds what was asked for. A store that
+ * accepted a write but serves something else is a failure, not a success.
+ */
+import type { DesiredState } from "../manifest/types.js";
+import { upnKey } from "../manifest/types.js";
+import type { DesiredImage } from "../plan/model.js";
+import { plan } from "../plan/plan.js";
+import type { TenantConnection } from "../tenant/connection.js";
+import { LiveCache } from "../tenant/live-cache.js";
+import type { ReadOptions } from "../tenant/read.js";
+import { readLive } from "../tenant/read.js";
+import type { UserResult } from "./model.js";
+
+export interface VerifyOptions {
+  read?: ReadOptions;
+  /** Reads tried before a mismatch counts (services can take a moment to serve a new photo). */
+  attempts?: number;
+  delayMs?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Marks each done step that does not read back as in line as failed. Returns how many failed. */
+export async function verifyResults(
+  connection: TenantConnection,
+  state: DesiredState,
+  desired: ReadonlyMap<string, DesiredImage>,
+  results: UserResult[],
+  options: VerifyOptions = {},
+): Promise<number> {
+  const attempts = options.attempts ?? 3;
+  let pending = results.filter((result) => result.steps.some((step) => step.outcome === "done"));
+  for (let attempt = 1; attempt <= attempts && pending.length > 0; attempt++) {
+    if (attempt > 1) await sleep(options.delayMs ?? 2000);
+    const keys = new Set(pending.map((result) => upnKey(result.upn)));
+    const users = state.users.filter((user) => keys.has(upnKey(user.upn)));
+    const live = await readLive(connection, users, new LiveCache(), options.read);
+    const again = new Map(plan({ state, users, desired, live }).users.map((user) => [upnKey(user.upn), user]));
+    const stillWrong: UserResult[] = [];
+    for (const result of pending) {
+      const steps = again.get(upnKey(result.upn))?.steps ?? [];
+      const wrong = result.steps.filter((step) => {
+        if (step.outcome !== "done") return false;
+        const now = steps.find((candidate) => candidate.store === step.store);
+        // Written to Entra ID instead of a missing mailbox: Entra ID is what must read back.
+        const check = now?.action === "skip" && step.store === "exo" ? steps.find((candidate) => candidate.store === "aad") : now;
+        return check?.action !== "noop";
+      });
+      if (wrong.length === 0) continue;
+      if (attempt === attempts) {
+        for (const step of wrong) {
+          const now = steps.find((candidate) => candidate.store === step.store);
+          step.outcome = "failed";
+          step.detail = `${step.detail}, but reading it back shows ${now ? `${now.action}: ${now.reason}` : "nothing"}`;
+          step.error = { code: "VerificationFailed", message: "the store accepted the write but does not serve the photo that was written" };
+        }
+      }
+      stillWrong.push(result);
+    }
+    pending = stillWrong;
+  }
+  return pending.length;
+}

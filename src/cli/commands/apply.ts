@@ -1,0 +1,84 @@
+import { Option } from "commander";
+import type { Command } from "commander";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { formatApplyJson, formatApplyMarkdown, formatApplyText, countsText } from "../../apply/format.js";
+import { runApply } from "../../reconcile/apply-run.js";
+import { EXIT, useColour } from "../io.js";
+import type { CommandContext } from "../program.js";
+import type { PlanFormat } from "./plan.js";
+import { addTenantOptions, formatPlan, planExitCode, reportProblems } from "./plan.js";
+
+interface ApplyCommandOptions {
+  manifest: string;
+  format: PlanFormat;
+  out?: string;
+  users?: string;
+  yes?: boolean;
+  expectDigest?: string;
+  force?: boolean;
+  emulator?: boolean;
+  resetEmulator?: boolean;
+}
+
+export function registerApply(program: Command, { io, setExitCode }: CommandContext): void {
+  addTenantOptions(
+    program
+      .command("apply")
+      .description("Re-read the tenant, recompute the plan and carry it out. Without --yes it only shows the plan.")
+      .option("-m, --manifest <file>", "the manifest", "photos.yaml")
+      .option("-y, --yes", "write to the tenant (without it: a dry run)")
+      .option("--expect-digest <sha256>", "refuse (exit 4) unless the recomputed plan has this digest: the one that was reviewed")
+      .option("--force", "apply even when a safety rail refuses")
+      .option("-u, --users <upns>", "only these users, comma-separated UPNs")
+      .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+      .option("-o, --out <file>", "write the report to this file instead of standard output"),
+  ).action(async (options: ApplyCommandOptions) => {
+    const manifestPath = path.resolve(io.cwd, options.manifest);
+    const result = await runApply({
+      manifestPath,
+      displayName: path.relative(io.cwd, manifestPath) || manifestPath,
+      env: io.env,
+      yes: options.yes === true,
+      ...(options.expectDigest ? { expectDigest: options.expectDigest } : {}),
+      ...(options.force ? { force: true } : {}),
+      ...(options.users ? { users: options.users.split(",").map((upn) => upn.trim()).filter(Boolean) } : {}),
+      ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
+      warn: (message) => io.stderr.write(`photosync: warning: ${message}\n`),
+    });
+    const colour = !options.out && options.format === "text" && useColour(io);
+    const emit = async (text: string, summary: string) => {
+      if (!options.out) return void io.stdout.write(text);
+      await writeFile(path.resolve(io.cwd, options.out), text);
+      io.stdout.write(`${summary}; written to ${options.out}\n`);
+    };
+    switch (result.kind) {
+      case "invalid":
+        setExitCode(reportProblems({ ok: false, problems: result.problems }, io));
+        return;
+      case "dry-run":
+        await emit(formatPlan(result.plan, options.format, io, { colour }), `dry run, digest ${result.plan.digest}`);
+        io.stderr.write("photosync: dry run: nothing was written; run with --yes to apply this plan\n");
+        setExitCode(planExitCode(result.plan));
+        return;
+      case "digest-mismatch":
+        io.stderr.write(`photosync: refused: the tenant or the repo changed since the plan was reviewed (expected digest ${result.expected}, now ${result.plan.digest}); nothing was written. Review the new plan.\n`);
+        await emit(formatPlan(result.plan, options.format, io, { colour }), `new plan, digest ${result.plan.digest}`);
+        setExitCode(EXIT.digestMismatch);
+        return;
+      case "refused":
+        for (const refusal of result.refusals) io.stderr.write(`photosync: refused by safety rail ${refusal.rail}: ${refusal.message}\n`);
+        io.stderr.write("photosync: nothing was written. Check the plan; if it is right, run again with --force (or raise the limit in photos.yaml under safety).\n");
+        setExitCode(EXIT.refused);
+        return;
+      case "applied": {
+        for (const refusal of result.forced) io.stderr.write(`photosync: --force: overriding safety rail ${refusal.rail}: ${refusal.message}\n`);
+        const report = result.report;
+        const text = options.format === "json" ? formatApplyJson(report) : options.format === "markdown" ? formatApplyMarkdown(report) : formatApplyText(report, colour);
+        await emit(text, countsText(report));
+        const incomplete = report.counts.failed > 0 || report.counts.skipped > 0;
+        setExitCode(incomplete ? EXIT.failure : EXIT.ok);
+      }
+    }
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * `photosync apply`'s core: re-read the tenant, recompute the plan, check it is the reviewed one
+ * and within the safety rails, then write, then verify by reading back. Shared by the CLI and the
+ * GitHub Actions glue.
+ */
+import { RenderCache, defaultCacheDir } from "../images/cache.js";
+import type { Problem } from "../manifest/problems.js";
+import { upnKey } from "../manifest/types.js";
+import type { Plan } from "../plan/model.js";
+import { hasChanges } from "../plan/plan.js";
+import { executePlan } from "../apply/execute.js";
+import type { ApplyReport } from "../apply/model.js";
+import { countOutcomes } from "../apply/model.js";
+import type { RailRefusal } from "../apply/rails.js";
+import { checkRails } from "../apply/rails.js";
+import { verifyResults } from "../apply/verify.js";
+import type { PlanRunOptions } from "./plan-run.js";
+import { readOptionsFromEnv, runPlan } from "./plan-run.js";
+
+export interface ApplyRunOptions extends Omit<PlanRunOptions, "keepSession" | "writer"> {
+  /** Without it, apply only plans (a dry run). */
+  yes: boolean;
+  /** Refuse unless the recomputed plan has this digest. */
+  expectDigest?: string;
+  /** Apply even if a safety rail refuses. */
+  force?: boolean;
+}
+
+export type ApplyRunResult =
+  | { kind: "invalid"; problems: Problem[] }
+  | { kind: "dry-run"; plan: Plan }
+  | { kind: "digest-mismatch"; plan: Plan; expected: string }
+  | { kind: "refused"; plan: Plan; refusals: RailRefusal[] }
+  | { kind: "applied"; plan: Plan; report: ApplyReport; forced: RailRefusal[] };
+
+function verifyTuning(env: NodeJS.ProcessEnv): { attempts?: number; delayMs?: number } {
+  const attempts = Number(env.PHOTOSYNC_VERIFY_ATTEMPTS);
+  const delay = Number(env.PHOTOSYNC_VERIFY_DELAY_MS);
+  return {
+    ...(Number.isInteger(attempts) && attempts > 0 ? { attempts } : {}),
+    ...(Number.isFinite(delay) && delay >= 0 ? { delayMs: delay } : {}),
+  };
+}
+
+export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult> {
+  const planned = await runPlan({ ...options, writer: options.yes, keepSession: true });
+  if (!planned.ok) return { kind: "invalid", problems: planned.problems };
+  const { plan, state, session } = planned;
+  try {
+    if (!options.yes) return { kind: "dry-run", plan };
+    if (options.expectDigest !== undefined && options.expectDigest !== plan.digest) {
+      return { kind: "digest-mismatch", plan, expected: options.expectDigest };
+    }
+    const refusals = checkRails(plan, state.users.length, state.safety);
+    if (refusals.length > 0 && !options.force) return { kind: "refused", plan, refusals };
+
+    const identities = new Map<string, { id: string; upn: string }>();
+    for (const [key, live] of planned.live) if (live.lookup.state === "found") identities.set(key, { id: live.lookup.user.id, upn: live.lookup.user.upn });
+    const read = options.read ?? readOptionsFromEnv(options.env);
+    const cache = options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir));
+    const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(session!.connection, state, plan, identities, { ...(read.graph ? { graph: read.graph } : {}), cache }) : [];
+    await verifyResults(session!.connection, state, planned.desired, users, { read, ...verifyTuning(options.env) });
+    users.sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
+    const report: ApplyReport = { format: "photosync.apply/v1", tenant: plan.tenant, digest: plan.digest, users, counts: countOutcomes(users) };
+    return { kind: "applied", plan, report, forced: refusals };
+  } finally {
+    await session?.close();
+  }
+}
