@@ -8,7 +8,8 @@
  *   the hand-written scripts use; Entra ID is managed then even if only exo is listed.
  * - Unlicensed: no mailbox and no SharePoint profile to write; Entra ID only.
  * - Guests: their photo belongs to their home organisation; skipped.
- * A person whose manifest entry lists stores gets exactly those: the override wins over the facts.
+ * A person whose manifest entry lists stores gets exactly those (the override wins over licence and
+ * guest status), except that exo without a cloud mailbox becomes aad.
  */
 import type { StoreName } from "../manifest/types.js";
 import { STORE_NAMES } from "../manifest/types.js";
@@ -32,7 +33,13 @@ export const SKIP_REASONS = {
  */
 export function routeStores(stores: readonly StoreName[], overridden: boolean, user: DirectoryUser): StoreRoute[] {
   const ordered = STORE_NAMES.filter((store) => stores.includes(store));
-  if (overridden) return ordered.map((store) => ({ store, managed: true }));
+  if (overridden) {
+    // The person's own list wins over licence and guest status, but not over physics: without a
+    // cloud mailbox there is no Exchange photo to write, so Entra ID takes it (the beta fallback).
+    if (!stores.includes("exo") || user.mailbox === "cloud") return ordered.map((store) => ({ store, managed: true }));
+    const withEntra = STORE_NAMES.filter((store) => store === "aad" || stores.includes(store));
+    return withEntra.map((store) => (store === "exo" ? { store, managed: false, reason: noMailboxReason({ ...user, licensed: true }) } : { store, managed: true }));
+  }
   if (user.userType === "Guest") return ordered.map((store) => ({ store, managed: false, reason: SKIP_REASONS.guest }));
 
   const routes: StoreRoute[] = [];

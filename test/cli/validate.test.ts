@@ -3,7 +3,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ValidationJson } from "../../src/validate/format.js";
-import { runCli } from "../support/cli.js";
+import { cliProcessArgs, runCli } from "../support/cli.js";
 import { hostileCorpus } from "../support/hostile-images.js";
 import type { TempRepo } from "../support/temp-repo.js";
 import { makeTempRepo } from "../support/temp-repo.js";
@@ -122,10 +122,10 @@ describe("photosync validate", () => {
 
   it("sets the process exit code when run as a program", async () => {
     const run = promisify(execFile);
-    const main = path.join(repoRoot, "src/cli/main.ts");
-    const failure = await run(process.execPath, ["--import", "tsx", main, "validate"], { cwd: repo.root }).catch((error: { code: number }) => error);
-    expect((failure as { code: number }).code).toBe(1);
-    const success = await run(process.execPath, ["--import", "tsx", main, "validate"], { cwd: repoRoot });
+    const failure = (await run(process.execPath, cliProcessArgs(["validate"]), { cwd: repo.root }).catch((error: unknown) => error)) as { code: number; stdout: string };
+    expect(failure.code).toBe(1);
+    expect(failure.stdout).toContain("✖ 2 errors, 2 warnings in photos.yaml");
+    const success = await run(process.execPath, cliProcessArgs(["validate"]), { cwd: repoRoot });
     expect(success.stdout).toContain("is valid");
   });
 });

@@ -124,6 +124,17 @@ describe("plan: Exchange Online and Entra ID", () => {
     expect([steps.exo!.action, steps.aad!.action, steps.spo]).toEqual(["create", "create", undefined]);
   });
 
+  it("moves an overridden exo to Entra ID when the person has no cloud mailbox", () => {
+    const user = desiredUser(upn, { stores: ["exo", "spo"] });
+    const steps = planOne(user, alex.rendered, {
+      lookup: { state: "found", user: member(upn, { mailbox: "onPremises", userType: "Guest" }) },
+      aad: { state: "absent" },
+      spo: { state: "read", thumbnails: {}, properties: spoProperties(undefined, "1") },
+    });
+    expect(steps.exo).toEqual({ store: "exo", action: "skip", reason: SKIP_REASONS.onPremisesMailbox });
+    expect([steps.aad!.action, steps.spo!.action]).toEqual(["create", "create"]);
+  });
+
   it("deletes a photo the manifest removes, and leaves alone one already gone", async () => {
     const user = desiredUser(upn, { remove: true });
     const present = planOne(user, { state: "remove" }, { lookup: { state: "found", user: member(upn) }, exo: { state: "present", width: 648, height: 648, fingerprint: await alex.served(96) } });

@@ -1,4 +1,6 @@
 /** Runs the photosync CLI in-process with captured output. */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { run } from "../../src/cli/program.js";
 
 export interface CliResult {
@@ -20,4 +22,13 @@ export async function runCli(
     stderr: { write: (text: string) => (stderr += text), isTTY: options.tty ?? false },
   });
   return { code, stdout, stderr };
+}
+
+/**
+ * The node arguments that run the CLI from source as a separate process, from any directory
+ * (a bare `--import tsx` would be resolved from the child's working directory).
+ */
+export function cliProcessArgs(args: string[]): string[] {
+  const root = path.resolve(import.meta.dirname, "../..");
+  return ["--import", pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href, path.join(root, "src/cli/main.ts"), ...args];
 }

@@ -1,0 +1,98 @@
+/** The executor's decisions that the emulator cannot provoke on demand, with a scripted Graph. */
+import type { Client } from "@microsoft/microsoft-graph-client";
+import { describe, expect, it } from "vitest";
+import { executePlan } from "../../src/apply/execute.js";
+import { checkRails } from "../../src/apply/rails.js";
+import { renderPortrait } from "../../src/demo/portrait.js";
+import type { Plan, UserPlan } from "../../src/plan/model.js";
+import { countActions, planDigest } from "../../src/plan/plan.js";
+import type { TenantConnection } from "../../src/tenant/connection.js";
+import { desiredState, desiredUser } from "../support/plan-fixtures.js";
+import { makeTempRepo } from "../support/temp-repo.js";
+
+interface BatchCall {
+  version: string;
+  requests: Array<{ method: string; url: string; headers?: Record<string, string>; body?: string }>;
+}
+
+/** A Graph client whose $batch answers come from `answer`, recording every call. */
+function scriptedGraph(answer: (call: BatchCall) => Array<{ status: number; body?: unknown }>): { client: Client; calls: BatchCall[] } {
+  const calls: BatchCall[] = [];
+  const client = {
+    api: () => ({
+      version: (version: string) => ({
+        post: async (body: { requests: BatchCall["requests"] & Array<{ id: string }> }) => {
+          const call = { version, requests: body.requests };
+          calls.push(call);
+          return { responses: answer(call).map((response, i) => ({ id: body.requests[i]!.id, status: response.status, headers: { "Content-Type": "application/json" }, body: response.body })) };
+        },
+      }),
+    }),
+  } as unknown as Client;
+  return { client, calls };
+}
+
+function planOf(users: UserPlan[]): Plan {
+  return { format: "photosync.plan/v1", tenant: "contoso.onmicrosoft.com", users, counts: countActions(users), digest: planDigest("contoso.onmicrosoft.com", users) };
+}
+
+describe("executePlan", () => {
+  it("writes Entra ID instead when Exchange answers that the person has no mailbox after all", async () => {
+    const repo = await makeTempRepo("", { "photos/alex.jpg": await renderPortrait({ seed: "alex", width: 400, height: 400 }) });
+    try {
+      const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
+      user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: `${repo.root}/photos/alex.jpg`, position: user.position };
+      const state = { ...desiredState([user]), rootDir: repo.root };
+      const { client, calls } = scriptedGraph((call) =>
+        call.version === "v1.0"
+          ? [{ status: 404, body: { error: { code: "ErrorNonExistentMailbox", message: "The SMTP address has no mailbox associated with it." } } }]
+          : [{ status: 204 }],
+      );
+      const plan = planOf([{ upn: "alex@contoso.com", id: "id-1", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "create", reason: "no photo yet" }] }]);
+      const results = await executePlan({ graph: client } as TenantConnection, state, plan, new Map([["alex@contoso.com", { id: "id-1", upn: "alex@contoso.com" }]]));
+      expect(calls.map((call) => [call.version, call.requests[0]!.method, call.requests[0]!.url])).toEqual([
+        ["v1.0", "PUT", "/users/id-1/photo/$value"],
+        ["beta", "PUT", "/users/id-1/photo/$value"],
+      ]);
+      // The bytes travel base64-encoded as a JPEG, as json-batching.md describes.
+      expect(calls[1]!.requests[0]!.headers).toEqual({ "Content-Type": "image/jpeg" });
+      expect(Buffer.from(calls[1]!.requests[0]!.body!, "base64").subarray(0, 2).toString("hex")).toBe("ffd8");
+      expect(results[0]!.steps).toEqual([
+        { store: "exo", action: "create", outcome: "done", detail: "no Exchange Online mailbox after all: wrote the photo to Entra ID (Graph beta) instead" },
+      ]);
+    } finally {
+      await repo.remove();
+    }
+  });
+
+  it("never writes an unknown step, and reports it as skipped", async () => {
+    const { client, calls } = scriptedGraph(() => []);
+    const plan = planOf([{ upn: "alex@contoso.com", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "unknown", reason: "read failed: TooManyRequests: retry" }] }]);
+    const results = await executePlan({ graph: client } as TenantConnection, desiredState([desiredUser("alex@contoso.com")]), plan, new Map());
+    expect(calls).toEqual([]);
+    expect(results[0]!.steps[0]).toMatchObject({ outcome: "skipped", detail: "state unknown (read failed: TooManyRequests: retry); nothing written" });
+  });
+});
+
+describe("safety rails", () => {
+  const step = (action: "create" | "delete" | "noop") => ({ store: "exo" as const, action, reason: "" });
+  const users = (actions: Array<"create" | "delete" | "noop">) => planOf(actions.map((action, i) => ({ upn: `u${i}@contoso.com`, photo: "x", steps: [step(action)] })));
+  const safety = { maxUpdateShare: 0.3, maxRemoveShare: 0.1, minManagedForShare: 10 };
+
+  it("apply only above the floor of managed people", () => {
+    expect(checkRails(users(Array(9).fill("create")), 9, safety)).toEqual([]);
+    expect(checkRails(users(Array(10).fill("create")), 10, safety).map((refusal) => refusal.rail)).toEqual(["max-update-share"]);
+  });
+
+  it("allow exactly the configured share, refuse one more", () => {
+    expect(checkRails(users([...Array(3).fill("create"), ...Array(7).fill("noop")]), 10, safety)).toEqual([]);
+    expect(checkRails(users([...Array(4).fill("create"), ...Array(6).fill("noop")]), 10, safety)[0]!.message).toBe(
+      "4 of 10 managed people would get a new photo (40%), over safety.maxUpdateShare 30% by 10%",
+    );
+    expect(checkRails(users(["delete", "delete", ...Array(8).fill("noop")]), 10, safety).map((refusal) => refusal.rail)).toEqual(["max-remove-share"]);
+  });
+
+  it("refuse a manifest that manages nobody, whatever the floor", () => {
+    expect(checkRails(users([]), 0, safety).map((refusal) => refusal.rail)).toEqual(["no-managed-users"]);
+  });
+});
