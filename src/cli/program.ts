@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import type { CliIo } from "./io.js";
 import { EXIT } from "./io.js";
 import { registerApply } from "./commands/apply.js";
+import { registerDrift } from "./commands/drift.js";
 import { registerEmulator } from "./commands/emulator.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerRender } from "./commands/render.js";
@@ -31,6 +32,7 @@ export function buildProgram(context: CommandContext): Command {
   registerRender(program, context);
   registerPlan(program, context);
   registerApply(program, context);
+  registerDrift(program, context);
   registerEmulator(program, context);
   return program;
 }

@@ -24,9 +24,12 @@ apps:
     displayName: photosync (read-only, pull requests)
     secrets: [emulator-reader-secret]
     certificates: [generate]
+    # GitHub OIDC subjects of the read-only jobs: pull-request plans, and plans/drift checks on main.
     federated:
       - issuer: https://token.actions.githubusercontent.com
         subject: repo:contoso/photos:pull_request
+      - issuer: https://token.actions.githubusercontent.com
+        subject: repo:contoso/photos:ref:refs/heads/main
     roles:
       graph: [ProfilePhoto.Read.All, User.Read.All, PeopleSettings.Read.All]
       sharepoint: [Sites.Read.All]
@@ -34,9 +37,10 @@ apps:
     displayName: photosync (apply, main branch)
     secrets: [emulator-writer-secret]
     certificates: [generate]
+    # Only jobs in the protected environment may write (apply.yml, drift.yml's self-heal).
     federated:
       - issuer: https://token.actions.githubusercontent.com
-        subject: repo:contoso/photos:ref:refs/heads/main
+        subject: repo:contoso/photos:environment:photosync-production
     roles:
       graph: [ProfilePhoto.ReadWrite.All, User.Read.All, PeopleSettings.ReadWrite.All]
       sharepoint: [Sites.FullControl.All, User.ReadWrite.All]

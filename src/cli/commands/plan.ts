@@ -7,6 +7,8 @@ import { formatPlanMarkdown } from "../../plan/format-markdown.js";
 import { countsLine, formatPlanText } from "../../plan/format-text.js";
 import type { Plan } from "../../plan/model.js";
 import { hasChanges } from "../../plan/plan.js";
+import { isGitHubActions, readGitHubContext } from "../../github/context.js";
+import { publishPlan } from "../../github/publish.js";
 import { runPlan } from "../../reconcile/plan-run.js";
 import type { PlanRunResult } from "../../reconcile/plan-run.js";
 import { formatProblemLine } from "../../validate/format.js";
@@ -26,6 +28,8 @@ export interface PlanCommandOptions {
   resetEmulator?: boolean;
   verbose?: boolean;
   diff?: boolean;
+  comment?: boolean;
+  detailedExitcode: boolean;
 }
 
 /** Like `terraform plan -detailed-exitcode`: 0 no changes, 2 changes, 1 anything unknown. */
@@ -64,9 +68,18 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
       .option("-u, --users <upns>", "only these users, comma-separated UPNs")
       .option("--changed-since <ref>", "only people whose manifest entry or photo changed since this git ref (pull-request plans)")
       .option("-v, --verbose", "text: list users already in line too")
-      .option("--diff", "text: show each changing user's state as a unified diff"),
+      .option("--diff", "text: show each changing user's state as a unified diff")
+      .option("--comment", "GitHub Actions: post the plan as the pull request's sticky comment (needs GITHUB_TOKEN)")
+      .option("--no-detailed-exitcode", "exit 0 when there are changes too (1 still means an error)"),
   ).action(async (options: PlanCommandOptions) => {
     const manifestPath = path.resolve(io.cwd, options.manifest);
+    const github = isGitHubActions(io.env) ? readGitHubContext(io.env) : undefined;
+    if (github?.pullRequest?.fromFork) {
+      // Defence in depth: the workflow must not give forks secrets, and photosync will not sign in for them.
+      io.stdout.write("photosync: pull request from a fork: validation only, no tenant access\n");
+      setExitCode(EXIT.ok);
+      return;
+    }
     const result = await runPlan({
       manifestPath,
       displayName: path.relative(io.cwd, manifestPath) || manifestPath,
@@ -90,6 +103,13 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
     } else {
       io.stdout.write(output);
     }
-    setExitCode(planExitCode(result.plan));
+    if (github) {
+      const note = await publishPlan(result.plan, github, { comment: options.comment === true, ...(result.scope.note ? { scopeNote: result.scope.note } : {}) });
+      if (note) io.stderr.write(`photosync: ${note}\n`);
+    } else if (options.comment) {
+      io.stderr.write("photosync: --comment only works inside GitHub Actions; no comment posted\n");
+    }
+    const code = planExitCode(result.plan);
+    setExitCode(code === EXIT.changes && !options.detailedExitcode ? EXIT.ok : code);
   });
 }

@@ -1,0 +1,47 @@
+import type { Command } from "commander";
+import * as core from "@actions/core";
+import path from "node:path";
+import { readGitHubContext } from "../../github/context.js";
+import { publishDrift } from "../../github/publish.js";
+import { formatPlanText } from "../../plan/format-text.js";
+import { runPlan } from "../../reconcile/plan-run.js";
+import { EXIT } from "../io.js";
+import type { CommandContext } from "../program.js";
+import { addTenantOptions, reportProblems } from "./plan.js";
+
+/**
+ * `photosync drift`: a full plan of every managed person, published as a GitHub issue that is open
+ * exactly while the tenant differs from the repo. A failed read is an error (exit 1), not drift:
+ * the issue is left alone then.
+ */
+export function registerDrift(program: Command, { io, setExitCode }: CommandContext): void {
+  addTenantOptions(
+    program
+      .command("drift")
+      .description("GitHub Actions: check every managed person against the tenant; open, update or close the drift issue. Exit 0 whether drifted or not, 1 on errors.")
+      .option("-m, --manifest <file>", "the manifest", "photos.yaml"),
+  ).action(async (options: { manifest: string; emulator?: boolean; resetEmulator?: boolean }) => {
+    const github = readGitHubContext(io.env);
+    const manifestPath = path.resolve(io.cwd, options.manifest);
+    const result = await runPlan({
+      manifestPath,
+      displayName: path.relative(io.cwd, manifestPath) || manifestPath,
+      env: io.env,
+      ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
+      warn: (message) => io.stderr.write(`photosync: warning: ${message}\n`),
+    });
+    if (!result.ok) {
+      setExitCode(reportProblems(result, io));
+      return;
+    }
+    io.stdout.write(formatPlanText(result.plan, { colour: false }));
+    if (result.plan.counts.unknown > 0) {
+      core.error(`photosync could not read ${result.plan.counts.unknown} store(s); this is not drift, and the drift issue was left as it is. See the plan above.`);
+      setExitCode(EXIT.failure);
+      return;
+    }
+    const outcome = await publishDrift(result.plan, github);
+    io.stdout.write(`photosync: ${outcome.drifted ? "drift found" : "no drift"}; drift issue ${outcome.issue}${outcome.number !== undefined ? ` (#${outcome.number})` : ""}\n`);
+    setExitCode(EXIT.ok);
+  });
+}

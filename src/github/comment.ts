@@ -1,0 +1,24 @@
+/**
+ * One sticky plan comment per pull request: found by its hidden marker among the comments the bot
+ * wrote, edited in place on every push, created only when there is none.
+ */
+import { PLAN_COMMENT_MARKER } from "../plan/format-markdown.js";
+import type { GitHubClient } from "./rest.js";
+
+export interface Target {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+}
+
+export async function upsertPlanComment(client: GitHubClient, target: Target, body: string): Promise<{ action: "created" | "updated"; id: number }> {
+  const comments = await client.paginate(client.rest.issues.listComments, { owner: target.owner, repo: target.repo, issue_number: target.issueNumber, per_page: 100 });
+  // Only a bot's comment counts: a person quoting the marker must not have their comment edited.
+  const ours = comments.find((comment) => comment.body?.includes(PLAN_COMMENT_MARKER) && comment.user?.type === "Bot");
+  if (ours) {
+    await client.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: ours.id, body });
+    return { action: "updated", id: ours.id };
+  }
+  const created = await client.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body });
+  return { action: "created", id: created.data.id };
+}

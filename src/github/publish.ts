@@ -1,0 +1,57 @@
+/**
+ * What the plan, apply and drift commands publish inside GitHub Actions: the job summary, step
+ * outputs, the sticky pull-request comment and the drift issue. The CLI calls these; no logic
+ * lives in the workflow files.
+ */
+import * as core from "@actions/core";
+import type { ApplyReport } from "../apply/model.js";
+import { formatApplyMarkdown } from "../apply/format.js";
+import { formatPlanMarkdown } from "../plan/format-markdown.js";
+import type { Plan } from "../plan/model.js";
+import { hasChanges } from "../plan/plan.js";
+import { upsertPlanComment } from "./comment.js";
+import type { GitHubContext } from "./context.js";
+import { syncDriftIssue } from "./drift-issue.js";
+import type { DriftAction } from "./drift-issue.js";
+import { setPlanOutputs, writeSummary } from "./job.js";
+import { gitHubClient } from "./rest.js";
+
+export async function publishPlan(plan: Plan, context: GitHubContext, options: { comment: boolean; scopeNote?: string }): Promise<string | undefined> {
+  const where = context.pullRequest ? `Pull request #${context.pullRequest.number} at \`${context.pullRequest.headSha.slice(0, 12)}\`` : `Commit \`${context.sha.slice(0, 12)}\``;
+  const markdown = formatPlanMarkdown(plan, { context: `${where}${options.scopeNote ? ` — ${options.scopeNote}` : ""} · [run](${context.runUrl})` });
+  await writeSummary(markdown);
+  setPlanOutputs(plan);
+  if (!options.comment) return undefined;
+  if (!context.pullRequest) throw new Error("--comment needs a pull_request event");
+  const result = await upsertPlanComment(gitHubClient(context), { owner: context.owner, repo: context.repo, issueNumber: context.pullRequest.number }, markdown);
+  return `plan comment ${result.action} on pull request #${context.pullRequest.number}`;
+}
+
+export async function publishApply(report: ApplyReport): Promise<void> {
+  await writeSummary(formatApplyMarkdown(report));
+  core.setOutput("failed", String(report.counts.failed));
+  core.setOutput("done", String(report.counts.done));
+}
+
+export interface DriftOutcome {
+  drifted: boolean;
+  issue: DriftAction;
+  number?: number;
+}
+
+/** Drift detection's result: the issue opened, updated or closed, plus summary and outputs. */
+export async function publishDrift(plan: Plan, context: GitHubContext): Promise<DriftOutcome> {
+  const drifted = hasChanges(plan);
+  const markdown = formatPlanMarkdown(plan, { context: `Scheduled drift check of every managed person · [run](${context.runUrl})` });
+  await writeSummary(markdown);
+  setPlanOutputs(plan);
+  core.setOutput("drifted", drifted ? "true" : "false");
+  const people = plan.users.filter((user) => user.steps.some((step) => ["create", "update", "delete"].includes(step.action))).length;
+  const result = await syncDriftIssue(gitHubClient(context), { owner: context.owner, repo: context.repo }, {
+    drifted,
+    title: `photosync: ${people} ${people === 1 ? "person's photo differs" : "people's photos differ"} from the repo`,
+    body: `${markdown}\n\nThe tenant no longer matches the repo. Someone may have changed a photo by hand, or an apply failed. Merge a change to the repo, or run the drift workflow with self-heal to put the repo's photos back. This issue is updated on every check and closed when the tenant is back in line.`,
+    backInLine: `The tenant is back in line with the repo ([run](${context.runUrl})). Closing.`,
+  });
+  return { drifted, issue: result.action, ...(result.number !== undefined ? { number: result.number } : {}) };
+}

