@@ -1,0 +1,239 @@
+/**
+ * The workflows, run as the GitHub runner would (see workflow-runner.ts), against the emulator as
+ * the tenant and a local fake of the GitHub REST API: the sticky comment, the apply bound to the
+ * reviewed digest, the drift issue's life, forks kept out, and no secret in any output.
+ */
+import { execFile } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderPortrait } from "../../src/demo/portrait.js";
+import { DEMO_READER_CLIENT_ID, DEMO_WRITER_CLIENT_ID } from "../../src/emulator/index.js";
+import { PLAN_COMMENT_MARKER } from "../../src/plan/format-markdown.js";
+import { createTrustedHttp } from "../../src/tenant/http.js";
+import type { FakeGitHub } from "../support/fake-github.js";
+import { startFakeGitHub } from "../support/fake-github.js";
+import type { TestTenant } from "../support/tenant.js";
+import { copyExampleRepo, REPO_ROOT, startTestTenant } from "../support/tenant.js";
+import type { JobRun, RunContext, Workflow } from "../support/workflow-runner.js";
+import { readWorkflow, runJob } from "../support/workflow-runner.js";
+
+const git = promisify(execFile);
+const REPOSITORY = "contoso/photos";
+const GITHUB_TOKEN = "ghs_fakeTokenForTheHarness0123456789";
+
+let repo: { root: string; remove(): Promise<void> };
+let tenant: TestTenant;
+let github: FakeGitHub;
+let oidcServer: ReturnType<typeof createServer>;
+let oidcBase: string;
+const issuedOidcTokens: string[] = [];
+const everything: string[] = [];
+let baseSha: string;
+let headSha: string;
+const workflows: Record<string, Workflow> = {};
+
+function context(event: RunContext["event"], extra: Partial<RunContext> = {}): RunContext {
+  // The machine's environment minus anything a runner would set, plus where the tenant is.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("GITHUB_") && !name.startsWith("ACTIONS_") && !name.startsWith("AZURE_")));
+  const { AZURE_CLIENT_ID: _id, AZURE_CLIENT_CERTIFICATE_PATH: _certificate, AZURE_TENANT_ID: _tenant, ...endpoints } = tenant.env();
+  return {
+    repoRoot: repo.root,
+    repository: REPOSITORY,
+    event,
+    vars: { PHOTOSYNC_READER_CLIENT_ID: DEMO_READER_CLIENT_ID, PHOTOSYNC_WRITER_CLIENT_ID: DEMO_WRITER_CLIENT_ID, PHOTOSYNC_TENANT_ID: tenant.emulator.endpoints.tenantId },
+    token: GITHUB_TOKEN,
+    apiUrl: github.apiUrl,
+    baseEnv: { ...inherited, ...endpoints, NO_COLOR: "1", PHOTOSYNC_RETRY_BACKOFF_MS: "20", PHOTOSYNC_VERIFY_DELAY_MS: "10" },
+    oidcUrl: (subject) => `${oidcBase}/token?api-version=2.0&subject=${encodeURIComponent(subject)}`,
+    ...extra,
+  };
+}
+
+async function run(file: string, job: string, ctx: RunContext): Promise<JobRun> {
+  const result = await runJob(workflows[file]!, job, ctx);
+  for (const step of result.steps) everything.push(step.stdout, step.stderr);
+  everything.push(result.summary, JSON.stringify(result.outputs));
+  return result;
+}
+
+function pullRequestEvent(fork = false): RunContext["event"] {
+  return {
+    name: "pull_request",
+    sha: headSha,
+    payload: {
+      pull_request: {
+        number: 7,
+        base: { sha: baseSha, repo: { full_name: REPOSITORY } },
+        head: { sha: headSha, repo: { full_name: fork ? "mallory/photos" : REPOSITORY } },
+      },
+    },
+  };
+}
+
+const pushEvent = (): RunContext["event"] => ({ name: "push", ref: "refs/heads/main", sha: headSha, payload: { ref: "refs/heads/main", after: headSha } });
+const scheduleEvent = (): RunContext["event"] => ({ name: "schedule", ref: "refs/heads/main", sha: headSha, payload: { schedule: "17 */6 * * *" } });
+
+async function changeByHand(upn: string, seed: string): Promise<void> {
+  const http = createTrustedHttp({ caPem: tenant.emulator.endpoints.caCertPem });
+  const response = await http.fetch(`${tenant.emulator.endpoints.adminApiUrl}/photos/exo/${upn}`, { method: "PUT", body: await renderPortrait({ seed, width: 648, height: 648 }) });
+  await http.close();
+  expect(response.status).toBe(200);
+}
+
+beforeAll(async () => {
+  for (const file of ["plan.yml", "apply.yml", "drift.yml"]) workflows[file] = await readWorkflow(path.join(REPO_ROOT, ".github/workflows", file));
+  repo = await copyExampleRepo();
+  tenant = await startTestTenant(repo.root);
+  github = await startFakeGitHub("contoso", "photos");
+  // The Actions runtime's ID-token endpoint: a GitHub-issued OIDC token for the job's subject.
+  oidcServer = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    void tenant.emulator.core.tokens
+      .mintFederatedToken({ issuer: "https://token.actions.githubusercontent.com", subject: url.searchParams.get("subject") ?? "", audience: url.searchParams.get("audience") ?? "" })
+      .then((token) => {
+        issuedOidcTokens.push(token);
+        response.setHeader("content-type", "application/json");
+        response.end(JSON.stringify({ value: token }));
+      });
+  });
+  await new Promise<void>((resolve) => oidcServer.listen(0, "127.0.0.1", resolve));
+  oidcBase = `http://127.0.0.1:${(oidcServer.address() as AddressInfo).port}`;
+
+  const gitIn = (...args: string[]) => git("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", ...args], { cwd: repo.root });
+  await writeFile(path.join(repo.root, ".gitignore"), ".emulator-state/\n.photosync/\n");
+  await gitIn("init", "-q", "-b", "main");
+  await gitIn("add", "-A");
+  await gitIn("commit", "-q", "-m", "base");
+  baseSha = (await gitIn("rev-parse", "HEAD")).stdout.trim();
+  // The pull request: Megan has a new photo.
+  await writeFile(path.join(repo.root, "photos/megan.bowen.png"), await renderPortrait({ seed: "megan 2027", width: 800, height: 800 }, "png"));
+  await gitIn("commit", "-q", "-am", "New photo for Megan");
+  headSha = (await gitIn("rev-parse", "HEAD")).stdout.trim();
+});
+
+afterAll(async () => {
+  oidcServer?.close();
+  await github?.close();
+  await tenant?.close();
+  await repo?.remove();
+});
+
+describe("plan.yml on a pull request", () => {
+  it("validates, then keeps exactly one plan comment, edited on every push", async () => {
+    const validate = await run("plan.yml", "validate", context(pullRequestEvent()));
+    expect(validate.ok).toBe(true);
+    expect(validate.steps[0]!.stdout).toContain("✔ photos.yaml is valid");
+
+    const first = await run("plan.yml", "plan", context(pullRequestEvent()));
+    expect(first.ok, first.steps.map((step) => step.stderr).join("\n")).toBe(true);
+    github.addHumanComment(7, `Quoting the bot: ${PLAN_COMMENT_MARKER} looks fine`);
+    const second = await run("plan.yml", "plan", context(pullRequestEvent()));
+    expect(second.ok).toBe(true);
+
+    const botComments = github.comments.filter((comment) => comment.user.type === "Bot");
+    expect(botComments).toHaveLength(1);
+    expect(botComments[0]!.body).toContain(PLAN_COMMENT_MARKER);
+    // Only the person the pull request changes is planned.
+    expect(botComments[0]!.body).toContain("megan.bowen@\u200bcontoso.com");
+    expect(botComments[0]!.body).not.toContain("alex.wilber");
+    expect(github.calls.filter((call) => call.method === "POST" && call.path.endsWith("/comments"))).toHaveLength(1);
+    expect(github.calls.filter((call) => call.method === "PATCH" && call.path.includes("/issues/comments/"))).toHaveLength(1);
+    expect(github.comments.find((comment) => comment.user.type === "User")!.body).toContain("looks fine");
+    expect(second.summary).toContain(PLAN_COMMENT_MARKER);
+    expect(github.calls.every((call) => call.authorization === `token ${GITHUB_TOKEN}`)).toBe(true);
+    expect(github.unexpected).toEqual([]);
+  });
+
+  it("gives a pull request from a fork validation only: the plan job does not run and photosync refuses anyway", async () => {
+    tenant.emulator.admin.resetCounters();
+    const skipped = await run("plan.yml", "plan", context(pullRequestEvent(true)));
+    expect(skipped.skipped).toBe(true);
+    // Even if a workflow forgot the condition, photosync itself would not sign in for a fork.
+    const forced = await runJob({ ...workflows["plan.yml"]!, jobs: { plan: { ...workflows["plan.yml"]!.jobs.plan!, if: undefined } } } as Workflow, "plan", context(pullRequestEvent(true)));
+    expect(forced.steps.at(-1)!.stdout).toContain("pull request from a fork: validation only, no tenant access");
+    expect(tenant.emulator.admin.counters().totals.requests).toBe(0);
+  });
+});
+
+describe("apply.yml after merge", () => {
+  it("plans, then applies exactly the reviewed plan with the writer identity", async () => {
+    const plan = await run("apply.yml", "plan", context(pushEvent()));
+    expect(plan.ok, plan.steps.map((step) => step.stderr).join("\n")).toBe(true);
+    expect(plan.outputs.changes).toBe("true");
+    expect(plan.outputs.digest).toMatch(/^[0-9a-f]{64}$/);
+
+    const apply = await run("apply.yml", "apply", context(pushEvent(), { needs: { plan: { outputs: plan.outputs } } }));
+    expect(apply.ok, apply.steps.map((step) => step.stdout + step.stderr).join("\n")).toBe(true);
+    expect(apply.summary).toContain("photosync apply complete");
+
+    const again = await run("apply.yml", "plan", context(pushEvent()));
+    expect(again.outputs.changes).toBe("false");
+    const skipped = await run("apply.yml", "apply", context(pushEvent(), { needs: { plan: { outputs: again.outputs } } }));
+    expect(skipped.skipped).toBe(true);
+  });
+
+  it("refuses to apply a digest that is not the reviewed plan", async () => {
+    await changeByHand("adele.vance@contoso.com", "adele by hand, before apply");
+    const apply = await run("apply.yml", "apply", context(pushEvent(), { needs: { plan: { outputs: { changes: "true", digest: "f".repeat(64) } } } }));
+    expect(apply.ok).toBe(false);
+    expect(apply.steps.at(-1)!.code).toBe(4);
+  });
+});
+
+describe("drift.yml on a schedule", () => {
+  it("opens one issue for drift, updates it while drift lasts, and closes it once healed", async () => {
+    await changeByHand("adele.vance@contoso.com", "adele changed her own photo");
+    const first = await run("drift.yml", "detect", context(scheduleEvent()));
+    expect(first.ok, first.steps.map((step) => step.stderr).join("\n")).toBe(true);
+    expect(first.outputs.drifted).toBe("true");
+    expect(github.issues).toHaveLength(1);
+    expect(github.issues[0]).toMatchObject({ state: "open", title: "photosync: 1 person's photo differs from the repo", labels: [{ name: "photosync-drift" }] });
+
+    await changeByHand("alex.wilber@contoso.com", "alex changed his too");
+    const second = await run("drift.yml", "detect", context(scheduleEvent()));
+    expect(second.outputs.drifted).toBe("true");
+    expect(github.issues).toHaveLength(1);
+    expect(github.issues[0]!.title).toBe("photosync: 2 people's photos differ from the repo");
+
+    // No self-heal unless asked; with it, the repo's photos go back.
+    expect((await run("drift.yml", "heal", context(scheduleEvent(), { needs: { detect: { outputs: second.outputs } } }))).skipped).toBe(true);
+    const heal = await run("drift.yml", "heal", context(scheduleEvent(), { inputs: { "self-heal": true }, needs: { detect: { outputs: second.outputs } } }));
+    expect(heal.ok, heal.steps.map((step) => step.stdout + step.stderr).join("\n")).toBe(true);
+
+    const third = await run("drift.yml", "detect", context(scheduleEvent()));
+    expect(third.outputs.drifted).toBe("false");
+    expect(github.issues[0]!.state).toBe("closed");
+    expect(github.comments.filter((comment) => comment.issue === github.issues[0]!.number).map((comment) => comment.body)).toEqual([
+      "The tenant is back in line with the repo ([run](https://github.com/contoso/photos/actions/runs/4242)). Closing.",
+    ]);
+  });
+
+  it("reports a failed read as an error, never as drift, and leaves the issue alone", async () => {
+    const callsBefore = github.calls.length;
+    tenant.emulator.admin.setFaults({ rules: [{ match: { service: "graph", path: "/photo" }, failFirst: 100_000, errorStatus: 503 }] });
+    try {
+      const detect = await run("drift.yml", "detect", context(scheduleEvent(), { baseEnv: { ...context(scheduleEvent()).baseEnv, PHOTOSYNC_RETRY_ATTEMPTS: "2" } }));
+      expect(detect.ok).toBe(false);
+      expect(detect.steps.at(-1)!.stdout).toContain("::error::photosync could not read");
+      expect(github.calls.length).toBe(callsBefore);
+    } finally {
+      tenant.emulator.admin.setFaults({});
+    }
+  });
+});
+
+describe("secrets", () => {
+  it("never appear in any output, summary, step output or GitHub API call", () => {
+    const published = [...everything, ...github.calls.map((call) => JSON.stringify(call.body ?? {}))].join("\n");
+    // ::add-mask:: is how a job tells the runner what to hide; those lines never reach the log.
+    const visible = published.split("\n").filter((line) => !line.startsWith("::add-mask::")).join("\n");
+    expect(issuedOidcTokens.length).toBeGreaterThan(0);
+    for (const token of issuedOidcTokens) expect(visible).not.toContain(token);
+    expect(visible).not.toContain(GITHUB_TOKEN);
+    expect(visible).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/);
+  });
+});
