@@ -7,7 +7,8 @@ export default defineConfig({
     // sharp and the emulator are CPU-bound; two workers match the CI machine.
     pool: "forks",
     maxWorkers: 2,
-    testTimeout: 60_000,
+    // End-to-end tests start processes and an emulator; generous limits keep a loaded machine from failing them.
+    testTimeout: 180_000,
     hookTimeout: 120_000,
   },
 });

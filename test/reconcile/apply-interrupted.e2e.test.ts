@@ -14,7 +14,7 @@ const FAST = { PHOTOSYNC_RETRY_BACKOFF_MS: "20", PHOTOSYNC_VERIFY_DELAY_MS: "10"
  * Kill points, as the number of write requests the emulator has received: tied to progress, not to
  * the clock, so every run interrupts the same stages whatever the machine's speed.
  */
-const KILL_AFTER_WRITES = [1, 2, 4, 7, 11, 16];
+const KILL_AFTER_WRITES = [1, 3, 7, 12, 16];
 
 function writesSoFar(): number {
   return tenant.emulator.core.counters
