@@ -92,7 +92,8 @@ export async function readGraphPhotos(
   const missingSize = downloads.map((_, index) => index).filter((index) => !bytes[index]!.ok && bytes[index]!.status === 404);
   if (missingSize.length > 0) {
     const whole = await graphBatch(client, version, missingSize.map((index) => ({ method: "GET", url: `/users/${downloads[index]!.target.userId}/photo/$value` })), options);
-    bytes = bytes.map((result, index) => (missingSize.includes(index) ? whole[missingSize.indexOf(index)]! : result));
+    const replaced = new Map(missingSize.map((index, i) => [index, whole[i]!]));
+    bytes = bytes.map((result, index) => replaced.get(index) ?? result);
   }
 
   const limit = pLimit(4);
