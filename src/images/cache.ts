@@ -55,6 +55,16 @@ export function cacheKey(
   thumbnails: ThumbnailSizes,
   options: RenderOptions = {},
 ): string {
+  return cacheKeyForHash(sha256(source), settings, thumbnails, options);
+}
+
+/** The same key from the source's sha256 (known from the stat index without reading the file). */
+export function cacheKeyForHash(
+  sourceSha256: string,
+  settings: RenderSettings,
+  thumbnails: ThumbnailSizes,
+  options: RenderOptions = {},
+): string {
   const crop = typeof settings.crop === "string" ? settings.crop : { x: settings.crop.x, y: settings.crop.y };
   // Built field by field so the JSON text (and the key) does not depend on the callers' key order.
   const inputs = {
@@ -67,7 +77,7 @@ export function cacheKey(
     libraries: libraryVersions(),
     settings: { crop, background: settings.background.trim().toLowerCase() },
     thumbnails: { small: thumbnails.small, medium: thumbnails.medium, large: thumbnails.large },
-    source: sha256(source),
+    source: sourceSha256,
   };
   return sha256(Buffer.from(JSON.stringify(inputs)));
 }

@@ -2,18 +2,26 @@
  * The desired side of a plan: each user's photo rendered (or taken from the render cache) and
  * reduced to what the planner compares: sizes and fingerprints. The bytes are not kept, so a
  * plan of many thousands of people stays small in memory.
+ *
+ * With a cache, a warm run neither reads nor renders a photo: the stat index (source-index.ts)
+ * gives the source's sha256 when the file is unchanged, and the render's facts (edges and
+ * fingerprints, render-facts.ts) are read by the cache key. A changed file is hashed again, and a
+ * missing or corrupt facts entry means reading the photo and rendering it (or reading its verified
+ * full cache entry).
  */
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import pLimit from "p-limit";
-import { emptyStats, renderCached } from "../images/cache.js";
+import { cacheKeyForHash, emptyStats, renderCached } from "../images/cache.js";
 import type { RenderCache, RenderStats } from "../images/cache.js";
-import type { RenderedPhoto } from "../images/variants.js";
+import { FactsCache, factsOf } from "../images/render-facts.js";
+import type { RenderFacts } from "../images/render-facts.js";
+import { SourceIndex } from "../images/source-index.js";
 import type { DesiredState, DesiredUser } from "../manifest/types.js";
 import { upnKey } from "../manifest/types.js";
 import type { DesiredImage } from "./model.js";
 
-export function toDesiredImage(path: string, photo: RenderedPhoto): DesiredImage {
+export function toDesiredImage(path: string, photo: RenderFacts): DesiredImage {
   const { variants } = photo;
   const facts = (name: keyof typeof variants) => ({ edge: variants[name].edge, fingerprint: variants[name].fingerprint });
   return {
@@ -24,6 +32,39 @@ export function toDesiredImage(path: string, photo: RenderedPhoto): DesiredImage
   };
 }
 
+/** One user's desired image through the index and the facts cache (no cache: always rendered). */
+async function desiredImage(
+  user: DesiredUser,
+  thumbnails: DesiredState["tenant"]["sharepoint"]["thumbnails"],
+  caches: { render: RenderCache; facts: FactsCache; index: SourceIndex } | undefined,
+  stats: RenderStats,
+): Promise<DesiredImage> {
+  if (user.photo.kind === "remove") return { state: "remove" };
+  const photoPath = user.photo.path;
+  const absolutePath = user.photo.absolutePath;
+  try {
+    let bytes: Buffer | undefined;
+    if (caches) {
+      const hashed = await caches.index.hash(absolutePath);
+      bytes = hashed.bytes;
+      const facts = await caches.facts.read(cacheKeyForHash(hashed.sha256, user.render, thumbnails));
+      if (facts) {
+        stats.hits++;
+        return toDesiredImage(photoPath, facts);
+      }
+    }
+    const source = bytes ?? (await readFile(absolutePath));
+    const photo = await renderCached(source, user.render, thumbnails, caches?.render, stats);
+    const facts = factsOf(photo);
+    // Keyed by what was rendered (if the file changed since it was hashed, that is its own key);
+    // a failure to write only costs a render-cache read next time.
+    if (caches) await caches.facts.write(cacheKeyForHash(photo.source.sha256, user.render, thumbnails), facts).catch(() => undefined);
+    return toDesiredImage(photoPath, facts);
+  } catch (error) {
+    return { state: "failed", path: photoPath, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 export async function renderDesired(
   state: DesiredState,
   users: readonly DesiredUser[],
@@ -32,26 +73,19 @@ export async function renderDesired(
 ): Promise<{ desired: Map<string, DesiredImage>; stats: RenderStats }> {
   const stats = emptyStats();
   const desired = new Map<string, DesiredImage>();
+  const caches = cache ? { render: cache, facts: new FactsCache(cache.dir), index: SourceIndex.inCacheDir(cache.dir) } : undefined;
+  await caches?.index.load();
   const limit = pLimit(Math.max(1, availableParallelism()));
   let done = 0;
   await Promise.all(
     users.map((user) =>
       limit(async () => {
-        const key = upnKey(user.upn);
-        if (user.photo.kind === "remove") {
-          desired.set(key, { state: "remove" });
-        } else {
-          try {
-            const source = await readFile(user.photo.absolutePath);
-            const photo = await renderCached(source, user.render, state.tenant.sharepoint.thumbnails, cache, stats);
-            desired.set(key, toDesiredImage(user.photo.path, photo));
-          } catch (error) {
-            desired.set(key, { state: "failed", path: user.photo.path, error: error instanceof Error ? error.message : String(error) });
-          }
-        }
+        desired.set(upnKey(user.upn), await desiredImage(user, state.tenant.sharepoint.thumbnails, caches, stats));
         onProgress?.(++done, users.length);
       }),
     ),
   );
+  // Only an optimisation: a failure to save means hashing again next time.
+  await caches?.index.save().catch(() => undefined);
   return { desired, stats };
 }
