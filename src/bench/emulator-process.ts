@@ -15,7 +15,8 @@ export interface EmulatorProcess {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** A timer that never keeps the bench alive on its own. */
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 export async function startEmulatorProcess(options: { entry: string; fixture: string; stateDir: string; log: (line: string) => void }): Promise<EmulatorProcess> {
   const endpointsFile = path.join(options.stateDir, "endpoints.json");

@@ -27,6 +27,13 @@ import { LiveCache } from "./live-cache.js";
 
 /** SharePoint answers at most 100 operations per $batch; stay below. */
 export const SPO_BATCH_LIMIT = 90;
+/** $batch requests in flight at once. */
+export const SPO_BATCH_CONCURRENCY = 4;
+/**
+ * Thumbnail downloads in flight at once. Binary answers cannot travel in a $batch, so a cold read
+ * costs one request per new thumbnail; this many at a time keeps latency from adding up.
+ */
+export const SPO_DOWNLOAD_CONCURRENCY = 16;
 
 /**
  * PnPjs's fluent API as this module uses it. PnPjs declares these members by augmenting modules
@@ -39,7 +46,7 @@ interface Web {
 export interface SharePointSite {
   web: Web;
   profiles: IProfiles;
-  batched(): [SharePointSite, () => Promise<void>];
+  batched(props?: { maxRequests?: number }): [SharePointSite, () => Promise<void>];
 }
 
 /** A PnPjs behaviour that signs each request with a fresh token (the credential caches it). */
@@ -63,6 +70,10 @@ export interface SpoReadOptions {
   /** Tries per batched operation, the first included. */
   maxAttempts?: number;
   backoffMs?: number;
+  /** $batch requests in flight at once (default SPO_BATCH_CONCURRENCY). */
+  concurrency?: number;
+  /** Thumbnail downloads in flight at once (default SPO_DOWNLOAD_CONCURRENCY). */
+  downloadConcurrency?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,10 +93,11 @@ export async function runSpoBatched<T>(
 ): Promise<Array<PromiseSettledResult<T>>> {
   const maxAttempts = options.maxAttempts ?? 5;
   const results: Array<PromiseSettledResult<T>> = new Array(operations.length);
-  for (let start = 0; start < operations.length; start += SPO_BATCH_LIMIT) {
+  const runChunk = async (start: number): Promise<void> => {
     let pending = Array.from({ length: Math.min(SPO_BATCH_LIMIT, operations.length - start) }, (_, i) => start + i);
     for (let attempt = 1; pending.length > 0; attempt++) {
-      const [batched, execute] = site.batched();
+      // PnPjs would split a batch into requests of 20 sent one after another; send it whole.
+      const [batched, execute] = site.batched({ maxRequests: SPO_BATCH_LIMIT });
       const promises = pending.map((index) => operations[index]!(batched));
       try {
         await execute();
@@ -111,7 +123,12 @@ export async function runSpoBatched<T>(
       pending = retry;
       if (pending.length > 0) await sleep(waitSeconds * 1000);
     }
-  }
+  };
+  // A few batches in flight at once, as for Graph: latency, not SharePoint, was the limit.
+  const limit = pLimit(options.concurrency ?? SPO_BATCH_CONCURRENCY);
+  const starts: number[] = [];
+  for (let start = 0; start < operations.length; start += SPO_BATCH_LIMIT) starts.push(start);
+  await Promise.all(starts.map((start) => limit(() => runChunk(start))));
   return results;
 }
 
@@ -183,7 +200,7 @@ export async function readSharePoint(
     observations.set(target.key, { state: "read", thumbnails: found, properties: profileProperties((profile as PromiseFulfilledResult<ProfileAnswer>).value) });
   });
 
-  const limit = pLimit(4);
+  const limit = pLimit(options.downloadConcurrency ?? SPO_DOWNLOAD_CONCURRENCY);
   await Promise.all(
     downloads
       .filter((download) => observations.get(download.target.key)?.state === "read")
