@@ -95,12 +95,20 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     }
   }
 
-  const { desired } = await renderDesired(state, users, options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir)));
-  const session = await openSession(state, options);
+  // Rendering is CPU work and reading the tenant mostly waiting on the network: do both at once.
+  const rendering = renderDesired(state, users, options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir)));
+  let session: TenantSession;
+  try {
+    session = await openSession(state, options);
+  } catch (error) {
+    await rendering.catch(() => undefined);
+    throw error;
+  }
   try {
     const cache = LiveCache.forRepo(state.rootDir);
     await cache.load();
-    const live: Map<string, LiveUser> = users.length > 0 ? await readLive(session.connection, users, cache, options.read ?? readOptionsFromEnv(options.env)) : new Map();
+    const reading: Promise<Map<string, LiveUser>> = users.length > 0 ? readLive(session.connection, users, cache, options.read ?? readOptionsFromEnv(options.env)) : Promise.resolve(new Map());
+    const [live, { desired }] = await Promise.all([reading, rendering]);
     await cache.save();
     const result = plan({ state, users, desired, live });
     return { ok: true, plan: result, state, desired, live, scope, ...(options.keepSession ? { session } : {}) };

@@ -10,8 +10,14 @@ import type { Fingerprint } from "../images/fingerprint.js";
 
 const FORMAT = "photosync.live-cache/v1";
 
+/** "store|owner|etag" → "store|owner|" (neither a store name nor an owner holds a "|"; an etag might). */
+function ownerOf(key: string): string {
+  return key.slice(0, key.indexOf("|", key.indexOf("|") + 1) + 1);
+}
+
 export class LiveCache {
   private entries = new Map<string, Fingerprint>();
+  private byOwner: Map<string, string[]> | undefined;
   private dirty = false;
 
   constructor(private readonly file?: string) {}
@@ -43,10 +49,32 @@ export class LiveCache {
     return key ? this.entries.get(key) : undefined;
   }
 
+  /**
+   * Stores a photo's fingerprint. A store keeps one photo per owner, so an entry for an older etag
+   * of the same store and owner can never be used again: it is dropped, which keeps the file (and
+   * memory) at one entry per photo however often photos change.
+   */
   set(key: string | undefined, fingerprint: Fingerprint): void {
     if (!key) return;
+    const owner = ownerOf(key);
+    for (const stale of this.keysByOwner().get(owner) ?? []) if (stale !== key) this.entries.delete(stale);
     this.entries.set(key, fingerprint);
+    this.byOwner?.set(owner, [key]);
     this.dirty = true;
+  }
+
+  /** "store|owner|" → the keys held for it (built once, on the first write). */
+  private keysByOwner(): Map<string, string[]> {
+    if (!this.byOwner) {
+      this.byOwner = new Map();
+      for (const key of this.entries.keys()) {
+        const owner = ownerOf(key);
+        const keys = this.byOwner.get(owner);
+        if (keys) keys.push(key);
+        else this.byOwner.set(owner, [key]);
+      }
+    }
+    return this.byOwner;
   }
 
   /** Writes atomically (temp file + rename), only when something was added. */

@@ -26,7 +26,11 @@ function managedStores(user: DesiredUser, live: LiveUser): Set<string> {
   return new Set(routeStores(user.stores, user.storesOverridden, live.lookup.user).filter((route) => route.managed).map((route) => route.store));
 }
 
-export async function readLive(connection: TenantConnection, users: readonly DesiredUser[], cache: LiveCache, options: ReadOptions = {}): Promise<Map<string, LiveUser>> {
+/** Graph $batch reads in flight at once (writes keep graph-batch's default). */
+export const GRAPH_READ_CONCURRENCY = 8;
+
+export async function readLive(connection: TenantConnection, users: readonly DesiredUser[], cache: LiveCache, readOptions: ReadOptions = {}): Promise<Map<string, LiveUser>> {
+  const options = { ...readOptions, graph: { concurrency: GRAPH_READ_CONCURRENCY, ...readOptions.graph } };
   const lookups = await lookupUsers(connection.graph, users, options.graph);
   const live = new Map<string, LiveUser>(users.map((user) => [upnKey(user.upn), { lookup: lookups.get(upnKey(user.upn))! }]));
   const targetsFor = (store: string): PhotoReadTarget[] =>
