@@ -1,14 +1,16 @@
 /**
  * The benchmark's photos: N distinct synthetic portraits (src/demo/portrait.ts) as realistic
  * sources — 1000 × 1200 px (1.2 MP) JPEGs with sensor-like grain, a few hundred KB each — plus,
- * per person, the 648 px rendition a tenant in sync would hold. Generated once into a data
+ * per person, the 648 px photo a tenant in sync holds (tenant-v2/: photosync's own Graph render). Generated once into a data
  * directory and reused by later runs (generation is set-up, never measured).
  */
-import { mkdir, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pLimit from "p-limit";
 import sharp from "sharp";
 import { portraitSvg } from "../demo/portrait.js";
+import { normalise } from "../images/normalise.js";
+import { renderFromMaster } from "../images/variants.js";
 
 export const SOURCE_WIDTH = 1000;
 export const SOURCE_HEIGHT = 1200;
@@ -29,7 +31,7 @@ export function dataset(dir: string): Dataset {
   return {
     dir,
     source: (i) => path.join(dir, "sources", `${name(i)}.jpg`),
-    tenantPhoto: (i) => path.join(dir, "tenant", `${name(i)}.jpg`),
+    tenantPhoto: (i) => path.join(dir, "tenant-v2", `${name(i)}.jpg`),
   };
 }
 
@@ -68,9 +70,14 @@ export async function sourcePhoto(seed: string): Promise<Buffer> {
   return sharp(pixels, { raw: { width: SOURCE_WIDTH, height: SOURCE_HEIGHT, channels: 3 } }).jpeg({ quality: 88 }).toBuffer();
 }
 
-/** What a tenant in sync stores for a source: the square 648 px crop photosync uploads. */
+/**
+ * What a tenant in sync stores for a source: the Graph photo photosync itself renders and uploads
+ * (the emulator then stores it as the service would), so "in sync" means exactly what apply leaves.
+ */
 export async function tenantRendition(source: Buffer): Promise<Buffer> {
-  return sharp(source).rotate().resize(TENANT_EDGE, TENANT_EDGE, { fit: "cover", position: sharp.strategy.attention }).flatten({ background: "#ffffff" }).jpeg({ quality: 90 }).toBuffer();
+  const master = await normalise(source, { crop: "attention", background: "#ffffff" });
+  const { variants } = await renderFromMaster(master, { small: 48, medium: 72, large: 200 });
+  return variants.graph.bytes;
 }
 
 async function writeFileAtomic(file: string, bytes: Buffer): Promise<void> {
@@ -82,7 +89,7 @@ async function writeFileAtomic(file: string, bytes: Buffer): Promise<void> {
 /** Makes sure persons 0..n-1 exist in the data directory; returns how many were generated. */
 export async function ensureDataset(data: Dataset, n: number, onProgress?: (done: number, total: number) => void): Promise<number> {
   await mkdir(path.join(data.dir, "sources"), { recursive: true });
-  await mkdir(path.join(data.dir, "tenant"), { recursive: true });
+  await mkdir(path.join(data.dir, "tenant-v2"), { recursive: true });
   const missing: number[] = [];
   for (let i = 0; i < n; i++) if (!(await exists(data.tenantPhoto(i)))) missing.push(i);
   const limit = pLimit(2);
@@ -90,8 +97,12 @@ export async function ensureDataset(data: Dataset, n: number, onProgress?: (done
   await Promise.all(
     missing.map((i) =>
       limit(async () => {
-        const source = await sourcePhoto(`bench-person-${i}`);
-        await writeFileAtomic(data.source(i), source);
+        let source: Buffer;
+        if (await exists(data.source(i))) source = await readFile(data.source(i));
+        else {
+          source = await sourcePhoto(`bench-person-${i}`);
+          await writeFileAtomic(data.source(i), source);
+        }
         await writeFileAtomic(data.tenantPhoto(i), await tenantRendition(source));
         onProgress?.(++done, missing.length);
       }),

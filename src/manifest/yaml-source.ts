@@ -4,6 +4,7 @@
  */
 import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 import type { Document, Node, Pair, YAMLMap } from "yaml";
+import { duplicateKeyOffsets, findPair } from "./yaml-index.js";
 import type { Problem } from "./problems.js";
 import type { SourcePosition } from "./types.js";
 
@@ -50,7 +51,7 @@ export class SourceMap {
     let node: unknown = this.document.contents;
     for (const segment of path) {
       if (!isCollection(node)) break;
-      const next = node.get(segment, true);
+      const next = isMap(node) && typeof segment === "string" ? findPair(node as YAMLMap<Node, Node>, segment)?.value : node.get(segment, true);
       if (next == null) break;
       node = isAlias(next) ? next.resolve(this.document) : next;
     }
@@ -61,7 +62,7 @@ export class SourceMap {
   pairAt(path: readonly PathSegment[], key: string): Pair<Node, Node> | undefined {
     const map = this.nodeAt(path);
     if (!isMap(map)) return undefined;
-    return (map as YAMLMap<Node, Node>).items.find((pair) => isScalar(pair.key) && String(pair.key.value) === key);
+    return findPair(map as YAMLMap<Node, Node>, key);
   }
 
   /** Position of the key `key` in the mapping at `path`; falls back to the mapping itself. */
@@ -128,9 +129,13 @@ export function parseManifestText(
     };
   }
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found below in one pass; the library's own check is quadratic.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const sourceMap = new SourceMap(file, document, lineCounter);
   const problems: Problem[] = [];
+  for (const offset of duplicateKeyOffsets(document.contents)) {
+    problems.push({ severity: "error", code: "duplicate-key", message: "this key appears twice in the same mapping; keep one", position: sourceMap.at(offset) });
+  }
   for (const error of document.errors) {
     const position = sourceMap.at(error.pos[0]);
     const duplicate = error.code === "DUPLICATE_KEY";
