@@ -6,6 +6,8 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DEMO_READER_CLIENT_ID } from "../emulator/demo-tenant.js";
+import { compare } from "../images/compare.js";
+import { fingerprintImage } from "../images/fingerprint.js";
 import type { Dataset } from "./dataset.js";
 import { sourcePhoto } from "./dataset.js";
 import type { Measured } from "./measure.js";
@@ -81,6 +83,22 @@ export class SizeRun {
     return this.workspace.n;
   }
 
+  /**
+   * Someone whose photo is clearly another picture than person i's (synthetic faces share a small
+   * palette, and a few pairs sit inside the comparison's thresholds): the next person whose photo
+   * differs by a wide margin (hash distance > 20 or colour ΔE > 16).
+   */
+  private async donorFor(i: number): Promise<number> {
+    const own = await fingerprintImage(await readFile(this.data.tenantPhoto(i)));
+    for (let step = 1; step < this.n; step++) {
+      const candidate = (i + step) % this.n;
+      const other = await fingerprintImage(await readFile(this.data.tenantPhoto(candidate)));
+      const { distances } = compare(own, other);
+      if (distances.hash > 20 || distances.colour > 16) return candidate;
+    }
+    throw new Error(`no clearly different photo for person ${i}`);
+  }
+
   private async run(id: string, title: string, subjects: number, script: string, args: string[], app: "reader" | "writer", check: (m: Measured) => Promise<{ ok: boolean; detail: string }>): Promise<ScenarioResult> {
     await this.tenant.resetCounters();
     this.log(`  ${title} …`);
@@ -144,7 +162,7 @@ export class SizeRun {
   /** 5% of people changed by hand (half in Exchange, half in SharePoint); the plan must find exactly them. */
   async driftScenario(): Promise<void> {
     const people = Array.from({ length: this.n }, (_, i) => i).filter((i) => i % 20 === 7);
-    const drift = people.map((person, k) => ({ person, donor: (person + 1) % this.n, exo: k % 2 === 0, spo: k % 2 === 1 }));
+    const drift = await Promise.all(people.map(async (person, k) => ({ person, donor: await this.donorFor(person), exo: k % 2 === 0, spo: k % 2 === 1 })));
     await this.tenant.driftByHand(this.data, drift);
     const expected = new Set(drift.map((change) => `${upnOf(change.person)} ${change.exo ? "exo" : "spo"}`));
     await this.plan("plan-drift", `drift plan, ${people.length} people (5%) changed by hand`, expected);
@@ -168,10 +186,7 @@ export class SizeRun {
   async applyScenario(): Promise<void> {
     const k = Math.min(this.size.apply, this.n);
     const people = Array.from({ length: k }, (_, j) => Math.floor((j * this.n) / k));
-    await this.tenant.driftByHand(
-      this.data,
-      people.map((person) => ({ person, donor: (person + 1) % this.n, exo: true, spo: true })),
-    );
+    await this.tenant.driftByHand(this.data, await Promise.all(people.map(async (person) => ({ person, donor: await this.donorFor(person), exo: true, spo: true }))));
     const out = this.planFile("apply");
     await this.run("apply", `apply of ${k} changed people (Exchange + SharePoint)`, k, this.programs.cli, ["apply", "--yes", "--format", "json", "--out", out], "writer", async (m) => {
       const report = JSON.parse(await readFile(out, "utf8")) as { counts: Record<string, number>; users: unknown[] };
