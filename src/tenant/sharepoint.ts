@@ -63,7 +63,8 @@ function credentialToken(credential: TokenCredential, scope: string) {
 }
 
 export function sharePointSite(url: string, credential: TokenCredential, scope: string, fetch: TrustedFetch): SharePointSite {
-  return spfi(url).using(SPBrowser(), pnpFetch(fetch), credentialToken(credential, scope)) as unknown as SPFI & SharePointSite;
+  // Five retries, as for Graph: writes (uploads, profile properties) are not batched, so this is their only retry.
+  return spfi(url).using(SPBrowser(), pnpFetch(fetch, { retries: 5 }), credentialToken(credential, scope)) as unknown as SPFI & SharePointSite;
 }
 
 export interface SpoReadOptions {
