@@ -4,8 +4,9 @@
  * served from a bounded in-memory cache; blobs are immutable so the cache never goes stale.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeAtomic } from "../files/write-atomic.js";
 
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -25,12 +26,7 @@ export class BlobStore {
   async put(bytes: Buffer): Promise<string> {
     const hash = sha256(bytes);
     if (this.dir !== undefined && !this.known.has(hash)) {
-      const folder = join(this.dir, hash.slice(0, 2));
-      await mkdir(folder, { recursive: true });
-      const path = join(folder, hash);
-      const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await writeFile(tmp, bytes);
-      await rename(tmp, path);
+      await writeAtomic(join(this.dir, hash.slice(0, 2), hash), bytes);
     }
     this.known.add(hash);
     this.remember(hash, bytes);

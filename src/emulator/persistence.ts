@@ -3,8 +3,9 @@
  * `{dir}/blobs/` (photo bytes by sha256). Writes are atomic (temp file + rename) and coalesced:
  * a burst of writes to the tenant costs one state-file write.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeAtomic } from "../files/write-atomic.js";
 import type { TenantState } from "./model.js";
 
 export function stateFile(dir: string): string {
@@ -29,11 +30,7 @@ export async function loadState(dir: string): Promise<TenantState | undefined> {
 }
 
 export async function saveState(dir: string, state: TenantState): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const path = stateFile(dir);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(state));
-  await rename(tmp, path);
+  await writeAtomic(stateFile(dir), JSON.stringify(state));
 }
 
 /** Coalesces saves: at most one write in flight, one more queued, `delayMs` after the first change. */

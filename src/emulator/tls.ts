@@ -8,8 +8,9 @@
  * certificates, hence @peculiar/x509 on top of WebCrypto. ECDSA P-256 keeps generation fast.
  */
 import { webcrypto } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeAtomic } from "../files/write-atomic.js";
 import { x509 } from "./x509.js";
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -99,12 +100,6 @@ async function createLeaf(ca: Ca, hosts: readonly string[]): Promise<{ certPem: 
   return { certPem: cert.toString("pem") + "\n", keyPem: await exportKey(keys.privateKey) };
 }
 
-async function writeAtomic(path: string, text: string, mode = 0o600): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode });
-  await rename(tmp, path);
-}
-
 async function loadOrCreateCa(dir: string | undefined): Promise<Ca> {
   if (dir === undefined) return createCa();
   await mkdir(dir, { recursive: true });
@@ -120,8 +115,8 @@ async function loadOrCreateCa(dir: string | undefined): Promise<Ca> {
     // Missing or unreadable: create a fresh CA below.
   }
   const ca = await createCa();
-  await writeAtomic(keyFile, ca.keyPem);
-  await writeAtomic(certFile, ca.certPem, 0o644);
+  await writeAtomic(keyFile, ca.keyPem, { mode: 0o600 });
+  await writeAtomic(certFile, ca.certPem, { mode: 0o644 });
   return ca;
 }
 

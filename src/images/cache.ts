@@ -4,9 +4,9 @@
  * per-file sha256) and rebuilt when anything is off, so the cache makes runs fast but never
  * decides what is correct.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { writeAtomic } from "../files/write-atomic.js";
 import type { RenderSettings, ThumbnailSizes } from "../manifest/types.js";
 import { FINGERPRINT_VERSION, isFingerprint } from "./fingerprint.js";
 import {
@@ -129,18 +129,6 @@ function fromEntry(text: string, key: string): RenderedPhoto | string {
   return { ...entry.photo, variants };
 }
 
-/** Writes through a temporary file and a rename, so readers never see half an entry. */
-async function writeAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    await writeFile(temporary, text);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
 
 export class RenderCache {
   constructor(readonly dir: string) {}

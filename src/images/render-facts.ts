@@ -6,9 +6,10 @@
  * verified full entry) again. Image bytes, when needed (apply, render), still come from the full
  * entry.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { writeAtomic } from "../files/write-atomic.js";
 import { isFingerprint } from "./fingerprint.js";
 import type { Fingerprint } from "./fingerprint.js";
 import { VARIANT_NAMES } from "./settings.js";
@@ -75,14 +76,6 @@ export class FactsCache {
   async write(key: string, facts: RenderFacts): Promise<void> {
     const file = this.entryPath(key);
     const entry: FactsEntry = { format: FORMAT, version: VERSION, key, checksum: sha256(Buffer.from(JSON.stringify(facts))), facts };
-    await mkdir(dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    try {
-      await writeFile(temporary, JSON.stringify(entry));
-      await rename(temporary, file);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    await writeAtomic(file, JSON.stringify(entry));
   }
 }

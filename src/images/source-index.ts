@@ -11,8 +11,9 @@
  * the one recorded. Stored in `.photosync/cache/source-index.json`; deleting it is always safe.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { writeAtomic } from "../files/write-atomic.js";
 
 const FORMAT = "photosync.source-index/v1";
 /** Changes closer than this to the moment of hashing are not trusted to show in the stat. */
@@ -104,10 +105,7 @@ export class SourceIndex {
   /** Writes atomically, only when something changed. */
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.entries) }));
-    await rename(temporary, this.file);
+    await writeAtomic(this.file, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.entries) }));
     this.dirty = false;
   }
 }

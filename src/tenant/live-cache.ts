@@ -3,8 +3,9 @@
  * photo's etag, the SharePoint file's ETag), so an unchanged photo is never downloaded again. It
  * makes runs fast; it never decides correctness: a wrong or unreadable entry is simply not used.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { writeAtomic } from "../files/write-atomic.js";
 import { FINGERPRINT_VERSION, isFingerprint } from "../images/fingerprint.js";
 import type { Fingerprint } from "../images/fingerprint.js";
 
@@ -80,10 +81,7 @@ export class LiveCache {
   /** Writes atomically (temp file + rename), only when something was added. */
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.entries) }));
-    await rename(temporary, this.file);
+    await writeAtomic(this.file, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.entries) }));
     this.dirty = false;
   }
 }
