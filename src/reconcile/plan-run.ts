@@ -104,6 +104,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     await rendering.catch(() => undefined);
     throw error;
   }
+  let handedOver = false;
   try {
     const cache = LiveCache.forRepo(state.rootDir);
     await cache.load();
@@ -111,8 +112,10 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     const [live, { desired }] = await Promise.all([reading, rendering]);
     await cache.save();
     const result = plan({ state, users, desired, live });
-    return { ok: true, plan: result, state, desired, live, scope, ...(options.keepSession ? { session } : {}) };
+    handedOver = options.keepSession === true;
+    return { ok: true, plan: result, state, desired, live, scope, ...(handedOver ? { session } : {}) };
   } finally {
-    if (!options.keepSession) await session.close();
+    // The caller closes a session it was given; any other, including after a failure, closes here.
+    if (!handedOver) await session.close();
   }
 }
