@@ -3,11 +3,11 @@
  * finish, and never a SharePoint profile whose PictureURL points at a missing file.
  */
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/plan/model.js";
 import { cliProcessArgs, runCli } from "../support/cli.js";
 import type { TestTenant } from "../support/tenant.js";
-import { copyExampleRepo, startTestTenant } from "../support/tenant.js";
+import { useExampleTenant } from "../support/tenant.js";
 
 const FAST = { PHOTOSYNC_RETRY_BACKOFF_MS: "20", PHOTOSYNC_VERIFY_DELAY_MS: "10" };
 /**
@@ -26,13 +26,9 @@ function writesSoFar(): number {
 let repo: { root: string; remove(): Promise<void> };
 let tenant: TestTenant;
 
-beforeAll(async () => {
-  repo = await copyExampleRepo();
-  tenant = await startTestTenant(repo.root);
-});
-afterAll(async () => {
-  await tenant.close();
-  await repo.remove();
+const example = useExampleTenant();
+beforeAll(() => {
+  ({ repo, tenant } = example);
 });
 
 /** Runs `photosync apply --yes` as a separate process and kills it once it has sent `writes` writes. */

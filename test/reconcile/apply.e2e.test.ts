@@ -3,14 +3,14 @@
  * (apply, then plan again: no changes, as DNSControl's integration suite checks), faults are
  * survived or reported per person, and nothing is written when it must not be.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { ApplyReport } from "../../src/apply/model.js";
 import type { Plan } from "../../src/plan/model.js";
 import { runCli } from "../support/cli.js";
 import type { TestTenant } from "../support/tenant.js";
-import { copyExampleRepo, requestsTo, startTestTenant } from "../support/tenant.js";
+import { requestsTo, useExampleTenant } from "../support/tenant.js";
 
 const FAST = { PHOTOSYNC_RETRY_BACKOFF_MS: "20", PHOTOSYNC_VERIFY_DELAY_MS: "10" };
 
@@ -26,14 +26,10 @@ async function planAgain(): Promise<Plan> {
 }
 const writes = () => requestsTo(tenant.emulator, "PUT") + requestsTo(tenant.emulator, "DELETE") + requestsTo(tenant.emulator, "AddUsingPath") + requestsTo(tenant.emulator, "SetSingleValueProfileProperty") + requestsTo(tenant.emulator, "/delete");
 
+const example = useExampleTenant();
 beforeAll(async () => {
-  repo = await copyExampleRepo();
-  tenant = await startTestTenant(repo.root);
+  ({ repo, tenant } = example);
   original = await readFile(path.join(repo.root, "photos.yaml"), "utf8");
-});
-afterAll(async () => {
-  await tenant.close();
-  await repo.remove();
 });
 beforeEach(async () => {
   await tenant.emulator.core.reset();

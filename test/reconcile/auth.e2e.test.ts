@@ -1,24 +1,20 @@
 /** Sign-in choices, end to end against the emulator's Entra ID: what works, what warns, what fails clearly. */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_READER_CLIENT_ID } from "../../src/emulator/index.js";
 import { authSettingsFromEnv, authWarning } from "../../src/tenant/auth.js";
 import type { Plan } from "../../src/plan/model.js";
 import { runCli } from "../support/cli.js";
 import type { TestTenant } from "../support/tenant.js";
-import { copyExampleRepo, startTestTenant } from "../support/tenant.js";
+import { useExampleTenant } from "../support/tenant.js";
 
 let repo: { root: string; remove(): Promise<void> };
 let tenant: TestTenant;
 
-beforeAll(async () => {
-  repo = await copyExampleRepo();
-  tenant = await startTestTenant(repo.root);
-});
-afterAll(async () => {
-  await tenant.close();
-  await repo.remove();
+const example = useExampleTenant();
+beforeAll(() => {
+  ({ repo, tenant } = example);
 });
 
 function withoutCertificate(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

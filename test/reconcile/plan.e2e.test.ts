@@ -2,13 +2,13 @@
  * `photosync plan` end to end: the real @azure/identity, Graph client and PnPjs against the
  * emulator, configured only through endpoint variables, as for a real tenant.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
 import { createTrustedHttp } from "../../src/tenant/http.js";
 import type { Plan } from "../../src/plan/model.js";
 import { runCli } from "../support/cli.js";
 import type { TestTenant } from "../support/tenant.js";
-import { copyExampleRepo, requestsTo, startTestTenant } from "../support/tenant.js";
+import { requestsTo, useExampleTenant } from "../support/tenant.js";
 
 let repo: { root: string; remove(): Promise<void> };
 let tenant: TestTenant;
@@ -25,13 +25,9 @@ function actions(plan: Plan): Record<string, Record<string, string>> {
   return Object.fromEntries(plan.users.map((user) => [user.upn, Object.fromEntries(user.steps.map((step) => [step.store, step.action]))]));
 }
 
-beforeAll(async () => {
-  repo = await copyExampleRepo();
-  tenant = await startTestTenant(repo.root);
-});
-afterAll(async () => {
-  await tenant.close();
-  await repo.remove();
+const example = useExampleTenant();
+beforeAll(() => {
+  ({ repo, tenant } = example);
 });
 beforeEach(() => {
   tenant.emulator.admin.setFaults({});

@@ -6,6 +6,7 @@
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { DEMO_READER_CLIENT_ID, DEMO_WRITER_CLIENT_ID, startEmulator } from "../../src/emulator/index.js";
 import type { EmulatorOptions, RunningEmulator } from "../../src/emulator/index.js";
 
@@ -53,4 +54,21 @@ export function requestsTo(emulator: RunningEmulator, fragment: string): number 
   return Object.entries(emulator.admin.counters().endpoints)
     .filter(([endpoint]) => endpoint.includes(fragment))
     .reduce((sum, [, count]) => sum + count.count, 0);
+}
+
+/**
+ * For a test file: a copy of the example repo and an emulator tenant for it, made before the
+ * file's tests and removed after them. The fields are set once the file's beforeAll has run.
+ */
+export function useExampleTenant(): { repo: { root: string; remove(): Promise<void> }; tenant: TestTenant } {
+  const example = {} as { repo: { root: string; remove(): Promise<void> }; tenant: TestTenant };
+  beforeAll(async () => {
+    example.repo = await copyExampleRepo();
+    example.tenant = await startTestTenant(example.repo.root);
+  });
+  afterAll(async () => {
+    await example.tenant?.close();
+    await example.repo?.remove();
+  });
+  return example;
 }

@@ -59,13 +59,13 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
         setExitCode(reportProblems({ ok: false, problems: result.problems }, io));
         return;
       case "dry-run":
-        await emit(formatPlan(result.plan, options.format, io, { colour }), `dry run, digest ${result.plan.digest}`);
+        await emit(formatPlan(result.plan, options.format, { colour }), `dry run, digest ${result.plan.digest}`);
         io.stderr.write("photosync: dry run: nothing was written; run with --yes to apply this plan\n");
         setExitCode(planExitCode(result.plan));
         return;
       case "digest-mismatch":
         io.stderr.write(`photosync: refused: the tenant or the repo changed since the plan was reviewed (expected digest ${result.expected}, now ${result.plan.digest}); nothing was written. Review the new plan.\n`);
-        await emit(formatPlan(result.plan, options.format, io, { colour }), `new plan, digest ${result.plan.digest}`);
+        await emit(formatPlan(result.plan, options.format, { colour }), `new plan, digest ${result.plan.digest}`);
         setExitCode(EXIT.digestMismatch);
         return;
       case "refused":

@@ -38,7 +38,7 @@ export function planExitCode(result: Plan): number {
   return hasChanges(result) ? EXIT.changes : EXIT.ok;
 }
 
-export function formatPlan(result: Plan, format: PlanFormat, io: CliIo, options: { verbose?: boolean; diff?: boolean; colour: boolean }): string {
+export function formatPlan(result: Plan, format: PlanFormat, options: { verbose?: boolean; diff?: boolean; colour: boolean }): string {
   if (format === "json") return formatPlanJson(result);
   if (format === "markdown") return formatPlanMarkdown(result);
   return formatPlanText(result, { colour: options.colour, ...(options.verbose ? { verbose: true } : {}), ...(options.diff ? { diff: true } : {}) });
@@ -96,7 +96,7 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
     if (result.scope.note) io.stderr.write(`photosync: planning ${result.scope.note}\n`);
     for (const dropped of result.scope.dropped) io.stderr.write(`photosync: ${dropped.upn}: ${dropped.reason} (not touched)\n`);
     const colour = !options.out && options.format === "text" && useColour(io);
-    const output = formatPlan(result.plan, options.format, io, { colour, ...(options.verbose ? { verbose: true } : {}), ...(options.diff ? { diff: true } : {}) });
+    const output = formatPlan(result.plan, options.format, { colour, ...(options.verbose ? { verbose: true } : {}), ...(options.diff ? { diff: true } : {}) });
     if (options.out) {
       await writeFile(path.resolve(io.cwd, options.out), output);
       io.stdout.write(`${countsLine(result.plan)}; plan written to ${options.out} (digest ${result.plan.digest})\n`);
