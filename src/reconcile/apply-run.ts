@@ -15,7 +15,8 @@ import type { RailRefusal } from "../apply/rails.js";
 import { checkRails } from "../apply/rails.js";
 import { verifyResults } from "../apply/verify.js";
 import type { PlanRunOptions } from "./plan-run.js";
-import { readOptionsFromEnv, runPlan } from "./plan-run.js";
+import { runPlan } from "./plan-run.js";
+import { readOptionsFromEnv, verifyOptionsFromEnv } from "./tuning.js";
 
 export interface ApplyRunOptions extends Omit<PlanRunOptions, "keepSession" | "writer"> {
   /** Without it, apply only plans (a dry run). */
@@ -32,15 +33,6 @@ export type ApplyRunResult =
   | { kind: "digest-mismatch"; plan: Plan; expected: string }
   | { kind: "refused"; plan: Plan; refusals: RailRefusal[] }
   | { kind: "applied"; plan: Plan; report: ApplyReport; forced: RailRefusal[] };
-
-function verifyTuning(env: NodeJS.ProcessEnv): { attempts?: number; delayMs?: number } {
-  const attempts = Number(env.PHOTOSYNC_VERIFY_ATTEMPTS);
-  const delay = Number(env.PHOTOSYNC_VERIFY_DELAY_MS);
-  return {
-    ...(Number.isInteger(attempts) && attempts > 0 ? { attempts } : {}),
-    ...(Number.isFinite(delay) && delay >= 0 ? { delayMs: delay } : {}),
-  };
-}
 
 export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult> {
   const planned = await runPlan({ ...options, writer: options.yes, keepSession: true });
@@ -59,7 +51,7 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
     const read = options.read ?? readOptionsFromEnv(options.env);
     const cache = options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir));
     const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(session!.connection, state, plan, identities, { ...(read.graph ? { graph: read.graph } : {}), cache }) : [];
-    await verifyResults(session!.connection, state, planned.desired, users, { read, ...verifyTuning(options.env) });
+    await verifyResults(session!.connection, state, planned.desired, users, { read, ...verifyOptionsFromEnv(options.env) });
     users.sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
     const report: ApplyReport = { format: "photosync.apply/v1", tenant: plan.tenant, digest: plan.digest, users, counts: countOutcomes(users) };
     return { kind: "applied", plan, report, forced: refusals };

@@ -17,6 +17,7 @@ import type { ReadOptions } from "../tenant/read.js";
 import { readLive } from "../tenant/read.js";
 import type { SessionOptions, TenantSession } from "./session.js";
 import { openSession } from "./session.js";
+import { readOptionsFromEnv } from "./tuning.js";
 
 export interface PlanRunOptions extends SessionOptions {
   manifestPath: string;
@@ -45,21 +46,6 @@ export type PlanRunResult =
       scope: { kind: "all" | "users" | "changed"; note?: string; dropped: Array<{ upn: string; reason: string }> };
       session?: TenantSession;
     };
-
-/**
- * Retry tuning for unusual networks (and fast tests): PHOTOSYNC_RETRY_ATTEMPTS (tries per request,
- * default 5) and PHOTOSYNC_RETRY_BACKOFF_MS (first back-off when the service gives no Retry-After,
- * default 1000, doubling). A Retry-After from the service is always honoured.
- */
-export function readOptionsFromEnv(env: NodeJS.ProcessEnv): ReadOptions {
-  const attempts = Number(env.PHOTOSYNC_RETRY_ATTEMPTS);
-  const backoff = Number(env.PHOTOSYNC_RETRY_BACKOFF_MS);
-  const tuning = {
-    ...(Number.isInteger(attempts) && attempts > 0 ? { maxAttempts: attempts } : {}),
-    ...(Number.isFinite(backoff) && backoff >= 0 ? { backoffMs: backoff } : {}),
-  };
-  return { graph: tuning, sharePoint: tuning };
-}
 
 function selectByUpn(state: DesiredState, upns: readonly string[]): { users: DesiredUser[]; unknown: string[] } {
   const wanted = new Set(upns.map(upnKey));
