@@ -1,21 +1,26 @@
 /**
  * The benchmark's photos: N distinct synthetic portraits (src/demo/portrait.ts) as realistic
  * sources — 1000 × 1200 px (1.2 MP) JPEGs with sensor-like grain, a few hundred KB each — plus,
- * per person, the 648 px photo a tenant in sync holds (tenant-v2/: photosync's own Graph render). Generated once into a data
- * directory and reused by later runs (generation is set-up, never measured).
+ * per person, the 648 px photo a tenant in sync holds (photosync's own Graph render, in a folder
+ * named after the pipeline version that made it). Generated once into a data directory and reused
+ * by later runs (generation is set-up, never measured).
  */
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import pLimit from "p-limit";
 import sharp from "sharp";
 import { portraitSvg } from "../demo/portrait.js";
+import { writeAtomic } from "../files/write-atomic.js";
 import { normalise } from "../images/normalise.js";
+import { PIPELINE_VERSION } from "../images/settings.js";
 import { renderFromMaster } from "../images/variants.js";
 
 export const SOURCE_WIDTH = 1000;
 export const SOURCE_HEIGHT = 1200;
 /** The Exchange photo edge a tenant in sync holds (photosync's Graph rendition). */
 export const TENANT_EDGE = 648;
+/** Renders of another pipeline version are not what photosync would upload today. */
+const TENANT_DIR = `tenant-pipeline${PIPELINE_VERSION}`;
 
 export interface Dataset {
   dir: string;
@@ -31,7 +36,7 @@ export function dataset(dir: string): Dataset {
   return {
     dir,
     source: (i) => path.join(dir, "sources", `${name(i)}.jpg`),
-    tenantPhoto: (i) => path.join(dir, "tenant-v2", `${name(i)}.jpg`),
+    tenantPhoto: (i) => path.join(dir, TENANT_DIR, `${name(i)}.jpg`),
   };
 }
 
@@ -80,16 +85,10 @@ export async function tenantRendition(source: Buffer): Promise<Buffer> {
   return variants.graph.bytes;
 }
 
-async function writeFileAtomic(file: string, bytes: Buffer): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, bytes);
-  await rename(temporary, file);
-}
-
 /** Makes sure persons 0..n-1 exist in the data directory; returns how many were generated. */
 export async function ensureDataset(data: Dataset, n: number, onProgress?: (done: number, total: number) => void): Promise<number> {
   await mkdir(path.join(data.dir, "sources"), { recursive: true });
-  await mkdir(path.join(data.dir, "tenant-v2"), { recursive: true });
+  await mkdir(path.join(data.dir, TENANT_DIR), { recursive: true });
   const missing: number[] = [];
   for (let i = 0; i < n; i++) if (!(await exists(data.tenantPhoto(i)))) missing.push(i);
   const limit = pLimit(2);
@@ -101,9 +100,9 @@ export async function ensureDataset(data: Dataset, n: number, onProgress?: (done
         if (await exists(data.source(i))) source = await readFile(data.source(i));
         else {
           source = await sourcePhoto(`bench-person-${i}`);
-          await writeFileAtomic(data.source(i), source);
+          await writeAtomic(data.source(i), source);
         }
-        await writeFileAtomic(data.tenantPhoto(i), await tenantRendition(source));
+        await writeAtomic(data.tenantPhoto(i), await tenantRendition(source));
         onProgress?.(++done, missing.length);
       }),
     ),

@@ -1,24 +1,26 @@
 /**
- * The facts a plan needs from a render — each variant's edge and fingerprint, no image bytes —
- * cached next to the render cache's full entry under the same key. A plan of 10,000 people reads
- * 10,000 small files instead of 10,000 entries holding four base64 JPEGs each. Every read is
- * verified (format, key, checksum); anything off is a miss, and the caller renders (or reads the
- * verified full entry) again. Image bytes, when needed (apply, render), still come from the full
- * entry.
+ * The facts a plan needs of a desired photo — each variant's edge and fingerprint, no image bytes —
+ * taken from the source's analysis (analysis.ts), never from a render, so a plan only ever decodes
+ * a source at a fraction of its size. Cached next to the render cache's entries under the same
+ * key: a plan of 10,000 people reads 10,000 small files. Every read is verified (format, key,
+ * checksum); anything off is a miss, and the caller analyses the source again. Image bytes, when
+ * needed (apply, render), come from the render cache's full entry.
  */
 
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeAtomic } from "../files/write-atomic.js";
+import type { ThumbnailSizes } from "../manifest/types.js";
+import type { SourceAnalysis } from "./analysis.js";
 import { isFingerprint } from "./fingerprint.js";
 import type { Fingerprint } from "./fingerprint.js";
 import { VARIANT_NAMES } from "./settings.js";
 import type { VariantName } from "./settings.js";
 import { sha256 } from "./variants.js";
-import type { RenderedPhoto } from "./variants.js";
 
 const FORMAT = "photosync-render-facts";
-const VERSION = 1;
+// 2: facts come from the analysis (version 1 took them from the rendered variants).
+const VERSION = 2;
 
 export interface RenderFacts {
   variants: Record<VariantName, { edge: number; fingerprint: Fingerprint }>;
@@ -33,10 +35,14 @@ interface FactsEntry {
   facts: RenderFacts;
 }
 
-export function factsOf(photo: Pick<RenderedPhoto, "variants">): RenderFacts {
-  const variants = {} as RenderFacts["variants"];
-  for (const name of VARIANT_NAMES) variants[name] = { edge: photo.variants[name].edge, fingerprint: photo.variants[name].fingerprint };
-  return { variants };
+/**
+ * Each variant's edge (the thumbnails never enlarged beyond the master, as variants.ts renders
+ * them) with the analysis' fingerprint at that size. Pure.
+ */
+export function factsOf(analysis: Pick<SourceAnalysis, "edge" | "fingerprint">, thumbnails: ThumbnailSizes): RenderFacts {
+  const at = (edge: number) => ({ edge, fingerprint: { ...analysis.fingerprint, width: edge, height: edge } });
+  const thumbnail = (wanted: number) => at(Math.min(wanted, analysis.edge));
+  return { variants: { graph: at(analysis.edge), "spo-S": thumbnail(thumbnails.small), "spo-M": thumbnail(thumbnails.medium), "spo-L": thumbnail(thumbnails.large) } };
 }
 
 function parse(text: string, key: string): RenderFacts | undefined {

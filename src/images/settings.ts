@@ -6,7 +6,7 @@ import sharp from "sharp";
 import type { FailOnOptions, JpegOptions } from "sharp";
 
 /** Bump when the pipeline's output changes for the same input (invalidates the render cache). */
-export const PIPELINE_VERSION = 1;
+export const PIPELINE_VERSION = 2;
 
 /** The largest Graph (Exchange Online / Entra ID) photo size; the Graph render never exceeds it. */
 export const GRAPH_MAX_EDGE = 648;

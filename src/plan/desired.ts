@@ -1,22 +1,24 @@
 /**
- * The desired side of a plan: each user's photo rendered (or taken from the render cache) and
- * reduced to what the planner compares: sizes and fingerprints. The bytes are not kept, so a
- * plan of many thousands of people stays small in memory.
+ * The desired side of a plan: what the planner compares of each user's photo — each variant's
+ * size and the fingerprint of the cropped source (images/analysis.ts). A plan never renders: the
+ * analysis decodes a source at a fraction of its size, and rendering is left to apply, for the
+ * people it writes.
  *
- * With a cache, a warm run neither reads nor renders a photo: the stat index (source-index.ts)
- * gives the source's sha256 when the file is unchanged, and the render's facts (edges and
- * fingerprints, render-facts.ts) are read by the cache key. A changed file is hashed again, and a
- * missing or corrupt facts entry means reading the photo and rendering it (or reading its verified
- * full cache entry).
+ * With a cache, a warm run does not even read a photo: the stat index (source-index.ts) gives the
+ * source's sha256 when the file is unchanged, and the facts (render-facts.ts) are read by the
+ * cache key. A changed file is hashed again, and a missing or corrupt facts entry means analysing
+ * the photo again.
  */
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import pLimit from "p-limit";
-import { cacheKeyForHash, emptyStats, renderCached } from "../images/cache.js";
+import { analyseSource } from "../images/analysis.js";
+import { cacheKeyForHash, emptyStats } from "../images/cache.js";
 import type { RenderCache, RenderStats } from "../images/cache.js";
 import { FactsCache, factsOf } from "../images/render-facts.js";
 import type { RenderFacts } from "../images/render-facts.js";
 import { SourceIndex } from "../images/source-index.js";
+import { sha256 } from "../images/variants.js";
 import type { DesiredState, DesiredUser } from "../manifest/types.js";
 import { upnKey } from "../manifest/types.js";
 import type { DesiredImage } from "./model.js";
@@ -32,11 +34,11 @@ export function toDesiredImage(path: string, photo: RenderFacts): DesiredImage {
   };
 }
 
-/** One user's desired image through the index and the facts cache (no cache: always rendered). */
+/** One user's desired image through the index and the facts cache (no cache: always analysed). */
 async function desiredImage(
   user: DesiredUser,
   thumbnails: DesiredState["tenant"]["sharepoint"]["thumbnails"],
-  caches: { render: RenderCache; facts: FactsCache; index: SourceIndex } | undefined,
+  caches: { facts: FactsCache; index: SourceIndex } | undefined,
   stats: RenderStats,
 ): Promise<DesiredImage> {
   if (user.photo.kind === "remove") return { state: "remove" };
@@ -54,18 +56,19 @@ async function desiredImage(
       }
     }
     const source = bytes ?? (await readFile(absolutePath));
-    const photo = await renderCached(source, user.render, thumbnails, caches?.render, stats);
-    const facts = factsOf(photo);
-    // Keyed by what was rendered (if the file changed since it was hashed, that is its own key);
-    // a failure to write only costs a render-cache read next time.
-    if (caches) await caches.facts.write(cacheKeyForHash(photo.source.sha256, user.render, thumbnails), facts).catch(() => undefined);
+    stats.misses++;
+    stats.decodes++;
+    const facts = factsOf(await analyseSource(source, user.render), thumbnails);
+    // Keyed by what was analysed (if the file changed since it was hashed, that is its own key);
+    // a failure to write only costs an analysis next time.
+    if (caches) await caches.facts.write(cacheKeyForHash(sha256(source), user.render, thumbnails), facts).catch(() => undefined);
     return toDesiredImage(photoPath, facts);
   } catch (error) {
     return { state: "failed", path: photoPath, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
-export async function renderDesired(
+export async function analyseDesired(
   state: DesiredState,
   users: readonly DesiredUser[],
   cache: RenderCache | undefined,
@@ -73,7 +76,7 @@ export async function renderDesired(
 ): Promise<{ desired: Map<string, DesiredImage>; stats: RenderStats }> {
   const stats = emptyStats();
   const desired = new Map<string, DesiredImage>();
-  const caches = cache ? { render: cache, facts: new FactsCache(cache.dir), index: SourceIndex.inCacheDir(cache.dir) } : undefined;
+  const caches = cache ? { facts: new FactsCache(cache.dir), index: SourceIndex.inCacheDir(cache.dir) } : undefined;
   await caches?.index.load();
   const limit = pLimit(Math.max(1, availableParallelism()));
   let done = 0;

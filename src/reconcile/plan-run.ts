@@ -8,7 +8,7 @@ import type { Problem } from "../manifest/problems.js";
 import type { DesiredState, DesiredUser } from "../manifest/types.js";
 import { upnKey } from "../manifest/types.js";
 import { resolveChangedSince } from "../plan/git.js";
-import { renderDesired } from "../plan/desired.js";
+import { analyseDesired } from "../plan/desired.js";
 import type { DesiredImage, Plan } from "../plan/model.js";
 import { plan } from "../plan/plan.js";
 import type { LiveUser } from "../tenant/live.js";
@@ -81,13 +81,13 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     }
   }
 
-  // Rendering is CPU work and reading the tenant mostly waiting on the network: do both at once.
-  const rendering = renderDesired(state, users, options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir)));
+  // Analysing photos is CPU work and reading the tenant mostly waiting on the network: do both at once.
+  const analysing = analyseDesired(state, users, options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir)));
   let session: TenantSession;
   try {
     session = await openSession(state, options);
   } catch (error) {
-    await rendering.catch(() => undefined);
+    await analysing.catch(() => undefined);
     throw error;
   }
   let handedOver = false;
@@ -95,7 +95,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     const cache = LiveCache.forRepo(state.rootDir);
     await cache.load();
     const reading: Promise<Map<string, LiveUser>> = users.length > 0 ? readLive(session.connection, users, cache, options.read ?? readOptionsFromEnv(options.env)) : Promise.resolve(new Map());
-    const [live, { desired }] = await Promise.all([reading, rendering]);
+    const [live, { desired }] = await Promise.all([reading, analysing]);
     await cache.save();
     const result = plan({ state, users, desired, live });
     handedOver = options.keepSession === true;

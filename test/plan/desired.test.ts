@@ -1,4 +1,4 @@
-/** The desired side of a plan through the stat index and the render facts: warm runs read no photo, changes are always seen, damage is rebuilt. */
+/** The desired side of a plan through the stat index and the facts: plans never render, warm runs read no photo, changes are always seen, damage is rebuilt. */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
 import { RenderCache } from "../../src/images/cache.js";
 import type { DesiredState } from "../../src/manifest/types.js";
-import { renderDesired } from "../../src/plan/desired.js";
+import { analyseDesired } from "../../src/plan/desired.js";
 import type { DesiredImage } from "../../src/plan/model.js";
 import { desiredState, desiredUser } from "../support/plan-fixtures.js";
 
@@ -38,41 +38,43 @@ async function cacheFiles(suffix: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile() && entry.name.endsWith(suffix)).map((entry) => path.join(entry.parentPath, entry.name));
 }
 
-describe("renderDesired with a cache", () => {
-  it("renders once, then answers from the facts alone (the full entries are not needed) with the same fingerprints", async () => {
-    const first = await renderDesired(state, state.users, cache);
+describe("analyseDesired with a cache", () => {
+  it("analyses once without rendering, then answers from the facts alone with the same fingerprints", async () => {
+    const first = await analyseDesired(state, state.users, cache);
     expect(first.stats).toMatchObject({ hits: 0, misses: 2, decodes: 2 });
-    for (const file of await cacheFiles(".json")) if (!file.endsWith(".facts.json")) await rm(file);
-    const second = await renderDesired(state, state.users, cache);
+    const files = await cacheFiles(".json");
+    expect(files.filter((file) => !file.endsWith(".facts.json"))).toEqual([]);
+    expect(files).toHaveLength(2);
+    const second = await analyseDesired(state, state.users, cache);
     expect(second.stats).toMatchObject({ hits: 2, misses: 0, decodes: 0 });
     for (const upn of ["alex@contoso.com", "megan@contoso.com"]) expect(second.desired.get(upn)).toEqual(first.desired.get(upn));
   });
 
-  it("sees a photo changed in place (same path) and renders the new one", async () => {
-    const first = await renderDesired(state, state.users, cache);
+  it("sees a photo changed in place (same path) and analyses the new one", async () => {
+    const first = await analyseDesired(state, state.users, cache);
     await writeFile(photoOf("alex@contoso.com"), await renderPortrait({ seed: "someone else", width: 400, height: 480 }));
-    const second = await renderDesired(state, state.users, cache);
+    const second = await analyseDesired(state, state.users, cache);
     expect(second.stats).toMatchObject({ hits: 1, misses: 1 });
     expect(hash(second.desired.get("alex@contoso.com"))).not.toBe(hash(first.desired.get("alex@contoso.com")));
-    const uncached = await renderDesired(state, state.users, undefined);
+    const uncached = await analyseDesired(state, state.users, undefined);
     expect(second.desired.get("alex@contoso.com")).toEqual(uncached.desired.get("alex@contoso.com"));
     expect(second.desired.get("megan@contoso.com")).toEqual(first.desired.get("megan@contoso.com"));
   });
 
-  it("rebuilds corrupt facts from the verified render cache, and results never differ from an uncached run", async () => {
-    await renderDesired(state, state.users, cache);
-    for (const file of await cacheFiles(".facts.json")) await writeFile(file, '{"format":"photosync-render-facts","version":1}');
-    const again = await renderDesired(state, state.users, cache);
-    expect(again.stats).toMatchObject({ hits: 2, misses: 0, decodes: 0 });
-    const uncached = await renderDesired(state, state.users, undefined);
+  it("analyses again over corrupt facts, and results never differ from an uncached run", async () => {
+    await analyseDesired(state, state.users, cache);
+    for (const file of await cacheFiles(".facts.json")) await writeFile(file, '{"format":"photosync-render-facts","version":2}');
+    const again = await analyseDesired(state, state.users, cache);
+    expect(again.stats).toMatchObject({ hits: 0, misses: 2, decodes: 2 });
+    const uncached = await analyseDesired(state, state.users, undefined);
     expect(Object.fromEntries(again.desired)).toEqual(Object.fromEntries(uncached.desired));
-    const third = await renderDesired(state, state.users, cache);
+    const third = await analyseDesired(state, state.users, cache);
     expect(third.stats).toMatchObject({ hits: 2, misses: 0 });
   });
 
-  it("a missing photo is a failed render, not a crash", async () => {
+  it("a missing photo is a failed desired photo, not a crash", async () => {
     await rm(photoOf("megan@contoso.com"));
-    const result = await renderDesired(state, state.users, cache);
+    const result = await analyseDesired(state, state.users, cache);
     expect(result.desired.get("megan@contoso.com")).toMatchObject({ state: "failed" });
     expect(result.desired.get("alex@contoso.com")).toMatchObject({ state: "rendered" });
   });
