@@ -6,6 +6,7 @@ import type { TenantEndpoints } from "./endpoints.js";
 import { createTrustedHttp, graphFetchMiddleware } from "./http.js";
 import type { TrustedHttp } from "./http.js";
 import { sharePointSite } from "./sharepoint.js";
+import { reuseTokens } from "./token-reuse.js";
 import type { SharePointSite } from "./sharepoint.js";
 
 export interface TenantConnection {
@@ -29,7 +30,7 @@ function tokenProvider(credential: TokenCredential, scope: string): Authenticati
 
 export function connect(endpoints: TenantEndpoints, makeCredential: (http: TrustedHttp) => TokenCredential): TenantConnection {
   const http = createTrustedHttp(endpoints.caPem ? { caPem: endpoints.caPem } : {});
-  const credential = makeCredential(http);
+  const credential = reuseTokens(makeCredential(http));
   const graph = Client.initWithMiddleware({
     middleware: graphFetchMiddleware(tokenProvider(credential, endpoints.graphScope), http.fetch),
     baseUrl: endpoints.graphBaseUrl,
