@@ -17,9 +17,8 @@ import { parseHexColour } from "./colour.js";
 import { focalSquare, isFocalPoint } from "./crop.js";
 import type { Box } from "./crop.js";
 import { openImage } from "./decode.js";
-import { fingerprintRendition } from "./fingerprint.js";
-import type { Fingerprint } from "./fingerprint.js";
-import { PHASH_SIZE } from "./phash.js";
+import { fingerprintRendition, hashRendition } from "./fingerprint.js";
+import type { Fingerprint, RgbImage } from "./fingerprint.js";
 import { GRAPH_MAX_EDGE, SOURCE_FORMATS } from "./settings.js";
 
 /** Shorter edge of the analysis rendition: enough for the crop strategies and the 32 px hash. */
@@ -55,14 +54,8 @@ export async function sourceFacts(bytes: Buffer): Promise<SourceFacts> {
   return { format: metadata.format, width: metadata.autoOrient.width, height: metadata.autoOrient.height };
 }
 
-interface Rendition {
-  pixels: Buffer;
-  width: number;
-  height: number;
-}
-
 /** The upright photo with its shorter edge at ANALYSIS_EDGE (never enlarged), sRGB, flattened. */
-async function analysisRendition(bytes: Buffer, background: string): Promise<Rendition> {
+async function analysisRendition(bytes: Buffer, background: string): Promise<RgbImage> {
   const { data, info } = await openImage(bytes)
     .resize(ANALYSIS_EDGE, ANALYSIS_EDGE, { fit: "outside", withoutEnlargement: true })
     .flatten({ background: parseHexColour(background) })
@@ -73,10 +66,10 @@ async function analysisRendition(bytes: Buffer, background: string): Promise<Ren
   return { pixels: data, width: info.width, height: info.height };
 }
 
-const rawInput = (r: Rendition) => ({ raw: { width: r.width, height: r.height, channels: 3 as const } });
+const rawInput = (r: RgbImage) => ({ raw: { width: r.width, height: r.height, channels: 3 as const } });
 
 /** The crop square in rendition coordinates. Attention and entropy ask libvips' smartcrop. */
-async function renditionCrop(rendition: Rendition, crop: RenderSettings["crop"]): Promise<Box> {
+async function renditionCrop(rendition: RgbImage, crop: RenderSettings["crop"]): Promise<Box> {
   const { width, height } = rendition;
   if (isFocalPoint(crop)) return focalSquare(width, height, crop);
   if (crop !== "attention" && crop !== "entropy") return focalSquare(width, height, { x: 0.5, y: 0.5 });
@@ -90,7 +83,7 @@ async function renditionCrop(rendition: Rendition, crop: RenderSettings["crop"])
 }
 
 /** The rendition's crop scaled to the full-size photo (a focal point is placed exactly). */
-function fullSizeCrop(source: SourceFacts, rendition: Rendition, box: Box, crop: RenderSettings["crop"]): Box {
+function fullSizeCrop(source: SourceFacts, rendition: RgbImage, box: Box, crop: RenderSettings["crop"]): Box {
   if (isFocalPoint(crop)) return focalSquare(source.width, source.height, crop);
   const side = Math.min(source.width, source.height);
   const place = (offset: number, renditionSize: number, size: number): number =>
@@ -114,10 +107,6 @@ export async function analyseSource(bytes: Buffer, settings: RenderSettings): Pr
   if (side < GRAPH_MAX_EDGE) {
     warnings.push(`source is ${source.width}x${source.height}: below ${GRAPH_MAX_EDGE} px, so the photo is ${edge}x${edge} (never enlarged)`);
   }
-  const { data } = await sharp(rendition.pixels, rawInput(rendition))
-    .extract(box)
-    .resize(PHASH_SIZE, PHASH_SIZE, { fit: "fill" })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { source, crop: fullSizeCrop(source, rendition, box, settings.crop), edge, fingerprint: fingerprintRendition(data, edge, edge), warnings };
+  const fingerprint = fingerprintRendition(hashRendition(rendition, box), edge, edge);
+  return { source, crop: fullSizeCrop(source, rendition, box, settings.crop), edge, fingerprint, warnings };
 }

@@ -1,6 +1,7 @@
-/** The pure building blocks of fingerprints: Lab conversion, colour parsing, the DCT hash. */
+/** The pure building blocks of fingerprints: Lab conversion, colour parsing, the area-average rendition, the DCT hash. */
 import { describe, expect, it } from "vitest";
 import { deltaE, parseHexColour, srgbToLab } from "../../src/images/colour.js";
+import { hashRendition } from "../../src/images/fingerprint.js";
 import { hammingDistance, perceptualHash, PHASH_SIZE } from "../../src/images/phash.js";
 
 describe("colour", () => {
@@ -47,5 +48,38 @@ describe("perceptualHash", () => {
     expect(hammingDistance("0000000000000000", "0000000000000000")).toBe(0);
     expect(hammingDistance("ffffffffffffffff", "0000000000000000")).toBe(64);
     expect(hammingDistance("8000000000000001", "0000000000000000")).toBe(2);
+  });
+});
+
+describe("hashRendition", () => {
+  /** An RGB image whose pixel (x, y) is colour(x, y). */
+  const image = (width: number, height: number, colour: (x: number, y: number) => [number, number, number]) => {
+    const pixels = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) pixels.set(colour(x, y), (y * width + x) * 3);
+    return { pixels, width, height };
+  };
+  const at = (rgb: Uint8Array, x: number, y: number) => [...rgb.subarray((y * PHASH_SIZE + x) * 3, (y * PHASH_SIZE + x) * 3 + 3)];
+
+  it("averages exactly the area each output pixel covers", () => {
+    // 64x64 of 2x2 blocks: each output pixel is one block's mean.
+    const blocks = image(64, 64, (x, y) => [((x >> 1) * 8) % 256, ((y >> 1) * 8) % 256, (x + y) % 2 === 0 ? 200 : 100]);
+    const out = hashRendition(blocks);
+    expect(at(out, 3, 5)).toEqual([24, 40, 150]);
+    // 48 -> 32 (1.5 source pixels each): a stripe pattern keeps its mean brightness.
+    const stripes = image(48, 48, (x) => (x % 2 === 0 ? [0, 0, 0] : [240, 240, 240]));
+    const mean = [...hashRendition(stripes)].reduce((sum, v) => sum + v, 0) / (PHASH_SIZE * PHASH_SIZE * 3);
+    expect(mean).toBeCloseTo(120, 0);
+  });
+
+  it("stretches any aspect ratio to the square, and reads only the box it is given", () => {
+    const halves = image(200, 100, (x) => (x < 100 ? [255, 0, 0] : [0, 0, 255]));
+    const whole = hashRendition(halves);
+    expect(at(whole, 0, 31)).toEqual([255, 0, 0]);
+    expect(at(whole, 31, 0)).toEqual([0, 0, 255]);
+    const right = hashRendition(halves, { left: 100, top: 0, width: 100, height: 100 });
+    expect(new Set([...right].map(String))).toEqual(new Set(["0", "255"]));
+    expect(at(right, 0, 0)).toEqual([0, 0, 255]);
+    // Smaller than the rendition: enlarged without inventing colours.
+    expect(at(hashRendition(image(3, 3, () => [10, 20, 30])), 17, 9)).toEqual([10, 20, 30]);
   });
 });
