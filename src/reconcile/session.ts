@@ -12,7 +12,6 @@ import type { TenantConnection } from "../tenant/connection.js";
 import { tenantEndpoints } from "../tenant/endpoints.js";
 import type { TenantEndpoints } from "../tenant/endpoints.js";
 import { azureHttpClient } from "../tenant/http.js";
-import { startLocalEmulator } from "../tenant/local-emulator.js";
 import type { LocalEmulator } from "../tenant/local-emulator.js";
 
 export interface SessionOptions {
@@ -35,6 +34,8 @@ export async function openSession(state: DesiredState, options: SessionOptions):
   let auth: AuthSettings;
   let emulator: LocalEmulator | undefined;
   if (options.emulator) {
+    // Loaded only when needed: process start is part of every plan's time (README Performance).
+    const { startLocalEmulator } = await import("../tenant/local-emulator.js");
     emulator = await startLocalEmulator(state.rootDir, { ...options.emulator, ...(options.writer ? { writer: true } : {}) });
     endpoints = emulator.endpoints;
     auth = emulator.auth;

@@ -4,7 +4,6 @@
  * secret SharePoint accepts for app-only access), client secret, and DefaultAzureCredential for a
  * person's laptop. Tokens are never printed; inside GitHub Actions each one is also masked.
  */
-import * as core from "@actions/core";
 import {
   ClientAssertionCredential,
   ClientCertificateCredential,
@@ -69,13 +68,16 @@ function requireClientId(settings: AuthSettings): string {
   return settings.clientId;
 }
 
+/** @actions/core, loaded only in GitHub Actions: process start is part of every plan's time. */
+const actionsCore = () => import("@actions/core");
+
 /** Wraps a credential so every token it hands out is masked in GitHub Actions logs. */
 function masking(credential: TokenCredential, env: NodeJS.ProcessEnv): TokenCredential {
   if (env.GITHUB_ACTIONS !== "true") return credential;
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
       const token = await credential.getToken(scopes, options);
-      if (token) core.setSecret(token.token);
+      if (token) (await actionsCore()).setSecret(token.token);
       return token;
     },
   };
@@ -95,6 +97,7 @@ export function createCredential(
       const getAssertion =
         settings.getAssertion ??
         (async () => {
+          const core = await actionsCore();
           const token = await core.getIDToken(GITHUB_OIDC_AUDIENCE);
           if (env.GITHUB_ACTIONS === "true") core.setSecret(token);
           return token;

@@ -4,7 +4,6 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { formatApplyJson, formatApplyMarkdown, formatApplyText, countsText } from "../../apply/format.js";
 import { isGitHubActions } from "../../github/context.js";
-import { publishApply } from "../../github/publish.js";
 import { runApply } from "../../reconcile/apply-run.js";
 import { EXIT, useColour } from "../io.js";
 import type { CommandContext } from "../program.js";
@@ -78,7 +77,7 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
         const report = result.report;
         const text = options.format === "json" ? formatApplyJson(report) : options.format === "markdown" ? formatApplyMarkdown(report) : formatApplyText(report, colour);
         await emit(text, countsText(report));
-        if (isGitHubActions(io.env)) await publishApply(report);
+        if (isGitHubActions(io.env)) await (await import("../../github/publish.js")).publishApply(report);
         const incomplete = report.counts.failed > 0 || report.counts.skipped > 0;
         setExitCode(incomplete ? EXIT.failure : EXIT.ok);
       }

@@ -1,8 +1,6 @@
 import type { Command } from "commander";
-import * as core from "@actions/core";
 import path from "node:path";
 import { readGitHubContext } from "../../github/context.js";
-import { publishDrift } from "../../github/publish.js";
 import { formatPlanText } from "../../plan/format-text.js";
 import { runPlan } from "../../reconcile/plan-run.js";
 import { EXIT } from "../io.js";
@@ -36,10 +34,11 @@ export function registerDrift(program: Command, { io, setExitCode }: CommandCont
     }
     io.stdout.write(formatPlanText(result.plan, { colour: false }));
     if (result.plan.counts.unknown > 0) {
-      core.error(`photosync could not read ${result.plan.counts.unknown} store(s); this is not drift, and the drift issue was left as it is. See the plan above.`);
+      (await import("@actions/core")).error(`photosync could not read ${result.plan.counts.unknown} store(s); this is not drift, and the drift issue was left as it is. See the plan above.`);
       setExitCode(EXIT.failure);
       return;
     }
+    const { publishDrift } = await import("../../github/publish.js");
     const outcome = await publishDrift(result.plan, github);
     io.stdout.write(`photosync: ${outcome.drifted ? "drift found" : "no drift"}; drift issue ${outcome.issue}${outcome.number !== undefined ? ` (#${outcome.number})` : ""}\n`);
     setExitCode(EXIT.ok);

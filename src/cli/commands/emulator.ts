@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
-import { startEmulator, type FaultConfig, type RunningEmulator } from "../../emulator/index.js";
+import type { FaultConfig, RunningEmulator } from "../../emulator/index.js";
 import { EXIT } from "../io.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "../program.js";
@@ -34,6 +34,7 @@ export async function runEmulator(options: EmulatorCommandOptions, io: CliIo, st
   if (options.faults !== undefined) faults = parse(await readFile(path.resolve(io.cwd, options.faults), "utf8")) as FaultConfig;
   let emulator: RunningEmulator;
   try {
+    const { startEmulator } = await import("../../emulator/index.js");
     emulator = await startEmulator({
       ...(options.tenant !== undefined ? { fixture: path.resolve(io.cwd, options.tenant) } : { fixtureBaseDir: io.cwd }),
       statePath,

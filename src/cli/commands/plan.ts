@@ -8,7 +8,6 @@ import { countsLine, formatPlanText } from "../../plan/format-text.js";
 import type { Plan } from "../../plan/model.js";
 import { hasChanges } from "../../plan/plan.js";
 import { isGitHubActions, readGitHubContext } from "../../github/context.js";
-import { publishPlan } from "../../github/publish.js";
 import { runPlan } from "../../reconcile/plan-run.js";
 import type { PlanRunResult } from "../../reconcile/plan-run.js";
 import { formatProblemLine } from "../../validate/format.js";
@@ -104,6 +103,7 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
       io.stdout.write(output);
     }
     if (github) {
+      const { publishPlan } = await import("../../github/publish.js");
       const note = await publishPlan(result.plan, github, { comment: options.comment === true, ...(result.scope.note ? { scopeNote: result.scope.note } : {}) });
       if (note) io.stderr.write(`photosync: ${note}\n`);
     } else if (options.comment) {

@@ -1,7 +1,6 @@
 import { Option } from "commander";
 import type { Command } from "commander";
 import path from "node:path";
-import { annotate } from "../../github/annotations.js";
 import { COLOUR, formatValidationSummary, formatValidationText, PLAIN, toValidationJson } from "../../validate/format.js";
 import { validateRepo } from "../../validate/validate.js";
 import { EXIT, useColour } from "../io.js";
@@ -28,7 +27,7 @@ export function registerValidate(program: Command, { io, setExitCode }: CommandC
       if (format === "json") {
         io.stdout.write(`${JSON.stringify(toValidationJson(report), null, 2)}\n`);
       } else if (format === "github") {
-        annotate(report.problems, io.env.GITHUB_WORKSPACE ?? io.cwd, io.cwd);
+        (await import("../../github/annotations.js")).annotate(report.problems, io.env.GITHUB_WORKSPACE ?? io.cwd, io.cwd);
         io.stdout.write(formatValidationSummary(report));
       } else {
         io.stdout.write(formatValidationText(report, useColour(io) ? COLOUR : PLAIN));
