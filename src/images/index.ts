@@ -11,6 +11,7 @@ export {
   COLOUR_DELTA_E_MAX,
   FLAT_DETAIL_MIN,
   HASH_DISTANCE_MAX,
+  LOW_DETAIL_MAX,
   PIXEL_DELTA_E_MAX,
   compare,
 } from "./compare.js";
