@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeAtomic } from "../files/write-atomic.js";
+import { writeCacheEntry } from "../files/write-atomic.js";
 import type { RenderSettings, ThumbnailSizes } from "../manifest/types.js";
 import { FINGERPRINT_VERSION, isFingerprint } from "./fingerprint.js";
 import {
@@ -160,7 +160,7 @@ export class RenderCache {
       checksum: sha256(Buffer.from(JSON.stringify(stored))),
       photo: stored,
     };
-    await writeAtomic(this.entryPath(key), JSON.stringify(entry));
+    await writeCacheEntry(this.entryPath(key), JSON.stringify(entry));
   }
 }
 

@@ -80,19 +80,42 @@ export interface RgbImage {
   height: number;
 }
 
-/** For each output cell along one axis: the source indexes it covers and how much of each (sums to 1). */
-function areaWeights(from: number, offset: number, length: number, to: number): Array<Array<[number, number]>> {
-  const scale = length / to;
-  return Array.from({ length: to }, (_, cell) => {
+/** For each output cell along one axis: the source indexes it covers and how much of each (weights sum to 1). */
+interface AxisWeights {
+  /** Cell c uses entries first[c] .. first[c + 1] - 1 of index and weight. */
+  first: Int32Array;
+  index: Int32Array;
+  weight: Float64Array;
+}
+
+const axisCache = new Map<string, AxisWeights>();
+
+function areaWeights(size: number, offset: number, length: number, cells: number): AxisWeights {
+  const key = `${size} ${offset} ${length} ${cells}`;
+  const cached = axisCache.get(key);
+  if (cached) return cached;
+  const scale = length / cells;
+  const first = new Int32Array(cells + 1);
+  const index: number[] = [];
+  const weight: number[] = [];
+  for (let cell = 0; cell < cells; cell++) {
+    first[cell] = index.length;
     const start = offset + cell * scale;
     const end = start + scale;
-    const weights: Array<[number, number]> = [];
-    for (let i = Math.floor(start); i < Math.min(Math.ceil(end), from); i++) {
+    for (let i = Math.floor(start); i < Math.min(Math.ceil(end), size); i++) {
       const overlap = Math.min(end, i + 1) - Math.max(start, i);
-      if (overlap > 0) weights.push([i, overlap / scale]);
+      if (overlap > 0) {
+        index.push(i);
+        weight.push(overlap / scale);
+      }
     }
-    return weights;
-  });
+  }
+  first[cells] = index.length;
+  const weights = { first, index: Int32Array.from(index), weight: Float64Array.from(weight) };
+  // Thumbnails come in a few sizes; analysis crops vary, so the memo stays bounded.
+  if (axisCache.size > 256) axisCache.clear();
+  axisCache.set(key, weights);
+  return weights;
 }
 
 /**
@@ -105,18 +128,23 @@ export function hashRendition(image: RgbImage, box = { left: 0, top: 0, width: i
   const n = PHASH_SIZE;
   const columns = areaWeights(image.width, box.left, box.width, n);
   const rows = areaWeights(image.height, box.top, box.height, n);
+  const { pixels, width } = image;
   // Columns first, into floats, for just the rows the box covers.
   const firstRow = Math.floor(box.top);
   const lastRow = Math.min(Math.ceil(box.top + box.height), image.height);
   const narrowed = new Float64Array((lastRow - firstRow) * n * 3);
   for (let y = firstRow; y < lastRow; y++) {
+    const rowStart = y * width;
     for (let x = 0; x < n; x++) {
-      let r = 0, g = 0, b = 0;
-      for (const [i, w] of columns[x]!) {
-        const p = (y * image.width + i) * 3;
-        r += image.pixels[p]! * w;
-        g += image.pixels[p + 1]! * w;
-        b += image.pixels[p + 2]! * w;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let k = columns.first[x]!; k < columns.first[x + 1]!; k++) {
+        const p = (rowStart + columns.index[k]!) * 3;
+        const w = columns.weight[k]!;
+        r += pixels[p]! * w;
+        g += pixels[p + 1]! * w;
+        b += pixels[p + 2]! * w;
       }
       const q = ((y - firstRow) * n + x) * 3;
       narrowed[q] = r;
@@ -127,9 +155,12 @@ export function hashRendition(image: RgbImage, box = { left: 0, top: 0, width: i
   const out = new Uint8Array(n * n * 3);
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n; x++) {
-      let r = 0, g = 0, b = 0;
-      for (const [i, w] of rows[y]!) {
-        const q = ((i - firstRow) * n + x) * 3;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let k = rows.first[y]!; k < rows.first[y + 1]!; k++) {
+        const q = ((rows.index[k]! - firstRow) * n + x) * 3;
+        const w = rows.weight[k]!;
         r += narrowed[q]! * w;
         g += narrowed[q + 1]! * w;
         b += narrowed[q + 2]! * w;

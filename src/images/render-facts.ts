@@ -9,7 +9,7 @@
 
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeAtomic } from "../files/write-atomic.js";
+import { writeCacheEntry } from "../files/write-atomic.js";
 import type { ThumbnailSizes } from "../manifest/types.js";
 import type { SourceAnalysis } from "./analysis.js";
 import { isFingerprint } from "./fingerprint.js";
@@ -82,6 +82,6 @@ export class FactsCache {
   async write(key: string, facts: RenderFacts): Promise<void> {
     const file = this.entryPath(key);
     const entry: FactsEntry = { format: FORMAT, version: VERSION, key, checksum: sha256(Buffer.from(JSON.stringify(facts))), facts };
-    await writeAtomic(file, JSON.stringify(entry));
+    await writeCacheEntry(file, JSON.stringify(entry));
   }
 }
