@@ -21,6 +21,8 @@ export interface LoadResult {
   /** Users whose photo path names a readable file inside photos/ (subset of state.users). */
   readablePhotos: DesiredUser[];
   problems: Problem[];
+  /** The manifest's text, when it could be read. */
+  text?: string;
 }
 
 export interface LoadOptions {
@@ -51,15 +53,15 @@ export async function loadManifest(manifestPath: string, options: LoadOptions = 
   }
 
   const { parsed, sourceMap, problems } = parseManifestText(file, text);
-  if (!parsed || !sourceMap) return { file, readablePhotos: [], problems: sortProblems(problems) };
+  if (!parsed || !sourceMap) return { file, text, readablePhotos: [], problems: sortProblems(problems) };
 
   const schemaProblems = validateAgainstSchema(parsed.data, sourceMap);
   problems.push(...schemaProblems, ...checkUserEntries(parsed.data, sourceMap));
-  if (schemaProblems.length > 0) return { file, readablePhotos: [], problems: sortProblems(problems) };
+  if (schemaProblems.length > 0) return { file, text, readablePhotos: [], problems: sortProblems(problems) };
 
   const built = buildDesiredState(parsed.data as Parameters<typeof buildDesiredState>[0], absolutePath, sourceMap);
   problems.push(...built.problems);
   const paths = await checkPhotoPaths(built.state);
   problems.push(...paths.problems);
-  return { file, state: built.state, readablePhotos: paths.readable, problems: sortProblems(problems) };
+  return { file, text, state: built.state, readablePhotos: paths.readable, problems: sortProblems(problems) };
 }

@@ -6,6 +6,7 @@
 import { execFile } from "node:child_process";
 import { realpath } from "node:fs/promises";
 import path from "node:path";
+import pLimit from "p-limit";
 import { loadManifest } from "../manifest/load.js";
 import { PHOTOS_DIR } from "../manifest/photo-paths.js";
 import type { DesiredState } from "../manifest/types.js";
@@ -108,15 +109,19 @@ async function changedFiles(root: string, commit: string, dir: string): Promise<
  */
 async function changedLinkTargets(state: DesiredState, changedKeys: ReadonlySet<string>): Promise<string[]> {
   const rootReal = await realpath(state.rootDir);
-  const extra: string[] = [];
-  for (const user of state.users) {
-    if (user.photo.kind !== "photo") continue;
-    const real = await realpath(user.photo.absolutePath).catch(() => undefined);
-    if (!real) continue;
-    const target = path.relative(rootReal, real).split(path.sep).join("/");
-    if (target !== path.posix.normalize(user.photo.path) && changedKeys.has(photoPathKey(target))) extra.push(user.photo.path);
-  }
-  return extra;
+  const limit = pLimit(16);
+  const linked = await Promise.all(
+    state.users.map((user) =>
+      limit(async () => {
+        if (user.photo.kind !== "photo") return undefined;
+        const real = await realpath(user.photo.absolutePath).catch(() => undefined);
+        if (!real) return undefined;
+        const target = path.relative(rootReal, real).split(path.sep).join("/");
+        return target !== path.posix.normalize(user.photo.path) && changedKeys.has(photoPathKey(target)) ? user.photo.path : undefined;
+      }),
+    ),
+  );
+  return linked.filter((link): link is string => link !== undefined);
 }
 
 export interface ChangedSince extends ChangeScope {
@@ -130,20 +135,23 @@ export interface ChangedSince extends ChangeScope {
 /**
  * Who `plan --changed-since REF` plans: compares the manifest at REF's commit with the one on disk and
  * lists photo files changed between that commit and the working tree (untracked ones included).
- * Pass `current` when the manifest is already loaded. Throws GitError with what to do.
+ * Pass `current` (and the `currentText` it was built from) when the manifest is already loaded.
+ * Throws GitError with what to do.
  */
 export async function resolveChangedSince(
   manifestPath: string,
   ref: string,
-  options: { current?: DesiredState } = {},
+  options: { current?: DesiredState; currentText?: string } = {},
 ): Promise<ChangedSince> {
   const problem = refProblem(ref);
   if (problem) throw new GitError(`--changed-since ${JSON.stringify(ref)} is refused: the ref ${problem}`);
   let current = options.current;
+  let currentText = options.current ? options.currentText : undefined;
   if (!current) {
     const loaded = await loadManifest(manifestPath);
     if (!loaded.state) throw new Error(`${loaded.file} cannot be loaded; run photosync validate to see why`);
     current = loaded.state;
+    currentText = loaded.text;
   }
   const manifestReal = await realpath(path.resolve(manifestPath));
   const root = await repoRoot(path.dirname(manifestReal));
@@ -163,7 +171,10 @@ export async function resolveChangedSince(
   const text = await fileAt(root, commit, manifestInRepo);
   let previous: DesiredState | undefined;
   let noPrevious = `${manifestInRepo} did not exist at ${ref} (${short}): planning everyone`;
-  if (text !== undefined) {
+  if (text !== undefined && text === currentText) {
+    // The usual pull request changes photos, not the manifest: nothing to parse a second time.
+    previous = current;
+  } else if (text !== undefined) {
     const parsed = stateFromManifestText(text, manifestReal, `${manifestInRepo}@${short}`);
     if ("state" in parsed) previous = parsed.state;
     else noPrevious = `${parsed.error}: planning everyone`;

@@ -19,6 +19,9 @@ import type { SessionOptions, TenantSession } from "./session.js";
 import { openSession } from "./session.js";
 import { readOptionsFromEnv } from "./tuning.js";
 
+/** Plans scoped (--users, --changed-since) to at most this many people do without the live cache. */
+export const SMALL_PLAN_USERS = 25;
+
 export interface PlanRunOptions extends SessionOptions {
   manifestPath: string;
   displayName?: string;
@@ -71,7 +74,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     scope = { kind: "users", dropped: [] };
   }
   if (options.changedSince) {
-    const changed = await resolveChangedSince(options.manifestPath, options.changedSince, { current: state });
+    const changed = await resolveChangedSince(options.manifestPath, options.changedSince, { current: state, ...(loaded.text !== undefined ? { currentText: loaded.text } : {}) });
     const dropped = changed.dropped.map((upn) => ({ upn, reason: changed.reasons[upnKey(upn)] ?? "no longer managed" }));
     if (changed.scope === "all") {
       scope = { kind: "all", note: changed.allReason ?? `everything may have changed since ${options.changedSince}`, dropped };
@@ -92,7 +95,10 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   }
   let handedOver = false;
   try {
-    const cache = LiveCache.forRepo(state.rootDir);
+    // A plan scoped to a few people (a pull request's) reads their photos directly: a handful of
+    // downloads costs less than loading a cache sized for the whole tenant (33 MB at 10,000 people).
+    const fewPeople = scope.kind !== "all" && users.length <= SMALL_PLAN_USERS;
+    const cache = fewPeople ? new LiveCache() : LiveCache.forRepo(state.rootDir);
     await cache.load();
     const reading: Promise<Map<string, LiveUser>> = users.length > 0 ? readLive(session.connection, users, cache, options.read ?? readOptionsFromEnv(options.env)) : Promise.resolve(new Map());
     const [live, { desired }] = await Promise.all([reading, analysing]);

@@ -2,6 +2,8 @@
  * `photosync plan` end to end: the real @azure/identity, Graph client and PnPjs against the
  * emulator, configured only through endpoint variables, as for a real tenant.
  */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
 import { createTrustedHttp } from "../../src/tenant/http.js";
@@ -72,6 +74,17 @@ describe("photosync plan against the demo tenant", () => {
     expect(requestsTo(tenant.emulator, "$value")).toBe(0);
     // Metadata and SharePoint ETags are still read: the cache never decides on its own.
     expect(requestsTo(tenant.emulator, "/users/{id}/photo (batch item)")).toBeGreaterThan(0);
+  });
+
+  it("reads a few people's photos directly, leaving the live cache of the whole tenant alone", async () => {
+    await planJson();
+    const cacheFile = path.join(repo.root, ".photosync", "cache", "live.json");
+    const before = await readFile(cacheFile, "utf8");
+    tenant.emulator.admin.resetCounters();
+    const { plan } = await planJson(["--users", "adele.vance@contoso.com"]);
+    expect(actions(plan)).toEqual({ "adele.vance@contoso.com": { exo: "noop", aad: "skip", spo: "noop" } });
+    expect(requestsTo(tenant.emulator, "$value")).toBeGreaterThan(0);
+    expect(await readFile(cacheFile, "utf8")).toBe(before);
   });
 
   it("finds a photo changed by hand, and then counts it as an update", async () => {
