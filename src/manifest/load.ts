@@ -23,6 +23,8 @@ export interface LoadResult {
   problems: Problem[];
   /** The manifest's text, when it could be read. */
   text?: string;
+  /** Readable photos whose path, as written, is a link: path as written → real path in the repo. */
+  linkedPhotos?: ReadonlyMap<string, string>;
 }
 
 export interface LoadOptions {
@@ -63,5 +65,6 @@ export async function loadManifest(manifestPath: string, options: LoadOptions = 
   problems.push(...built.problems);
   const paths = await checkPhotoPaths(built.state);
   problems.push(...paths.problems);
-  return { file, text, state: built.state, readablePhotos: paths.readable, problems: sortProblems(problems) };
+  const linkedPhotos = new Map([...paths.linked].map(([user, target]) => [(user.photo as { path: string }).path, target]));
+  return { file, text, state: built.state, readablePhotos: paths.readable, linkedPhotos, problems: sortProblems(problems) };
 }

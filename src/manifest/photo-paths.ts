@@ -34,14 +34,27 @@ async function similarFiles(absolutePath: string): Promise<string[]> {
   }
 }
 
-async function checkOne(user: DesiredUser & { photo: { kind: "photo" } }, photosRealDir: string | undefined): Promise<Problem | undefined> {
+/** Real paths of folders, each resolved once per check (a photos/ tree has few). */
+type FolderRealPaths = Map<string, Promise<string | undefined>>;
+
+function folderRealPath(folders: FolderRealPaths, folder: string): Promise<string | undefined> {
+  let real = folders.get(folder);
+  if (!real) {
+    real = realpath(folder).catch(() => undefined);
+    folders.set(folder, real);
+  }
+  return real;
+}
+
+/** The problem with one user's photo path, or its real path when it is a readable file inside photos/. */
+async function checkOne(
+  user: DesiredUser & { photo: { kind: "photo" } },
+  photosRealDir: string | undefined,
+  folders: FolderRealPaths,
+): Promise<{ problem: Problem } | { real: string }> {
   const written = user.photo.path;
-  const fail = (code: string, message: string): Problem => ({
-    severity: "error",
-    code,
-    message: `${user.upn}: photo ${written} ${message}`,
-    position: user.photo.position,
-    photo: written,
+  const fail = (code: string, message: string) => ({
+    problem: { severity: "error", code, message: `${user.upn}: photo ${written} ${message}`, position: user.photo.position, photo: written } satisfies Problem,
   });
   const info = await lstat(user.photo.absolutePath).catch(() => undefined);
   if (!info) {
@@ -49,32 +62,47 @@ async function checkOne(user: DesiredUser & { photo: { kind: "photo" } }, photos
     const suggestion = similar.length > 0 ? `; did you mean ${similar.map((name) => path.posix.join(path.posix.dirname(written), name)).join(" or ")}?` : "; add the file or fix the path";
     return fail("photo-missing", `does not exist${suggestion}`);
   }
-  const real = await realpath(user.photo.absolutePath).catch(() => undefined);
+  // A link is followed to its target; anything else is itself, in its folder's real location.
+  const folder = info.isSymbolicLink() ? undefined : await folderRealPath(folders, path.dirname(user.photo.absolutePath));
+  const real = folder !== undefined ? path.join(folder, path.basename(user.photo.absolutePath)) : await realpath(user.photo.absolutePath).catch(() => undefined);
   if (!real) return fail("photo-missing", "is a broken symbolic link");
-  if (!photosRealDir || !(real.startsWith(photosRealDir + path.sep))) {
+  if (!photosRealDir || !real.startsWith(photosRealDir + path.sep)) {
     return fail("photo-path", `is a symbolic link to ${real}, outside ${PHOTOS_DIR}/; copy the file into ${PHOTOS_DIR}/ instead`);
   }
-  const target = await stat(real);
+  const target = info.isSymbolicLink() ? await stat(real) : info;
   if (target.isDirectory()) return fail("photo-directory", "is a directory; name the image file inside it");
   if (!target.isFile()) return fail("photo-path", "is not a regular file");
-  return undefined;
+  return { real };
 }
 
 /** File-system checks in flight at once: each is a few syscalls, and 10,000 in a row add up to seconds. */
 const CHECK_CONCURRENCY = 16;
 
-/** Checks every user's photo path; returns problems and the users whose photo can be opened (in manifest order). */
-export async function checkPhotoPaths(state: DesiredState): Promise<{ problems: Problem[]; readable: DesiredUser[] }> {
+export interface PhotoPathCheck {
+  problems: Problem[];
+  /** Users whose photo can be opened, in manifest order. */
+  readable: DesiredUser[];
+  /** Readable photos whose path, as written, is a link (or in a linked folder): their real path inside the repo. */
+  linked: Map<DesiredUser, string>;
+}
+
+/** Checks every user's photo path. */
+export async function checkPhotoPaths(state: DesiredState): Promise<PhotoPathCheck> {
+  const rootReal = await realpath(state.rootDir).catch(() => state.rootDir);
   const photosRealDir = await realpath(path.join(state.rootDir, PHOTOS_DIR)).catch(() => undefined);
   // Paths of the wrong shape are reported by checkUserEntries (build.ts) and never opened.
   const candidates = state.users.filter((user) => user.photo.kind === "photo" && !photoPathShapeError(user.photo.path));
   const limit = pLimit(CHECK_CONCURRENCY);
-  const outcomes = await Promise.all(candidates.map((user) => limit(() => checkOne(user as DesiredUser & { photo: { kind: "photo" } }, photosRealDir))));
-  const problems: Problem[] = [];
-  const readable: DesiredUser[] = [];
-  outcomes.forEach((problem, i) => {
-    if (problem) problems.push(problem);
-    else readable.push(candidates[i]!);
+  const folders: FolderRealPaths = new Map();
+  const outcomes = await Promise.all(candidates.map((user) => limit(() => checkOne(user as DesiredUser & { photo: { kind: "photo" } }, photosRealDir, folders))));
+  const check: PhotoPathCheck = { problems: [], readable: [], linked: new Map() };
+  outcomes.forEach((outcome, i) => {
+    const user = candidates[i]!;
+    if ("problem" in outcome) return void check.problems.push(outcome.problem);
+    check.readable.push(user);
+    if (user.photo.kind !== "photo") return;
+    const target = path.relative(rootReal, outcome.real).split(path.sep).join("/");
+    if (target !== path.posix.normalize(user.photo.path)) check.linked.set(user, target);
   });
-  return { problems, readable };
+  return check;
 }

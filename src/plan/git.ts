@@ -6,8 +6,8 @@
 import { execFile } from "node:child_process";
 import { realpath } from "node:fs/promises";
 import path from "node:path";
-import pLimit from "p-limit";
 import { loadManifest } from "../manifest/load.js";
+import type { LoadResult } from "../manifest/load.js";
 import { PHOTOS_DIR } from "../manifest/photo-paths.js";
 import type { DesiredState } from "../manifest/types.js";
 import type { ChangeScope } from "./changed-since.js";
@@ -103,27 +103,6 @@ async function changedFiles(root: string, commit: string, dir: string): Promise<
   return [...new Set([...splitZ(diff.stdout), ...splitZ(untracked.stdout)])].sort();
 }
 
-/**
- * Photo paths users write that are symbolic links into photos/ whose target changed: git reports the
- * target, the user names the link.
- */
-async function changedLinkTargets(state: DesiredState, changedKeys: ReadonlySet<string>): Promise<string[]> {
-  const rootReal = await realpath(state.rootDir);
-  const limit = pLimit(16);
-  const linked = await Promise.all(
-    state.users.map((user) =>
-      limit(async () => {
-        if (user.photo.kind !== "photo") return undefined;
-        const real = await realpath(user.photo.absolutePath).catch(() => undefined);
-        if (!real) return undefined;
-        const target = path.relative(rootReal, real).split(path.sep).join("/");
-        return target !== path.posix.normalize(user.photo.path) && changedKeys.has(photoPathKey(target)) ? user.photo.path : undefined;
-      }),
-    ),
-  );
-  return linked.filter((link): link is string => link !== undefined);
-}
-
 export interface ChangedSince extends ChangeScope {
   /** The ref as given, and the commit it named. */
   ref: string;
@@ -135,24 +114,18 @@ export interface ChangedSince extends ChangeScope {
 /**
  * Who `plan --changed-since REF` plans: compares the manifest at REF's commit with the one on disk and
  * lists photo files changed between that commit and the working tree (untracked ones included).
- * Pass `current` (and the `currentText` it was built from) when the manifest is already loaded.
- * Throws GitError with what to do.
+ * Pass `loaded` when the manifest is already loaded. Throws GitError with what to do.
  */
 export async function resolveChangedSince(
   manifestPath: string,
   ref: string,
-  options: { current?: DesiredState; currentText?: string } = {},
+  options: { loaded?: LoadResult } = {},
 ): Promise<ChangedSince> {
   const problem = refProblem(ref);
   if (problem) throw new GitError(`--changed-since ${JSON.stringify(ref)} is refused: the ref ${problem}`);
-  let current = options.current;
-  let currentText = options.current ? options.currentText : undefined;
-  if (!current) {
-    const loaded = await loadManifest(manifestPath);
-    if (!loaded.state) throw new Error(`${loaded.file} cannot be loaded; run photosync validate to see why`);
-    current = loaded.state;
-    currentText = loaded.text;
-  }
+  const loaded = options.loaded ?? (await loadManifest(manifestPath));
+  const current = loaded.state;
+  if (!current) throw new Error(`${loaded.file} cannot be loaded; run photosync validate to see why`);
   const manifestReal = await realpath(path.resolve(manifestPath));
   const root = await repoRoot(path.dirname(manifestReal));
   const commit = await resolveCommit(root, ref);
@@ -165,13 +138,15 @@ export async function resolveChangedSince(
   // Changed paths, re-expressed relative to the manifest's directory (how users write them).
   const changedPhotoPaths = (await changedFiles(root, commit, photosInRepo)).map((file) => path.posix.relative(manifestDirInRepo, file));
   const changed = new Set(changedPhotoPaths);
-  for (const link of await changedLinkTargets(current, new Set(changedPhotoPaths.map(photoPathKey)))) changed.add(link);
+  // A link the user names changed when its target did (git reports the target).
+  const changedKeys = new Set(changedPhotoPaths.map(photoPathKey));
+  for (const [link, target] of loaded.linkedPhotos ?? []) if (changedKeys.has(photoPathKey(target))) changed.add(link);
 
   const short = commit.slice(0, 12);
   const text = await fileAt(root, commit, manifestInRepo);
   let previous: DesiredState | undefined;
   let noPrevious = `${manifestInRepo} did not exist at ${ref} (${short}): planning everyone`;
-  if (text !== undefined && text === currentText) {
+  if (text !== undefined && text === loaded.text) {
     // The usual pull request changes photos, not the manifest: nothing to parse a second time.
     previous = current;
   } else if (text !== undefined) {

@@ -74,7 +74,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     scope = { kind: "users", dropped: [] };
   }
   if (options.changedSince) {
-    const changed = await resolveChangedSince(options.manifestPath, options.changedSince, { current: state, ...(loaded.text !== undefined ? { currentText: loaded.text } : {}) });
+    const changed = await resolveChangedSince(options.manifestPath, options.changedSince, { loaded });
     const dropped = changed.dropped.map((upn) => ({ upn, reason: changed.reasons[upnKey(upn)] ?? "no longer managed" }));
     if (changed.scope === "all") {
       scope = { kind: "all", note: changed.allReason ?? `everything may have changed since ${options.changedSince}`, dropped };
