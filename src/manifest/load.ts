@@ -63,7 +63,7 @@ export async function loadManifest(manifestPath: string, options: LoadOptions = 
 
   const built = buildDesiredState(parsed.data as Parameters<typeof buildDesiredState>[0], absolutePath, sourceMap);
   problems.push(...built.problems);
-  const paths = await checkPhotoPaths(built.state);
+  const paths = checkPhotoPaths(built.state);
   problems.push(...paths.problems);
   const linkedPhotos = new Map([...paths.linked].map(([user, target]) => [(user.photo as { path: string }).path, target]));
   return { file, text, state: built.state, readablePhotos: paths.readable, linkedPhotos, problems: sortProblems(problems) };
