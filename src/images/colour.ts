@@ -2,9 +2,16 @@
 
 export type Lab = readonly [l: number, a: number, b: number];
 
-function srgbToLinear(channel: number): number {
+function linearOf(channel: number): number {
   const c = channel / 255;
   return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+}
+
+/** Every 8-bit value's linear light: comparisons convert thousands of pixel cells, and pow is slow. */
+const LINEAR = Float64Array.from({ length: 256 }, (_, value) => linearOf(value));
+
+function srgbToLinear(channel: number): number {
+  return Number.isInteger(channel) && channel >= 0 && channel <= 255 ? (LINEAR[channel] as number) : linearOf(channel);
 }
 
 function labF(t: number): number {

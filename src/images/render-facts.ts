@@ -19,11 +19,14 @@ import type { VariantName } from "./settings.js";
 import { sha256 } from "./variants.js";
 
 const FORMAT = "photosync-render-facts";
-// 2: facts come from the analysis (version 1 took them from the rendered variants).
-const VERSION = 2;
+// 3: one fingerprint for all variants, from the analysis (1 took four from the rendered variants).
+const VERSION = 3;
 
 export interface RenderFacts {
-  variants: Record<VariantName, { edge: number; fingerprint: Fingerprint }>;
+  /** Each variant's square edge. */
+  edges: Record<VariantName, number>;
+  /** The cropped source's fingerprint (analysis.ts), sized as the master. */
+  fingerprint: Fingerprint;
 }
 
 interface FactsEntry {
@@ -35,14 +38,13 @@ interface FactsEntry {
   facts: RenderFacts;
 }
 
-/**
- * Each variant's edge (the thumbnails never enlarged beyond the master, as variants.ts renders
- * them) with the analysis' fingerprint at that size. Pure.
- */
+/** Each variant's edge (thumbnails never enlarged beyond the master, as variants.ts renders them) and the analysis' fingerprint. Pure. */
 export function factsOf(analysis: Pick<SourceAnalysis, "edge" | "fingerprint">, thumbnails: ThumbnailSizes): RenderFacts {
-  const at = (edge: number) => ({ edge, fingerprint: { ...analysis.fingerprint, width: edge, height: edge } });
-  const thumbnail = (wanted: number) => at(Math.min(wanted, analysis.edge));
-  return { variants: { graph: at(analysis.edge), "spo-S": thumbnail(thumbnails.small), "spo-M": thumbnail(thumbnails.medium), "spo-L": thumbnail(thumbnails.large) } };
+  const thumbnail = (wanted: number) => Math.min(wanted, analysis.edge);
+  return {
+    edges: { graph: analysis.edge, "spo-S": thumbnail(thumbnails.small), "spo-M": thumbnail(thumbnails.medium), "spo-L": thumbnail(thumbnails.large) },
+    fingerprint: analysis.fingerprint,
+  };
 }
 
 function parse(text: string, key: string): RenderFacts | undefined {
@@ -55,9 +57,10 @@ function parse(text: string, key: string): RenderFacts | undefined {
   if (typeof entry !== "object" || entry === null || entry.format !== FORMAT || entry.version !== VERSION || entry.key !== key) return undefined;
   if (typeof entry.facts !== "object" || entry.facts === null || sha256(Buffer.from(JSON.stringify(entry.facts))) !== entry.checksum) return undefined;
   for (const name of VARIANT_NAMES) {
-    const variant = entry.facts.variants?.[name];
-    if (!variant || !Number.isInteger(variant.edge) || variant.edge <= 0 || !isFingerprint(variant.fingerprint)) return undefined;
+    const edge = entry.facts.edges?.[name];
+    if (!Number.isInteger(edge) || (edge as number) <= 0) return undefined;
   }
+  if (!isFingerprint(entry.facts.fingerprint)) return undefined;
   return entry.facts;
 }
 

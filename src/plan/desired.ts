@@ -24,8 +24,11 @@ import { upnKey } from "../manifest/types.js";
 import type { DesiredImage } from "./model.js";
 
 export function toDesiredImage(path: string, photo: RenderFacts): DesiredImage {
-  const { variants } = photo;
-  const facts = (name: keyof typeof variants) => ({ edge: variants[name].edge, fingerprint: variants[name].fingerprint });
+  // One fingerprint sized per variant; the copies share its colour and pixel data.
+  const facts = (name: keyof RenderFacts["edges"]) => {
+    const edge = photo.edges[name];
+    return { edge, fingerprint: { ...photo.fingerprint, width: edge, height: edge } };
+  };
   return {
     state: "rendered",
     path,
