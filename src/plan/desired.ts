@@ -81,7 +81,8 @@ export async function analyseDesired(
   const desired = new Map<string, DesiredImage>();
   const caches = cache ? { facts: new FactsCache(cache.dir), index: SourceIndex.inCacheDir(cache.dir) } : undefined;
   await caches?.index.load();
-  const limit = pLimit(Math.max(1, availableParallelism()));
+  // Twice the cores: each analysis waits on file reads and the main thread between its libvips steps.
+  const limit = pLimit(2 * Math.max(1, availableParallelism()));
   let done = 0;
   await Promise.all(
     users.map((user) =>
