@@ -88,7 +88,7 @@ export function judgeTargets(results: readonly ScenarioResult[]): Target[] {
     { id: "cold-wall", text: "cold full drift plan, 10,000 people: wall", definedAt: 10000, limit: 60, unit: "s", kind: "max", ...(cold ? { measuredAt: largest, value: cold.wallMs / 1000 } : {}) },
     {
       id: "cold-live-wall",
-      text: "(supplementary) cold plan with renders cached, live cache cold, 10,000 people: wall",
+      text: "(supplementary) cold plan with photo facts cached, live cache cold, 10,000 people: wall",
       definedAt: 10000,
       limit: 60,
       unit: "s",
@@ -109,7 +109,7 @@ export function judgeTargets(results: readonly ScenarioResult[]): Target[] {
     },
     {
       id: "baseline-ratio-live",
-      text: "(supplementary) cold live cache, renders cached, at 1,000 people vs the naive baseline: times faster",
+      text: "(supplementary) cold live cache, photo facts cached, at 1,000 people vs the naive baseline: times faster",
       definedAt: 1000,
       limit: 20,
       unit: "×",

@@ -153,10 +153,10 @@ export class SizeRun {
 
   async planScenarios(): Promise<void> {
     await this.clearCaches("all");
-    await this.plan("plan-cold", "full drift plan, cold caches (renders + live)", new Set());
+    await this.plan("plan-cold", "full drift plan, cold caches (photo facts + live)", new Set());
     await this.plan("plan-warm", "full drift plan, warm caches", new Set());
     await this.clearCaches("live");
-    await this.plan("plan-cold-live", "full drift plan, cold live cache (renders cached)", new Set());
+    await this.plan("plan-cold-live", "full drift plan, cold live cache (photo facts cached)", new Set());
   }
 
   /** 5% of people changed by hand (half in Exchange, half in SharePoint); the plan must find exactly them. */

