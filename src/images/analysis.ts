@@ -1,8 +1,9 @@
 /**
  * A source photo's analysis: its format and upright size, where the square crop goes, and the
  * fingerprint of the cropped photo, all from one small decode. JPEG decodes at 1/2, 1/4 or 1/8
- * scale straight from the compressed data, so this costs a fraction of the full decode a render
- * needs (about 7 ms instead of 80 ms for a 1.2 MP photo).
+ * scale straight from the compressed data, so for a 1.2 MP photo this costs ~7 ms of CPU, plus
+ * ~7 ms for libvips' smart-crop search when the crop is attention or entropy, where a render costs
+ * ~80 ms.
  *
  * Two things rest on it:
  * - the crop: attention and entropy crops are decided here, once, and the render cuts the same
