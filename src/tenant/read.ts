@@ -11,7 +11,7 @@ import { lookupUsers } from "./directory.js";
 import type { BatchOptions } from "./graph-batch.js";
 import { readGraphPhotos } from "./graph-photos.js";
 import type { PhotoReadTarget } from "./graph-photos.js";
-import type { LiveUser } from "./live.js";
+import type { LiveUser, SpoObservation } from "./live.js";
 import type { LiveCache } from "./live-cache.js";
 import { readSharePoint } from "./sharepoint.js";
 import type { SpoReadOptions, SpoTarget } from "./sharepoint.js";
@@ -39,6 +39,17 @@ export async function readLive(connection: TenantConnection, users: readonly Des
       return managedStores(user, state).has(store) && state.lookup.state === "found" ? [{ key: upnKey(user.upn), userId: state.lookup.user.id }] : [];
     });
 
+  // SharePoint names files and profiles by the tenant's current UPN, which differs after a rename.
+  // Whether SharePoint is managed depends on the licence alone, never on the mailbox facts the
+  // Exchange read may correct below, so SharePoint is read while Exchange and Entra ID are.
+  const spoTargets: SpoTarget[] = users.flatMap((user) => {
+    const state = live.get(upnKey(user.upn))!;
+    return state.lookup.state === "found" && managedStores(user, state).has("spo") ? [{ key: upnKey(user.upn), upn: state.lookup.user.upn }] : [];
+  });
+  const sharePoint = spoTargets.length > 0 ? readSharePoint(connection.sharePoint, spoTargets, cache, options.sharePoint) : Promise.resolve(new Map<string, SpoObservation>());
+  // Awaited below; until then a failure must not count as unhandled.
+  sharePoint.catch(() => undefined);
+
   const exo = await readGraphPhotos(connection.graph, "v1.0", "exo", targetsFor("exo"), cache, options.graph);
   for (const [key, read] of exo) {
     const state = live.get(key)!;
@@ -50,15 +61,7 @@ export async function readLive(connection: TenantConnection, users: readonly Des
     if (read.state !== "no-mailbox") state.exo = read;
   }
 
-  // SharePoint names files and profiles by the tenant's current UPN, which differs after a rename.
-  const spoTargets: SpoTarget[] = users.flatMap((user) => {
-    const state = live.get(upnKey(user.upn))!;
-    return state.lookup.state === "found" && managedStores(user, state).has("spo") ? [{ key: upnKey(user.upn), upn: state.lookup.user.upn }] : [];
-  });
-  const [aad, spo] = await Promise.all([
-    readGraphPhotos(connection.graph, "beta", "aad", targetsFor("aad"), cache, options.graph),
-    spoTargets.length > 0 ? readSharePoint(connection.sharePoint, spoTargets, cache, options.sharePoint) : Promise.resolve(new Map()),
-  ]);
+  const [aad, spo] = await Promise.all([readGraphPhotos(connection.graph, "beta", "aad", targetsFor("aad"), cache, options.graph), sharePoint]);
   for (const [key, read] of aad) {
     if (read.state !== "no-mailbox") live.get(key)!.aad = read;
   }
