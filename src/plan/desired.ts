@@ -48,23 +48,27 @@ async function desiredImage(
   const photoPath = user.photo.path;
   const absolutePath = user.photo.absolutePath;
   try {
-    let bytes: Buffer | undefined;
+    // The bytes, when hashing them for the index read them, and their sha256.
+    let read: { bytes: Buffer; sha256: string } | undefined;
     if (caches) {
       const hashed = await caches.index.hash(absolutePath);
-      bytes = hashed.bytes;
+      if (hashed.bytes) read = { bytes: hashed.bytes, sha256: hashed.sha256 };
       const facts = await caches.facts.read(cacheKeyForHash(hashed.sha256, user.render, thumbnails));
       if (facts) {
         stats.hits++;
         return toDesiredImage(photoPath, facts);
       }
     }
-    const source = bytes ?? (await readFile(absolutePath));
+    const source = read?.bytes ?? (await readFile(absolutePath));
     stats.misses++;
     stats.decodes++;
     const facts = factsOf(await analyseSource(source, user.render), thumbnails);
-    // Keyed by what was analysed (if the file changed since it was hashed, that is its own key);
-    // a failure to write only costs an analysis next time.
-    if (caches) await caches.facts.write(cacheKeyForHash(sha256(source), user.render, thumbnails), facts).catch(() => undefined);
+    // Keyed by what was analysed (if the file changed since its stat was indexed, that is its own
+    // key); a failure to write only costs an analysis next time.
+    if (caches) {
+      const key = cacheKeyForHash(read?.sha256 ?? sha256(source), user.render, thumbnails);
+      await caches.facts.write(key, facts).catch(() => undefined);
+    }
     return toDesiredImage(photoPath, facts);
   } catch (error) {
     return { state: "failed", path: photoPath, error: error instanceof Error ? error.message : String(error) };
