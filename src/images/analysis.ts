@@ -23,7 +23,7 @@ import type { Fingerprint, RgbImage } from "./fingerprint.js";
 import { GRAPH_MAX_EDGE, SOURCE_FORMATS } from "./settings.js";
 
 /** Shorter edge of the analysis rendition: enough for the crop strategies and the 32 px hash. */
-export const ANALYSIS_EDGE = 128;
+const ANALYSIS_EDGE = 128;
 
 export interface SourceFacts {
   format: string;
@@ -44,7 +44,7 @@ export interface SourceAnalysis {
 }
 
 /** Format and upright size from the header, refusing what the pipeline cannot or must not decode. */
-export async function sourceFacts(bytes: Buffer): Promise<SourceFacts> {
+async function sourceFacts(bytes: Buffer): Promise<SourceFacts> {
   const metadata = await openImage(bytes).metadata();
   if (metadata.format === "heif" && metadata.compression === "hevc") {
     throw new Error("HEIC photos cannot be decoded here; export the photo as JPEG");

@@ -12,7 +12,7 @@ import { PHASH_SIZE, perceptualHash } from "./phash.js";
  */
 export const FINGERPRINT_VERSION = 2;
 /** Images up to this edge are decoded whole for a fingerprint; larger ones are shrunk to it while decoding. */
-export const DECODE_WHOLE_MAX = 256;
+const DECODE_WHOLE_MAX = 256;
 /** Edge of the coarse Lab grid used as colour signature. */
 export const COLOUR_GRID = 4;
 /** Edge of the small RGB rendition compared for near-flat images. */

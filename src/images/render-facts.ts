@@ -77,7 +77,7 @@ export class FactsCache {
    * synchronously: an entry is ~1 KB, and an asynchronous read (open, stat, read, close, each a
    * promise) cost several times the read itself on the main thread, 10,000 times per plan.
    */
-  async read(key: string): Promise<RenderFacts | undefined> {
+  read(key: string): RenderFacts | undefined {
     try {
       return parse(readFileSync(this.entryPath(key), "utf8"), key);
     } catch {

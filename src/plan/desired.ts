@@ -53,7 +53,7 @@ async function desiredImage(
     if (caches) {
       const hashed = await caches.index.hash(absolutePath);
       if (hashed.bytes) read = { bytes: hashed.bytes, sha256: hashed.sha256 };
-      const facts = await caches.facts.read(cacheKeyForHash(hashed.sha256, user.render, thumbnails));
+      const facts = caches.facts.read(cacheKeyForHash(hashed.sha256, user.render, thumbnails));
       if (facts) {
         stats.hits++;
         return toDesiredImage(photoPath, facts);

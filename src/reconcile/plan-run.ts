@@ -20,7 +20,7 @@ import { openSession } from "./session.js";
 import { readOptionsFromEnv } from "./tuning.js";
 
 /** Plans scoped (--users, --changed-since) to at most this many people do without the live cache. */
-export const SMALL_PLAN_USERS = 25;
+const SMALL_PLAN_USERS = 25;
 
 export interface PlanRunOptions extends SessionOptions {
   manifestPath: string;
