@@ -1,8 +1,8 @@
 /**
  * A source photo's analysis: its format and upright size, where the square crop goes, and the
  * fingerprint of the cropped photo, all from one small decode. JPEG decodes at 1/2, 1/4 or 1/8
- * scale straight from the compressed data, so for a 1.2 MP photo this costs ~7 ms of CPU, plus
- * ~7 ms for libvips' smart-crop search when the crop is attention or entropy, where a render costs
+ * scale straight from the compressed data, so for a 1.2 MP photo this costs ~7 ms of CPU (the
+ * attention and entropy searches add well under 1 ms, see smart-crop.ts), where a render costs
  * ~80 ms.
  *
  * Two things rest on it:
@@ -12,7 +12,6 @@
  *   is a 32 px summary, and the render's own fingerprint matches this one well within the
  *   comparison's thresholds (test/images/analysis.test.ts measures it on every variant size).
  */
-import sharp from "sharp";
 import type { RenderSettings } from "../manifest/types.js";
 import { parseHexColour } from "./colour.js";
 import { focalSquare, isFocalPoint } from "./crop.js";
@@ -21,6 +20,7 @@ import { openImage } from "./decode.js";
 import { fingerprintRendition, hashRendition } from "./fingerprint.js";
 import type { Fingerprint, RgbImage } from "./fingerprint.js";
 import { GRAPH_MAX_EDGE, SOURCE_FORMATS } from "./settings.js";
+import { attentionOffset, entropyOffset } from "./smart-crop.js";
 
 /** Shorter edge of the analysis rendition: enough for the crop strategies and the 32 px hash. */
 const ANALYSIS_EDGE = 128;
@@ -67,20 +67,14 @@ async function analysisRendition(bytes: Buffer, background: string): Promise<Rgb
   return { pixels: data, width: info.width, height: info.height };
 }
 
-const rawInput = (r: RgbImage) => ({ raw: { width: r.width, height: r.height, channels: 3 as const } });
-
-/** The crop square in rendition coordinates. Attention and entropy ask libvips' smartcrop. */
-async function renditionCrop(rendition: RgbImage, crop: RenderSettings["crop"]): Promise<Box> {
+/** The crop square in rendition coordinates (attention and entropy as libvips places them). */
+function renditionCrop(rendition: RgbImage, crop: RenderSettings["crop"]): Box {
   const { width, height } = rendition;
   if (isFocalPoint(crop)) return focalSquare(width, height, crop);
   if (crop !== "attention" && crop !== "entropy") return focalSquare(width, height, { x: 0.5, y: 0.5 });
   const side = Math.min(width, height);
-  const { info } = await sharp(rendition.pixels, rawInput(rendition))
-    .resize(side, side, { fit: "cover", position: crop === "attention" ? sharp.strategy.attention : sharp.strategy.entropy })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  // libvips reports where the image sits relative to the crop, hence the minus.
-  return { left: -(info.cropOffsetLeft ?? 0), top: -(info.cropOffsetTop ?? 0), width: side, height: side };
+  const offset = crop === "attention" ? attentionOffset(rendition, side, side) : entropyOffset(rendition, side, side);
+  return { ...offset, width: side, height: side };
 }
 
 /** The rendition's crop scaled to the full-size photo (a focal point is placed exactly). */
@@ -101,7 +95,7 @@ function fullSizeCrop(source: SourceFacts, rendition: RgbImage, box: Box, crop: 
 export async function analyseSource(bytes: Buffer, settings: RenderSettings): Promise<SourceAnalysis> {
   const source = await sourceFacts(bytes);
   const rendition = await analysisRendition(bytes, settings.background);
-  const box = await renditionCrop(rendition, settings.crop);
+  const box = renditionCrop(rendition, settings.crop);
   const side = Math.min(source.width, source.height);
   const edge = Math.min(side, GRAPH_MAX_EDGE);
   const warnings: string[] = [];

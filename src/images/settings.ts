@@ -6,7 +6,8 @@ import sharp from "sharp";
 import type { FailOnOptions, JpegOptions } from "sharp";
 
 /** Bump when the pipeline's output changes for the same input (invalidates the render cache). */
-export const PIPELINE_VERSION = 2;
+// 3: attention and entropy crops are placed by smart-crop.ts, no longer by libvips.
+export const PIPELINE_VERSION = 3;
 
 /** The largest Graph (Exchange Online / Entra ID) photo size; the Graph render never exceeds it. */
 export const GRAPH_MAX_EDGE = 648;
