@@ -193,6 +193,9 @@ export async function fingerprintImage(bytes: Buffer): Promise<Fingerprint> {
   return fingerprintRendition(hashRendition({ pixels: data, width: info.width, height: info.height }), width, height);
 }
 
+const HASH_PATTERN = /^[0-9a-f]{16}$/;
+const PIXELS_PATTERN = new RegExp(`^[0-9a-f]{${PIXEL_GRID * PIXEL_GRID * 6}}$`);
+
 /** True when value has the shape of a Fingerprint of the current version (for cached or stored data). */
 export function isFingerprint(value: unknown): value is Fingerprint {
   if (typeof value !== "object" || value === null) return false;
@@ -203,12 +206,12 @@ export function isFingerprint(value: unknown): value is Fingerprint {
     positiveInt(f.width) &&
     positiveInt(f.height) &&
     typeof f.hash === "string" &&
-    /^[0-9a-f]{16}$/.test(f.hash) &&
+    HASH_PATTERN.test(f.hash) &&
     Array.isArray(f.colour) &&
     f.colour.length === COLOUR_GRID * COLOUR_GRID * 3 &&
     f.colour.every((v) => typeof v === "number" && Number.isFinite(v)) &&
     typeof f.pixels === "string" &&
-    new RegExp(`^[0-9a-f]{${PIXEL_GRID * PIXEL_GRID * 6}}$`).test(f.pixels) &&
+    PIXELS_PATTERN.test(f.pixels) &&
     typeof f.detail === "number" &&
     Number.isFinite(f.detail)
   );
