@@ -1,13 +1,12 @@
 /**
  * SharePoint Online through PnPjs (@pnp/sp v4): the My Site host's "User Photos/Profile Pictures"
- * thumbnails and the admin host's user profile properties. Reads are batched with PnPjs's $batch;
- * a thumbnail's bytes are downloaded only when its ETag is not in the live cache.
+ * thumbnails and the admin host's user profile properties. Reads go in $batch requests
+ * (spo-batch.ts); a thumbnail's bytes are downloaded only when its ETag is not in the live cache.
  */
 import type { TokenCredential } from "@azure/identity";
 import type { Queryable } from "@pnp/queryable";
-import { SPBrowser, spfi } from "@pnp/sp";
-import type { SPFI } from "@pnp/sp";
-import "@pnp/sp/batching.js";
+import { SPBrowser, SPQueryable, spfi } from "@pnp/sp";
+import type { ISPQueryable, SPFI } from "@pnp/sp";
 import "@pnp/sp/files/index.js";
 import "@pnp/sp/folders/index.js";
 import "@pnp/sp/profiles/index.js";
@@ -24,6 +23,8 @@ import { pnpFetch } from "./http.js";
 import type { ServiceError, SpoObservation, SpoPropertyName, ThumbnailName, ThumbnailObservation } from "./live.js";
 import { SPO_PROPERTIES, THUMBNAIL_NAMES } from "./live.js";
 import { LiveCache } from "./live-cache.js";
+import { sendGetBatch } from "./spo-batch.js";
+import type { BatchPartError } from "./spo-batch.js";
 
 /** SharePoint answers at most 100 operations per $batch; stay below. */
 export const SPO_BATCH_LIMIT = 90;
@@ -39,14 +40,13 @@ export const SPO_DOWNLOAD_CONCURRENCY = 16;
  * PnPjs's fluent API as this module uses it. PnPjs declares these members by augmenting modules
  * under extension-less paths, which NodeNext resolution does not apply, so they are typed here.
  */
-interface Web {
+interface Web extends ISPQueryable {
   getFolderByServerRelativePath(path: string): IFolder & { files: IFiles };
   getFileByServerRelativePath(path: string): IFile;
 }
 export interface SharePointSite {
   web: Web;
   profiles: IProfiles;
-  batched(props?: { maxRequests?: number }): [SharePointSite, () => Promise<void>];
 }
 
 /** A PnPjs behaviour that signs each request with a fresh token (the credential caches it). */
@@ -84,24 +84,22 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /**
- * Runs operations in PnPjs batches, retrying those answered 429/5xx after their Retry-After.
- * Resolves to one settled result per operation, in order.
+ * Runs GETs (absolute URLs of one site) in `$batch` requests (spo-batch.ts), retrying those answered
+ * 429/5xx after their Retry-After. Resolves to one settled result per URL, in order.
  */
-export async function runSpoBatched<T>(
-  site: SharePointSite,
-  operations: ReadonlyArray<(batched: SharePointSite) => Promise<T>>,
+export async function runSpoBatched(
+  base: ISPQueryable,
+  urls: readonly string[],
   options: SpoReadOptions = {},
-): Promise<Array<PromiseSettledResult<T>>> {
+): Promise<Array<PromiseSettledResult<unknown>>> {
   const maxAttempts = options.maxAttempts ?? 5;
-  const results: Array<PromiseSettledResult<T>> = new Array(operations.length);
+  const results: Array<PromiseSettledResult<unknown>> = new Array(urls.length);
   const runChunk = async (start: number): Promise<void> => {
-    let pending = Array.from({ length: Math.min(SPO_BATCH_LIMIT, operations.length - start) }, (_, i) => start + i);
+    let pending = Array.from({ length: Math.min(SPO_BATCH_LIMIT, urls.length - start) }, (_, i) => start + i);
     for (let attempt = 1; pending.length > 0; attempt++) {
-      // PnPjs would split a batch into requests of 20 sent one after another; send it whole.
-      const [batched, execute] = site.batched({ maxRequests: SPO_BATCH_LIMIT });
-      const promises = pending.map((index) => operations[index]!(batched));
+      let settled: Array<PromiseSettledResult<unknown>>;
       try {
-        await execute();
+        settled = await sendGetBatch(base, pending.map((index) => urls[index]!));
       } catch (error) {
         // The batch request itself failed: every operation in it failed the same way.
         for (const index of pending) results[index] = { status: "rejected", reason: error };
@@ -109,7 +107,6 @@ export async function runSpoBatched<T>(
         if (pending.length > 0) await sleep((options.backoffMs ?? 1000) * 2 ** (attempt - 1));
         continue;
       }
-      const settled = await Promise.allSettled(promises);
       const retry: number[] = [];
       let waitSeconds = 0;
       settled.forEach((result, i) => {
@@ -117,7 +114,7 @@ export async function runSpoBatched<T>(
         results[index] = result;
         if (result.status === "rejected" && isRetryableStatus(statusOf(result.reason)) && attempt < maxAttempts) {
           retry.push(index);
-          const header = (result.reason as { response?: Response }).response?.headers?.get("retry-after");
+          const header = (result.reason as BatchPartError).retryAfter;
           waitSeconds = Math.max(waitSeconds, retryAfterSeconds(header) ?? ((options.backoffMs ?? 1000) / 1000) * 2 ** (attempt - 1));
         }
       });
@@ -128,7 +125,7 @@ export async function runSpoBatched<T>(
   // A few batches in flight at once, as for Graph: latency, not SharePoint, was the limit.
   const limit = pLimit(options.concurrency ?? SPO_BATCH_CONCURRENCY);
   const starts: number[] = [];
-  for (let start = 0; start < operations.length; start += SPO_BATCH_LIMIT) starts.push(start);
+  for (let start = 0; start < urls.length; start += SPO_BATCH_LIMIT) starts.push(start);
   await Promise.all(starts.map((start) => limit(() => runChunk(start))));
   return results;
 }
@@ -166,11 +163,19 @@ export async function readSharePoint(
   cache: LiveCache,
   options: SpoReadOptions = {},
 ): Promise<Map<string, SpoObservation>> {
-  const fileOps = targets.flatMap((target) =>
-    THUMBNAIL_NAMES.map((thumbnail) => (site: SharePointSite) => site.web.getFileByServerRelativePath(thumbnailPath(target.upn, thumbnail)).select("ETag", "Length")() as Promise<FileInfo>),
+  // PnPjs's fluent API writes each URL (paths and account names encoded as it does); spo-batch.ts sends them.
+  const fileUrls = targets.flatMap((target) =>
+    THUMBNAIL_NAMES.map((thumbnail) => sites.mySite.web.getFileByServerRelativePath(thumbnailPath(target.upn, thumbnail)).select("ETag", "Length").toRequestUrl()),
   );
-  const profileOps = targets.map((target) => (site: SharePointSite) => site.profiles.getPropertiesFor(accountName(target.upn)) as Promise<ProfileAnswer>);
-  const [files, profiles] = await Promise.all([runSpoBatched(sites.mySite, fileOps, options), runSpoBatched(sites.admin, profileOps, options)]);
+  const profileUrls = targets.map((target) => {
+    const query = SPQueryable(sites.admin.profiles, "getpropertiesfor(@v)");
+    query.query.set("@v", `'${accountName(target.upn)}'`);
+    return query.toRequestUrl();
+  });
+  const [files, profiles] = (await Promise.all([runSpoBatched(sites.mySite.web, fileUrls, options), runSpoBatched(sites.admin.web, profileUrls, options)])) as [
+    Array<PromiseSettledResult<FileInfo>>,
+    Array<PromiseSettledResult<ProfileAnswer>>,
+  ];
 
   const observations = new Map<string, SpoObservation>();
   const downloads: Array<{ target: SpoTarget; thumbnail: ThumbnailName; etag?: string; cacheKey?: string }> = [];

@@ -118,6 +118,16 @@ describe("photosync plan against the demo tenant", () => {
     expect(plan.counts.unknown).toBe(0);
   });
 
+  it("retries a throttled SharePoint $batch after its Retry-After, and still plans everyone", async () => {
+    tenant.emulator.admin.setFaults({ rules: [{ match: { service: "sharepoint", method: "POST", path: "/_api/\\$batch" }, throttleFirst: 1, retryAfterSeconds: 1 }] });
+    const before = tenant.emulator.core.faults.throttled;
+    const { plan } = await planJson();
+    // (Not earlyRetries: the thumbnails' and the profiles' batches go out together and share the emulator's throttle key.)
+    expect(tenant.emulator.core.faults.throttled).toBeGreaterThan(before);
+    expect(plan.counts.unknown).toBe(0);
+    expect(actions(plan)["alex.wilber@contoso.com"]).toEqual({ exo: "update", aad: "skip", spo: "update" });
+  });
+
   it("plans only the people asked for with --users, and refuses people not in the manifest", async () => {
     const { plan } = await planJson(["--users", "Nestor.Wilke@contoso.com"]);
     expect(plan.users.map((user) => user.upn)).toEqual(["nestor.wilke@contoso.com"]);
