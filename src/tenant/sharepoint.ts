@@ -29,7 +29,7 @@ import type { BatchPartError } from "./spo-batch.js";
 /** SharePoint answers at most 100 operations per $batch; stay below. */
 export const SPO_BATCH_LIMIT = 90;
 /** $batch requests in flight at once. */
-export const SPO_BATCH_CONCURRENCY = 4;
+export const SPO_BATCH_CONCURRENCY = 8;
 /**
  * Thumbnail downloads in flight at once. Binary answers cannot travel in a $batch, so a cold read
  * costs one request per new thumbnail; this many at a time keeps latency from adding up.
