@@ -15,6 +15,8 @@ export interface EndpointCount {
 export interface CounterSnapshot {
   endpoints: Record<string, EndpointCount>;
   throttling?: { throttled: number; earlyRetries: number };
+  /** The emulator process's CPU time (user + system) since it started. */
+  cpuMs?: number;
 }
 
 export class AdminClient {

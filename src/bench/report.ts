@@ -34,12 +34,13 @@ export function setBaselineRatios(results: ScenarioResult[]): void {
 }
 
 export function formatTable(results: readonly ScenarioResult[]): string {
-  const header = ["N", "scenario", "wall s", "CPU s", "RSS MiB", "HTTP req", "req/pers/store", "batch items", "MB down", "photo MB", "× naive", "check"];
+  const header = ["N", "scenario", "wall s", "CPU s", "emulator CPU s", "RSS MiB", "HTTP req", "req/pers/store", "batch items", "MB down", "photo MB", "× naive", "check"];
   const rows = results.map((r) => [
     String(r.people),
     r.title,
     (r.wallMs / 1000).toFixed(2),
     (r.cpuMs / 1000).toFixed(2),
+    r.emulatorCpuMs !== undefined ? (r.emulatorCpuMs / 1000).toFixed(2) : "",
     r.peakRssMiB.toFixed(0),
     String(r.requests.http),
     r.id.startsWith("plan") && r.id !== "plan-pr" ? (r.requests.http / (r.subjects * 3)).toFixed(3) : "",
@@ -50,7 +51,7 @@ export function formatTable(results: readonly ScenarioResult[]): string {
     r.check.ok ? "ok" : `FAILED: ${r.check.detail}`,
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const numeric = new Set([0, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  const numeric = new Set([0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   const line = (cells: string[]): string => cells.map((cell, column) => (numeric.has(column) ? padLeft(cell, widths[column]!) : pad(cell, widths[column]!))).join("  ");
   return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)].join("\n");
 }
