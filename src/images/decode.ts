@@ -3,6 +3,10 @@ import sharp from "sharp";
 import type { Sharp } from "sharp";
 import { FAIL_ON, MAX_INPUT_PIXELS, MAX_SOURCE_BYTES } from "./settings.js";
 
+// Every image photosync opens is decoded once: libvips' operation cache would only hold on to up to
+// 50 MB of decoded pixels nobody asks for again (a cold plan decodes 40,000 images of 10,000 people).
+sharp.cache(false);
+
 /**
  * A sharp instance over untrusted bytes: EXIF orientation applied, pixel count limited,
  * corrupt data refused, and only the first frame of an animation.
