@@ -25,8 +25,9 @@ export class BatchPartError extends Error {
   readonly code: string;
   readonly retryAfter: string | undefined;
 
-  constructor(part: BatchPart) {
-    const { code, message } = odataError(part.body);
+  /** `problem`: what was wrong when the status was not (a success whose body was not JSON). */
+  constructor(part: BatchPart, problem?: { code: string; message: string }) {
+    const { code, message } = problem ?? odataError(part.body);
     super(message ?? `${part.status} ${part.statusText}`.trim());
     this.status = part.status;
     this.code = code ?? `HTTP${part.status}`;
@@ -101,7 +102,7 @@ export function partResult(part: BatchPart): PromiseSettledResult<unknown> {
   try {
     return { status: "fulfilled", value: parseODataJSON(JSON.parse(part.body)) };
   } catch {
-    return { status: "rejected", reason: Object.assign(new BatchPartError({ ...part, body: "" }), { code: "UnexpectedResponse", message: "the answer was not JSON" }) };
+    return { status: "rejected", reason: new BatchPartError(part, { code: "UnexpectedResponse", message: "the answer was not JSON" }) };
   }
 }
 

@@ -40,6 +40,12 @@ describe("parseBatchResponse", () => {
     expect(parseBatchResponse(text.replace(/\r\n/g, "\n"))).toEqual(parts);
   });
 
+  it("reports a success whose body is not JSON as an unexpected answer", () => {
+    const [answer] = parseBatchResponse(part("HTTP/1.1 200 OK", [], "<html>oops</html>") + "\n--batchresponse_1a2b--\n");
+    const reason = (partResult(answer!) as PromiseRejectedResult).reason as BatchPartError;
+    expect(reason).toMatchObject({ status: 200, code: "UnexpectedResponse", message: "the answer was not JSON" });
+  });
+
   it("unwraps verbose OData answers as PnPjs does", () => {
     const [answer] = parseBatchResponse(part("HTTP/1.1 200 OK", [], '{"d":{"AccountName":"i:0#.f|membership|a@b.c"}}') + "\n--batchresponse_1a2b--\n");
     expect(partResult(answer!)).toEqual({ status: "fulfilled", value: { AccountName: "i:0#.f|membership|a@b.c" } });
