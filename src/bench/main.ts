@@ -90,11 +90,14 @@ async function build(): Promise<string> {
   return outDir;
 }
 
-async function gitCommit(): Promise<string | undefined> {
+/** The commit the bench builds from, read before building (commits made during a run are not in its figures), and whether the tree had other changes. */
+async function gitCommit(): Promise<{ commit?: string; uncommittedChanges?: boolean }> {
   try {
-    return (await run("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO })).stdout.trim();
+    const commit = (await run("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO })).stdout.trim();
+    const status = (await run("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: REPO })).stdout.trim();
+    return { commit, uncommittedChanges: status !== "" };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -127,6 +130,7 @@ async function runSize(plan: SizePlan, programs: Programs, dist: string, options
 
 async function main(options: Options): Promise<number> {
   const plans = sizePlans(options);
+  const source = await gitCommit();
   const dist = await build();
   const programs: Programs = {
     child: path.join(dist, "bench", "child.js"),
@@ -160,7 +164,7 @@ async function main(options: Options): Promise<number> {
   const report = {
     format: "photosync.bench/v1",
     date: started.toISOString(),
-    commit: await gitCommit(),
+    ...source,
     preset: options.people ? "custom" : options.preset,
     latency: { ms: Number(options.latency), jitterMs: Number(options.jitter) },
     machine,
