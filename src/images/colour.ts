@@ -14,21 +14,32 @@ function srgbToLinear(channel: number): number {
   return Number.isInteger(channel) && channel >= 0 && channel <= 255 ? (LINEAR[channel] as number) : linearOf(channel);
 }
 
-function labF(t: number): number {
+/** CIE Lab's companding of a tristimulus value relative to white. */
+export function labF(t: number): number {
   return t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116;
+}
+
+/** D65 white in XYZ, Y = 1. */
+export const D65_WHITE = [0.95047, 1, 1.08883] as const;
+
+/** Converts an 8-bit sRGB colour to CIE XYZ (D65), Y = 1 for white. */
+export function srgbToXyz(r: number, g: number, b: number): [x: number, y: number, z: number] {
+  const rl = srgbToLinear(r);
+  const gl = srgbToLinear(g);
+  const bl = srgbToLinear(b);
+  return [
+    0.4124564 * rl + 0.3575761 * gl + 0.1804375 * bl,
+    0.2126729 * rl + 0.7151522 * gl + 0.072175 * bl,
+    0.0193339 * rl + 0.119192 * gl + 0.9503041 * bl,
+  ];
 }
 
 /** Converts an 8-bit sRGB colour to CIE Lab under D65. */
 export function srgbToLab(r: number, g: number, b: number): Lab {
-  const rl = srgbToLinear(r);
-  const gl = srgbToLinear(g);
-  const bl = srgbToLinear(b);
-  const x = (0.4124564 * rl + 0.3575761 * gl + 0.1804375 * bl) / 0.95047;
-  const y = 0.2126729 * rl + 0.7151522 * gl + 0.072175 * bl;
-  const z = (0.0193339 * rl + 0.119192 * gl + 0.9503041 * bl) / 1.08883;
-  const fx = labF(x);
-  const fy = labF(y);
-  const fz = labF(z);
+  const [x, y, z] = srgbToXyz(r, g, b);
+  const fx = labF(x / D65_WHITE[0]);
+  const fy = labF(y / D65_WHITE[1]);
+  const fz = labF(z / D65_WHITE[2]);
   return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
 }
 

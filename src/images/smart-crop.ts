@@ -5,9 +5,11 @@
  * exposes as `position: "attention" | "entropy"`; the schema documents them in those terms. Asking
  * libvips costs ~8 ms of CPU a photo whatever its size (a pipeline of a dozen float image
  * operations), which made it half of a cold plan's analysis; on a 32 px grid the same arithmetic
- * costs a fraction of a millisecond. Placement can differ from libvips' by a grid cell, as our
- * 32 px reduction averages areas where libvips uses a Lanczos kernel. Pure.
+ * costs a fraction of a millisecond. Where two regions score almost alike, the square can land on
+ * the other one than libvips' would: our 32 px reduction averages areas where libvips uses a
+ * Lanczos kernel. Pure.
  */
+import { D65_WHITE, labF, srgbToXyz } from "./colour.js";
 import { hashRendition } from "./fingerprint.js";
 import type { RgbImage } from "./fingerprint.js";
 
@@ -24,15 +26,6 @@ const SKIN = [0.78, 0.57, 0.44] as const;
 const DARK_Y = 5;
 /** libvips' Gaussian masks stop where the curve falls below this fraction of its peak. */
 const GAUSS_MIN_AMPLITUDE = 0.2;
-
-const LINEAR = Float64Array.from({ length: 256 }, (_, v) => {
-  const c = v / 255;
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-});
-
-function labF(t: number): number {
-  return t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116;
-}
 
 const clampIndex = (i: number, size: number): number => (i < 0 ? 0 : i >= size ? size - 1 : i);
 
@@ -69,18 +62,13 @@ export function attentionOffset(image: RgbImage, width: number, height: number):
   const luminance = new Float64Array(GRID * GRID);
   const score = new Float64Array(GRID * GRID);
   for (let i = 0; i < GRID * GRID; i++) {
-    const r = LINEAR[small[i * 3]!]!;
-    const g = LINEAR[small[i * 3 + 1]!]!;
-    const b = LINEAR[small[i * 3 + 2]!]!;
-    // XYZ (D65) with white at Y = 100, as libvips' XYZ.
-    const x = 100 * (0.4124564 * r + 0.3575761 * g + 0.1804375 * b);
-    const y = 100 * (0.2126729 * r + 0.7151522 * g + 0.072175 * b);
-    const z = 100 * (0.0193339 * r + 0.119192 * g + 0.9503041 * b);
-    luminance[i] = y;
-    if (y <= DARK_Y) continue;
+    const [x, y, z] = srgbToXyz(small[i * 3]!, small[i * 3 + 1]!, small[i * 3 + 2]!);
+    // Y on libvips' scale (white = 100) for the edges and the darkness test.
+    luminance[i] = 100 * y;
+    if (100 * y <= DARK_Y) continue;
     const magnitude = Math.hypot(x, y, z);
     const skin = 100 - 100 * Math.hypot(x / magnitude - SKIN[0], y / magnitude - SKIN[1], z / magnitude - SKIN[2]);
-    const a = 500 * (labF(x / 95.047) - labF(y / 100));
+    const a = 500 * (labF(x / D65_WHITE[0]) - labF(y / D65_WHITE[1]));
     score[i] = skin + a;
   }
   for (let y = 0; y < GRID; y++) {
