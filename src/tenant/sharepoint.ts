@@ -27,14 +27,14 @@ import { sendGetBatch } from "./spo-batch.js";
 import type { BatchPartError } from "./spo-batch.js";
 
 /** SharePoint answers at most 100 operations per $batch; stay below. */
-export const SPO_BATCH_LIMIT = 90;
+const SPO_BATCH_LIMIT = 90;
 /** $batch requests in flight at once. */
-export const SPO_BATCH_CONCURRENCY = 8;
+const SPO_BATCH_CONCURRENCY = 8;
 /**
  * Thumbnail downloads in flight at once. Binary answers cannot travel in a $batch, so a cold read
  * costs one request per new thumbnail; this many at a time keeps latency from adding up.
  */
-export const SPO_DOWNLOAD_CONCURRENCY = 16;
+const SPO_DOWNLOAD_CONCURRENCY = 16;
 
 /**
  * PnPjs's fluent API as this module uses it. PnPjs declares these members by augmenting modules
@@ -87,7 +87,7 @@ function statusOf(error: unknown): number | undefined {
  * Runs GETs (absolute URLs of one site) in `$batch` requests (spo-batch.ts), retrying those answered
  * 429/5xx after their Retry-After. Resolves to one settled result per URL, in order.
  */
-export async function runSpoBatched(
+async function runSpoBatched(
   base: ISPQueryable,
   urls: readonly string[],
   options: SpoReadOptions = {},
@@ -168,6 +168,7 @@ export async function readSharePoint(
     THUMBNAIL_NAMES.map((thumbnail) => sites.mySite.web.getFileByServerRelativePath(thumbnailPath(target.upn, thumbnail)).select("ETag", "Length").toRequestUrl()),
   );
   const profileUrls = targets.map((target) => {
+    // As PnPjs's profiles.getPropertiesFor builds it; that method sends the request at once.
     const query = SPQueryable(sites.admin.profiles, "getpropertiesfor(@v)");
     query.query.set("@v", `'${accountName(target.upn)}'`);
     return query.toRequestUrl();

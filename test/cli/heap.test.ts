@@ -8,10 +8,9 @@ import { promisify } from "node:util";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { tsxImportArgs } from "../support/cli.js";
 
-const root = path.resolve(import.meta.dirname, "../..");
-const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
-const heapModule = pathToFileURL(path.join(root, "src/cli/heap.ts")).href;
+const heapModule = pathToFileURL(path.resolve(import.meta.dirname, "../../src/cli/heap.ts")).href;
 
 /** Peak heap (bytes) of a churn of short-lived objects around a ~40 MB live set, in a fresh node. */
 async function peakHeap(options: { limit: boolean; nodeFlags?: string[] }): Promise<number> {
@@ -24,7 +23,7 @@ async function peakHeap(options: { limit: boolean; nodeFlags?: string[] }): Prom
       if (i % 2000 === 0) peak = Math.max(peak, process.memoryUsage().heapTotal);
     }
     process.stdout.write(String(peak));`;
-  const { stdout } = await promisify(execFile)(process.execPath, [...(options.nodeFlags ?? []), "--import", tsx, "--input-type=module", "-e", script], { encoding: "utf8" });
+  const { stdout } = await promisify(execFile)(process.execPath, [...(options.nodeFlags ?? []), ...tsxImportArgs(), "--input-type=module", "-e", script], { encoding: "utf8" });
   return Number(stdout);
 }
 

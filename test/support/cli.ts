@@ -3,6 +3,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { run } from "../../src/cli/program.js";
 
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -29,6 +31,10 @@ export async function runCli(
  * (a bare `--import tsx` would be resolved from the child's working directory).
  */
 export function cliProcessArgs(args: string[]): string[] {
-  const root = path.resolve(import.meta.dirname, "../..");
-  return ["--import", pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href, path.join(root, "src/cli/main.ts"), ...args];
+  return [...tsxImportArgs(), path.join(ROOT, "src/cli/main.ts"), ...args];
+}
+
+/** The node arguments that let a child process load the TypeScript sources (through tsx). */
+export function tsxImportArgs(): string[] {
+  return ["--import", pathToFileURL(path.join(ROOT, "node_modules/tsx/dist/loader.mjs")).href];
 }
