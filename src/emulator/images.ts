@@ -2,7 +2,8 @@
  * What the photo services do to an upload: decode, re-encode as JPEG, and serve fixed sizes.
  * - Exchange Online keeps a square photo of at most 648 px and serves the HD sizes
  *   (48…648) up to the uploaded size (profilephoto-get.md: "an upload of 504x504 makes every size
- *   but 648 available").
+ *   but 648 available"). It makes those sizes when the photo is set, and stores them with it
+ *   (the mailbox's IPM.UserPhoto item holds one property per size: gsexdev.blogspot.com/2016/10).
  * - Entra ID keeps "any dimension" (profilephoto-update.md); served as its own size plus the HD
  *   sizes below it.
  * Pure functions of bytes; sharp does the work.
@@ -74,6 +75,20 @@ export function parseSize(id: string): { width: number; height: number } | undef
 /** A square (or own-size) rendition of stored JPEG bytes. */
 export async function renderSize(stored: Buffer, width: number, height: number): Promise<Buffer> {
   return sharp(stored).resize(width, height, { fit: "cover" }).jpeg({ quality: 85 }).toBuffer();
+}
+
+/** Renditions of stored JPEG bytes in several sizes ("96x96"…), decoding the photo once. */
+export async function renderSizes(stored: Buffer, sizeIds: readonly string[]): Promise<Map<string, Buffer>> {
+  const renditions = new Map<string, Buffer>();
+  if (sizeIds.length === 0) return renditions;
+  const { data, info } = await sharp(stored).raw().toBuffer({ resolveWithObject: true });
+  const raw = { width: info.width, height: info.height, channels: info.channels };
+  for (const id of sizeIds) {
+    const size = parseSize(id);
+    if (size === undefined) throw new Error(`bad size ${id}`);
+    renditions.set(id, await sharp(data, { raw }).resize(size.width, size.height, { fit: "cover" }).jpeg({ quality: 85 }).toBuffer());
+  }
+  return renditions;
 }
 
 /** The 1x1 GIF older tenants answer for "no photo" (facts: 200 image/gif, empty etag). */

@@ -22,7 +22,7 @@ export interface PhotoRecord {
   /** 8 upper-case hex digits, like Graph's "@odata.mediaEtag" ("\"BA09D118\""). Changes on every write. */
   etag: string;
   updated: string;
-  /** Lazily computed square renditions: size → blob sha256. */
+  /** The served sizes other than the photo's own, made when it was stored: size → blob sha256. */
   renditions?: Record<string, string>;
 }
 

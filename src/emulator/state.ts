@@ -5,7 +5,7 @@
  */
 import { randomUUID, createHash } from "node:crypto";
 import type { BlobStore } from "./blobs.js";
-import { availableSizes, parseSize, renderSize, type EncodedPhoto } from "./images.js";
+import { availableSizes, parseSize, renderSize, renderSizes, type EncodedPhoto } from "./images.js";
 import type { PhotoRecord, PhotoStore, SpoFileRecord, TenantState, UserRecord } from "./model.js";
 
 /** SharePoint claims-encoded account name of a member. */
@@ -25,7 +25,6 @@ export class Tenant {
   private readonly byId = new Map<string, UserRecord>();
   private readonly byUpn = new Map<string, UserRecord>();
   private readonly files = new Map<string, SpoFileRecord>();
-  private readonly renditionsInFlight = new Map<string, Promise<Buffer>>();
 
   constructor(
     readonly state: TenantState,
@@ -81,12 +80,14 @@ export class Tenant {
   /** Stores an already re-encoded photo in one store. Does not propagate (see writePhoto). */
   async storePhoto(user: UserRecord, store: PhotoStore, photo: EncodedPhoto): Promise<PhotoRecord> {
     const blob = await this.blobs.put(photo.bytes);
+    const renditions = await this.renditionsOf(user, blob, photo);
     const record: PhotoRecord = {
       blob,
       width: photo.width,
       height: photo.height,
       etag: this.nextEtag(blob),
       updated: new Date().toISOString(),
+      renditions,
     };
     user.photos[store] = record;
     this.changed();
@@ -109,7 +110,22 @@ export class Tenant {
     return had;
   }
 
-  /** Bytes of one served size of a photo; renditions are computed once and remembered. */
+  /**
+   * The served sizes of a photo other than its own, made as the photo is stored (as Exchange does).
+   * An Exchange write reaching Entra ID stores the same photo twice; it is rendered once.
+   */
+  private async renditionsOf(user: UserRecord, blob: string, photo: EncodedPhoto): Promise<Record<string, string>> {
+    const sibling = [user.photos.exo, user.photos.aad].find((record) => record?.blob === blob && record.renditions !== undefined);
+    if (sibling?.renditions !== undefined) return { ...sibling.renditions };
+    const own = `${photo.width}x${photo.height}`;
+    const renditions: Record<string, string> = {};
+    for (const [id, bytes] of await renderSizes(photo.bytes, availableSizes(photo).filter((id) => id !== own))) {
+      renditions[id] = await this.blobs.put(bytes);
+    }
+    return renditions;
+  }
+
+  /** Bytes of one served size of a photo (undefined: not a size it is served in). */
   async photoBytes(photo: PhotoRecord, sizeId?: string): Promise<Buffer | undefined> {
     const sizes = availableSizes(photo);
     const id = sizeId ?? sizes[sizes.length - 1];
@@ -117,21 +133,13 @@ export class Tenant {
     if (id === `${photo.width}x${photo.height}`) return this.blobs.get(photo.blob);
     const known = photo.renditions?.[id];
     if (known !== undefined) return this.blobs.get(known);
-    const key = `${photo.blob}:${id}`;
-    let pending = this.renditionsInFlight.get(key);
-    if (pending === undefined) {
-      pending = (async () => {
-        const size = parseSize(id);
-        if (size === undefined) throw new Error(`bad size ${id}`);
-        const bytes = await renderSize(await this.blobs.get(photo.blob), size.width, size.height);
-        const hash = await this.blobs.put(bytes);
-        photo.renditions = { ...photo.renditions, [id]: hash };
-        this.changed();
-        return bytes;
-      })().finally(() => this.renditionsInFlight.delete(key));
-      this.renditionsInFlight.set(key, pending);
-    }
-    return pending;
+    // A photo persisted by an emulator that rendered sizes on first request.
+    const size = parseSize(id);
+    if (size === undefined) return undefined;
+    const bytes = await renderSize(await this.blobs.get(photo.blob), size.width, size.height);
+    photo.renditions = { ...photo.renditions, [id]: await this.blobs.put(bytes) };
+    this.changed();
+    return bytes;
   }
 
   // ---- SharePoint files ------------------------------------------------------------------------

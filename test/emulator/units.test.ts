@@ -11,7 +11,10 @@ import { availableSizes } from "../../src/emulator/images.js";
 import type { TenantConfig, UserRecord } from "../../src/emulator/model.js";
 import { parseBatch } from "../../src/emulator/sharepoint/batch.js";
 import { parseCall } from "../../src/emulator/sharepoint/odata.js";
-import { accountName, thumbnailBaseName } from "../../src/emulator/state.js";
+import { Tenant, accountName, thumbnailBaseName } from "../../src/emulator/state.js";
+import { BlobStore } from "../../src/emulator/blobs.js";
+import { renderPortrait } from "../../src/demo/portrait.js";
+import sharp from "sharp";
 import { DEMO_TENANT_YAML } from "../../src/emulator/demo-tenant.js";
 
 const tenant = { name: "contoso", domain: "contoso.onmicrosoft.com" } as TenantConfig;
@@ -23,6 +26,40 @@ describe("sizes (profilephoto-get.md)", () => {
   });
   it("an Entra ID photo of any dimension is served as itself plus the HD sizes below it", () => {
     expect(availableSizes({ width: 100, height: 130 })).toEqual(["48x48", "64x64", "96x96", "100x130"]);
+  });
+});
+
+describe("stored sizes", () => {
+  const person = (): UserRecord => ({ id: "1", userPrincipalName: "ann@contoso.com", photos: {}, profile: {} }) as unknown as UserRecord;
+  const newTenant = () => new Tenant({ version: 1, tenant, users: [], spoFiles: [], sequence: 0 }, new BlobStore(undefined));
+
+  it("are made when the photo is set (Exchange stores them with it), once for Exchange and Entra ID", async () => {
+    const t = newTenant();
+    const ann = person();
+    const bytes = await renderPortrait({ seed: "ann", width: 504, height: 504 }, "jpeg");
+    await t.writePhoto(ann, "exo", { bytes, width: 504, height: 504 });
+    const sizes = ["48x48", "64x64", "96x96", "120x120", "240x240", "360x360", "432x432"];
+    expect(Object.keys(ann.photos.exo?.renditions ?? {}).sort()).toEqual([...sizes].sort());
+    expect(ann.photos.aad?.renditions).toEqual(ann.photos.exo?.renditions);
+    for (const id of sizes) {
+      const served = await t.photoBytes(ann.photos.exo!, id);
+      const info = await sharp(served).metadata();
+      expect(`${info.width}x${info.height}`).toBe(id);
+      expect(served).toEqual(await t.blobs.get(ann.photos.exo!.renditions![id]!));
+    }
+    expect(await t.photoBytes(ann.photos.exo!, "504x504")).toEqual(bytes);
+    expect(await t.photoBytes(ann.photos.exo!, "648x648")).toBeUndefined();
+  });
+
+  it("of a photo persisted without them are made on first request", async () => {
+    const t = newTenant();
+    const ann = person();
+    const bytes = await renderPortrait({ seed: "ann", width: 120, height: 120 }, "jpeg");
+    const record = await t.storePhoto(ann, "aad", { bytes, width: 120, height: 120 });
+    delete record.renditions;
+    const info = await sharp(await t.photoBytes(record, "64x64")).metadata();
+    expect([info.width, info.height]).toEqual([64, 64]);
+    expect(Object.keys(record.renditions ?? {})).toEqual(["64x64"]);
   });
 });
 
