@@ -1,9 +1,11 @@
 /** The executor's decisions that the emulator cannot provoke on demand, with a scripted Graph. */
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { describe, expect, it } from "vitest";
-import { executePlan } from "../../src/apply/execute.js";
+import { WAVE_SIZE, executePlan } from "../../src/apply/execute.js";
 import { checkRails } from "../../src/apply/rails.js";
 import { renderPortrait } from "../../src/demo/portrait.js";
+import type { RenderCache } from "../../src/images/cache.js";
+import { renderVariants } from "../../src/images/variants.js";
 import type { Plan, UserPlan } from "../../src/plan/model.js";
 import { countActions, planDigest } from "../../src/plan/plan.js";
 import type { TenantConnection } from "../../src/tenant/connection.js";
@@ -60,6 +62,41 @@ describe("executePlan", () => {
       expect(results[0]!.steps).toEqual([
         { store: "exo", action: "create", outcome: "done", detail: "no Exchange Online mailbox after all: wrote the photo to Entra ID (Graph beta) instead" },
       ]);
+    } finally {
+      await repo.remove();
+    }
+  });
+
+  it("renders a large plan wave by wave as it writes, holding at most two waves of photos", async () => {
+    const portrait = await renderPortrait({ seed: "everyone", width: 400, height: 400 });
+    const repo = await makeTempRepo("", { "photos/everyone.jpg": portrait });
+    try {
+      const people = WAVE_SIZE * 2 + 80;
+      const users = Array.from({ length: people }, (_, i) => {
+        const user = desiredUser(`u${i}@contoso.com`, { stores: ["exo"] });
+        user.photo = { kind: "photo", path: "photos/everyone.jpg", absolutePath: `${repo.root}/photos/everyone.jpg`, position: user.position };
+        return user;
+      });
+      const state = { ...desiredState(users), rootDir: repo.root };
+      // Every render is a cache hit of one real render, counted as it starts.
+      const photo = await renderVariants(portrait, users[0]!.render, state.tenant.sharepoint.thumbnails);
+      let rendered = 0;
+      const cache = { read: async () => (rendered++, { photo }), write: async () => undefined, entryPath: () => "" } as unknown as RenderCache;
+      let written = 0;
+      let mostHeld = 0;
+      const { client } = scriptedGraph((call) => {
+        mostHeld = Math.max(mostHeld, rendered - written);
+        written += call.requests.length;
+        return call.requests.map(() => ({ status: 204 }));
+      });
+      const plan = planOf(users.map((user, i) => ({ upn: user.upn, id: `id-${i}`, photo: "photos/everyone.jpg", steps: [{ store: "exo" as const, action: "create" as const, reason: "no photo yet" }] })));
+      const ids = new Map(users.map((user, i) => [user.upn, { id: `id-${i}`, upn: user.upn }]));
+      const results = await executePlan({ graph: client } as TenantConnection, state, plan, ids, { cache });
+      expect(results.filter((result) => result.steps[0]!.outcome === "done")).toHaveLength(people);
+      expect(written).toBe(people);
+      // Rendered but not yet written: never more than the wave being written and the next.
+      expect(mostHeld).toBeGreaterThan(0);
+      expect(mostHeld).toBeLessThanOrEqual(2 * WAVE_SIZE);
     } finally {
       await repo.remove();
     }
