@@ -76,8 +76,10 @@ function fixtureText(n: number): string {
   return `${lines.join("\n")}\n`;
 }
 
+// No compression (the photos are JPEGs), and no automatic `git gc`: after the first commit of
+// 10,000 photos it would pack them in the background for minutes, on the cores being measured.
 async function git(root: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run("git", ["-c", "core.compression=0", "-c", "core.looseCompression=0", "-c", "user.name=bench", "-c", "user.email=bench@localhost", ...args], {
+  const { stdout } = await run("git", ["-c", "core.compression=0", "-c", "core.looseCompression=0", "-c", "gc.auto=0", "-c", "user.name=bench", "-c", "user.email=bench@localhost", ...args], {
     cwd: root,
     maxBuffer: 64 * 1024 * 1024,
   });
