@@ -8,7 +8,7 @@ import type { Client } from "@microsoft/microsoft-graph-client";
 import pLimit from "p-limit";
 import { fingerprintImage } from "../images/fingerprint.js";
 import type { BatchOptions, GraphResult, GraphVersion } from "./graph-batch.js";
-import { graphBatch } from "./graph-batch.js";
+import { GRAPH_BATCH_LIMIT, graphBatch } from "./graph-batch.js";
 import type { PhotoObservation, ServiceError } from "./live.js";
 import { LiveCache } from "./live-cache.js";
 
@@ -43,6 +43,12 @@ function classifyMetadata(result: GraphResult): GraphPhotoRead | PhotoMetadata {
   return metadata;
 }
 
+interface Download {
+  target: PhotoReadTarget;
+  meta: PhotoMetadata;
+  cacheKey: string | undefined;
+}
+
 export interface PhotoReadTarget {
   /** The key results come back under (the manifest's UPN key). */
   key: string;
@@ -64,7 +70,7 @@ export async function readGraphPhotos(
   const reads = new Map<string, GraphPhotoRead>();
   const metadata = await graphBatch(client, version, targets.map((target) => ({ method: "GET", url: `/users/${target.userId}/photo` })), options);
 
-  const downloads: Array<{ target: PhotoReadTarget; meta: PhotoMetadata; cacheKey: string | undefined }> = [];
+  const downloads: Download[] = [];
   targets.forEach((target, index) => {
     const classified = classifyMetadata(metadata[index]!);
     if ("state" in classified) {
@@ -83,40 +89,54 @@ export async function readGraphPhotos(
   if (downloads.length === 0) return reads;
 
   // Photos larger than the fingerprint size exist in it (the HD sizes go down to 48); smaller ones are read whole.
-  const urlOf = (download: (typeof downloads)[number]) =>
+  const urlOf = (download: Download) =>
     Math.min(download.meta.width!, download.meta.height!) > FINGERPRINT_SIZE
       ? `/users/${download.target.userId}/photos/${FINGERPRINT_SIZE}x${FINGERPRINT_SIZE}/$value`
       : `/users/${download.target.userId}/photo/$value`;
-  let bytes = await graphBatch(client, version, downloads.map((download) => ({ method: "GET", url: urlOf(download) })), options);
-  // A store that keeps photos at any dimension (Entra ID) may not have the small size: read it whole.
-  const missingSize = downloads.map((_, index) => index).filter((index) => !bytes[index]!.ok && bytes[index]!.status === 404);
-  if (missingSize.length > 0) {
-    const whole = await graphBatch(client, version, missingSize.map((index) => ({ method: "GET", url: `/users/${downloads[index]!.target.userId}/photo/$value` })), options);
+  const fetchBytes = async (slice: readonly Download[]): Promise<GraphResult[]> => {
+    const bytes = await graphBatch(client, version, slice.map((download) => ({ method: "GET", url: urlOf(download) })), options);
+    // A store that keeps photos at any dimension (Entra ID) may not have the small size: read it whole.
+    const missingSize = slice.map((_, index) => index).filter((index) => !bytes[index]!.ok && bytes[index]!.status === 404);
+    if (missingSize.length === 0) return bytes;
+    const whole = await graphBatch(client, version, missingSize.map((index) => ({ method: "GET", url: `/users/${slice[index]!.target.userId}/photo/$value` })), options);
     const replaced = new Map(missingSize.map((index, i) => [index, whole[i]!]));
-    bytes = bytes.map((result, index) => replaced.get(index) ?? result);
-  }
+    return bytes.map((result, index) => replaced.get(index) ?? result);
+  };
 
   const limit = pLimit(4);
-  await Promise.all(
-    downloads.map((download, index) =>
-      limit(async () => {
-        const result = bytes[index]!;
-        const { target, meta } = download;
-        if (!result.ok || !Buffer.isBuffer(result.body)) {
-          const error = result.ok ? { code: "UnexpectedResponse", message: "photo bytes were not binary" } : result.error;
-          reads.set(target.key, result.ok || result.status !== 404 ? { state: "unknown", error } : { state: "absent" });
-          return;
-        }
-        try {
-          const fingerprint = await fingerprintImage(result.body);
-          cache.set(download.cacheKey, fingerprint);
-          const etag = meta["@odata.mediaEtag"];
-          reads.set(target.key, { state: "present", width: meta.width!, height: meta.height!, ...(etag ? { etag } : {}), fingerprint });
-        } catch (error) {
-          reads.set(target.key, { state: "unknown", error: { code: "UndecodablePhoto", message: `the service returned a photo that cannot be decoded: ${String(error)}` } });
-        }
-      }),
-    ),
-  );
+  const fingerprintAll = (slice: readonly Download[], bytes: readonly GraphResult[]): Promise<unknown> =>
+    Promise.all(
+      slice.map((download, index) =>
+        limit(async () => {
+          const result = bytes[index]!;
+          const { target, meta } = download;
+          if (!result.ok || !Buffer.isBuffer(result.body)) {
+            const error = result.ok ? { code: "UnexpectedResponse", message: "photo bytes were not binary" } : result.error;
+            reads.set(target.key, result.ok || result.status !== 404 ? { state: "unknown", error } : { state: "absent" });
+            return;
+          }
+          try {
+            const fingerprint = await fingerprintImage(result.body);
+            cache.set(download.cacheKey, fingerprint);
+            const etag = meta["@odata.mediaEtag"];
+            reads.set(target.key, { state: "present", width: meta.width!, height: meta.height!, ...(etag ? { etag } : {}), fingerprint });
+          } catch (error) {
+            reads.set(target.key, { state: "unknown", error: { code: "UndecodablePhoto", message: `the service returned a photo that cannot be decoded: ${String(error)}` } });
+          }
+        }),
+      ),
+    );
+
+  // Slice by slice, fingerprinting one while the next downloads: memory holds two slices of photo
+  // bytes, not every photo of the tenant.
+  const sliceSize = GRAPH_BATCH_LIMIT * (options.concurrency ?? 4);
+  let fingerprinting: Promise<unknown> = Promise.resolve();
+  for (let start = 0; start < downloads.length; start += sliceSize) {
+    const slice = downloads.slice(start, start + sliceSize);
+    const bytes = await fetchBytes(slice);
+    await fingerprinting;
+    fingerprinting = fingerprintAll(slice, bytes);
+  }
+  await fingerprinting;
   return reads;
 }
