@@ -155,7 +155,7 @@ export class SizeRun {
 
   private async clearCaches(which: "all" | "live"): Promise<void> {
     const dir = path.join(this.workspace.root, ".photosync", "cache");
-    await rm(which === "all" ? dir : path.join(dir, "live.json"), { recursive: true, force: true });
+    await rm(which === "all" ? dir : path.join(dir, "live.jsonl"), { recursive: true, force: true });
   }
 
   async planScenarios(): Promise<void> {

@@ -21,12 +21,15 @@ let sequence = 0;
  * miss — and none of write-file-atomic's per-file realpath, stat, chown and exit handler, which
  * were most of a cold plan's file-system time.
  */
-export async function writeCacheEntry(file: string, data: string | Buffer): Promise<void> {
+export async function writeCacheEntry(file: string, data: string | Buffer | Iterable<string>): Promise<void> {
   const temporary = `${file}.${process.pid}.${++sequence}.tmp`;
+  // Chunks (a large file written as it is produced) can be read once: their folder is made first.
+  const once = typeof data !== "string" && !Buffer.isBuffer(data);
+  if (once) await mkdir(path.dirname(file), { recursive: true });
   try {
     // The folder usually exists: create it only when the write says it does not.
     await writeFile(temporary, data).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== "ENOENT") throw error;
+      if (error.code !== "ENOENT" || once) throw error;
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(temporary, data);
     });

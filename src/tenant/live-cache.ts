@@ -3,13 +3,20 @@
  * photo's etag, the SharePoint file's ETag), so an unchanged photo is never downloaded again. It
  * makes runs fast; it never decides correctness: a wrong or unreadable entry is simply not used.
  */
-import { readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
 import path from "node:path";
-import { writeAtomic } from "../files/write-atomic.js";
+import { createInterface } from "node:readline";
+import { writeCacheEntry } from "../files/write-atomic.js";
 import { FINGERPRINT_VERSION, isFingerprint } from "../images/fingerprint.js";
 import type { Fingerprint } from "../images/fingerprint.js";
 
-const FORMAT = "photosync.live-cache/v1";
+/**
+ * JSON lines: the format, then one `[key, fingerprint]` per line. Read and written a line at a
+ * time, so a 10,000-person tenant's ~33 MB never sits in memory as one text.
+ */
+const FORMAT = "photosync.live-cache/v2";
+/** Lines written per chunk. */
+const LINES_PER_CHUNK = 500;
 
 /** "store|owner|etag" → "store|owner|" (neither a store name nor an owner holds a "|"; an etag might). */
 function ownerOf(key: string): string {
@@ -23,21 +30,31 @@ export class LiveCache {
 
   constructor(private readonly file?: string) {}
 
-  /** The cache at .photosync/cache/live.json under the repo root. */
+  /** The cache at .photosync/cache/live.jsonl under the repo root. */
   static forRepo(rootDir: string): LiveCache {
-    return new LiveCache(path.join(rootDir, ".photosync", "cache", "live.json"));
+    return new LiveCache(path.join(rootDir, ".photosync", "cache", "live.jsonl"));
   }
 
   async load(): Promise<void> {
     if (!this.file) return;
+    const stream = createReadStream(this.file, { encoding: "utf8" });
     try {
-      const data = JSON.parse(await readFile(this.file, "utf8")) as { format?: string; entries?: Record<string, unknown> };
-      if (data.format !== FORMAT || !data.entries) return;
-      for (const [key, value] of Object.entries(data.entries)) {
-        if (isFingerprint(value) && value.version === FINGERPRINT_VERSION) this.entries.set(key, value);
+      let first = true;
+      for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+        if (first) {
+          first = false;
+          if ((parseLine(line) as { format?: unknown } | undefined)?.format !== FORMAT) return;
+          continue;
+        }
+        const entry = parseLine(line);
+        if (!Array.isArray(entry) || typeof entry[0] !== "string") continue;
+        const value: unknown = entry[1];
+        if (isFingerprint(value) && value.version === FINGERPRINT_VERSION) this.entries.set(entry[0], value);
       }
     } catch {
-      // Missing or corrupt: start empty; the next save rewrites it.
+      // Missing or unreadable: start with what was read; the next save rewrites it.
+    } finally {
+      stream.destroy();
     }
   }
 
@@ -81,7 +98,30 @@ export class LiveCache {
   /** Writes atomically (temp file + rename), only when something was added. */
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
-    await writeAtomic(this.file, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.entries) }));
+    await writeCacheEntry(this.file, this.lines());
     this.dirty = false;
+  }
+
+  private *lines(): Generator<string> {
+    yield `${JSON.stringify({ format: FORMAT })}\n`;
+    let chunk = "";
+    let count = 0;
+    for (const entry of this.entries) {
+      chunk += `${JSON.stringify(entry)}\n`;
+      if (++count % LINES_PER_CHUNK === 0) {
+        yield chunk;
+        chunk = "";
+      }
+    }
+    if (chunk !== "") yield chunk;
+  }
+}
+
+/** A line's JSON, or undefined when it is not JSON (a torn or edited file): that entry is skipped. */
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
   }
 }

@@ -78,7 +78,7 @@ describe("photosync plan against the demo tenant", () => {
 
   it("reads a few people's photos directly, leaving the live cache of the whole tenant alone", async () => {
     await planJson();
-    const cacheFile = path.join(repo.root, ".photosync", "cache", "live.json");
+    const cacheFile = path.join(repo.root, ".photosync", "cache", "live.jsonl");
     const before = await readFile(cacheFile, "utf8");
     tenant.emulator.admin.resetCounters();
     const { plan } = await planJson(["--users", "adele.vance@contoso.com"]);
