@@ -33,11 +33,16 @@ export async function saveState(dir: string, state: TenantState): Promise<void> 
   await writeAtomic(stateFile(dir), JSON.stringify(state));
 }
 
-/** Coalesces saves: at most one write in flight, one more queued, `delayMs` after the first change. */
+/**
+ * Coalesces saves: at most one write in flight, one more queued, `delayMs` after the first change
+ * or twice as long as the last save took, whichever is longer: a 10,000-user state file takes a
+ * few hundred ms to write, and a tenant being seeded changes all the time.
+ */
 export class StateWriter {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private pending = false;
+  private lastSaveMs = 0;
 
   constructor(
     private readonly dir: string,
@@ -48,17 +53,22 @@ export class StateWriter {
   schedule(): void {
     this.pending = true;
     if (this.timer !== undefined || this.running !== undefined) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.run();
-    }, this.delayMs);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.run();
+      },
+      Math.max(this.delayMs, 2 * this.lastSaveMs),
+    );
     this.timer.unref();
   }
 
   private async run(): Promise<void> {
     if (this.running !== undefined) return this.running;
     this.pending = false;
+    const started = performance.now();
     this.running = saveState(this.dir, this.snapshot()).finally(() => {
+      this.lastSaveMs = performance.now() - started;
       this.running = undefined;
       if (this.pending) this.schedule();
     });
