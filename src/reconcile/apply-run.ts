@@ -50,8 +50,10 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
     for (const [key, live] of planned.live) if (live.lookup.state === "found") identities.set(key, { id: live.lookup.user.id, upn: live.lookup.user.upn });
     const read = options.read ?? readOptionsFromEnv(options.env);
     const cache = options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir));
-    const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(session!.connection, state, plan, identities, { ...(read.graph ? { graph: read.graph } : {}), cache }) : [];
-    await verifyResults(session!.connection, state, planned.desired, users, { read, ...verifyOptionsFromEnv(options.env) });
+    const connection = session!.connection;
+    const graph = { onThrottled: connection.http.backoff.reporter("graph"), ...read.graph };
+    const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(connection, state, plan, identities, { graph, cache }) : [];
+    await verifyResults(connection, state, planned.desired, users, { read, ...verifyOptionsFromEnv(options.env) });
     users.sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
     const report: ApplyReport = { format: "photosync.apply/v1", tenant: plan.tenant, digest: plan.digest, users, counts: countOutcomes(users) };
     return { kind: "applied", plan, report, forced: refusals };

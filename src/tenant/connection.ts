@@ -29,7 +29,12 @@ function tokenProvider(credential: TokenCredential, scope: string): Authenticati
 }
 
 export function connect(endpoints: TenantEndpoints, makeCredential: (http: TrustedHttp) => TokenCredential): TenantConnection {
-  const http = createTrustedHttp(endpoints.caPem ? { caPem: endpoints.caPem } : {});
+  const services = new Map([
+    [new URL(endpoints.graphBaseUrl).origin, "graph"],
+    [new URL(endpoints.mySiteUrl).origin, "sharepoint"],
+    [new URL(endpoints.adminSiteUrl).origin, "sharepoint"],
+  ]);
+  const http = createTrustedHttp({ ...(endpoints.caPem ? { caPem: endpoints.caPem } : {}), serviceOf: (url) => services.get(url.origin) });
   const credential = reuseTokens(makeCredential(http));
   const graph = Client.initWithMiddleware({
     middleware: graphFetchMiddleware(tokenProvider(credential, endpoints.graphScope), http.fetch),

@@ -34,6 +34,8 @@ export interface BatchOptions {
   backoffMs?: number;
   /** Longest wait honoured for one Retry-After, in seconds; longer waits fail the item instead. */
   maxRetryAfterSeconds?: number;
+  /** Told each item's Retry-After, so other requests to Graph wait too (TrustedHttp's back-off). */
+  onThrottled?: (seconds: number) => void;
 }
 
 interface BatchResponseItem {
@@ -105,8 +107,10 @@ export async function graphBatch(client: Client, version: GraphVersion, requests
         const result = answers.get(String(index)) ?? { ok: false, error: { code: "MissingBatchResponse", message: "the batch response had no answer for this request" } };
         results[index] = result;
         const retryable = !result.ok && (result.status === undefined || isRetryableStatus(result.status));
+        const after = retryable ? retryAfterSeconds(result.ok ? undefined : result.headers?.["retry-after"]) : undefined;
+        // Graph asked for quiet: every request to it waits, retried or not.
+        if (after !== undefined) options.onThrottled?.(after);
         if (retryable && attempt < maxAttempts) {
-          const after = retryAfterSeconds(result.ok ? undefined : result.headers?.["retry-after"]);
           if (after !== undefined && after > maxRetryAfter) continue; // too long: report it as it is
           retry.push(index);
           waitSeconds = Math.max(waitSeconds, after ?? (backoffMs / 1000) * 2 ** (attempt - 1));

@@ -30,6 +30,8 @@ import {
   TelemetryHandler,
 } from "@microsoft/microsoft-graph-client";
 import type { Queryable } from "@pnp/queryable";
+import { ServiceBackoff } from "./backoff.js";
+import { retryAfterSeconds } from "./errors.js";
 
 /** The fetch every photosync client uses: undici 7's, bound to a dispatcher that trusts our CAs. */
 export type TrustedFetch = (input: string | URL, init?: UndiciRequestInit) => Promise<UndiciResponse>;
@@ -39,11 +41,18 @@ export interface TrustOptions {
   caPem?: string | readonly string[];
   /** Keep-alive connections per origin (default: unlimited, as undici). */
   connections?: number;
+  /**
+   * The service a URL belongs to ("graph", "sharepoint"), for the shared back-off: requests to a
+   * service wait while it has asked for quiet. Undefined: no back-off for that URL.
+   */
+  serviceOf?: (url: URL) => string | undefined;
 }
 
 export interface TrustedHttp {
   fetch: TrustedFetch;
   dispatcher: Dispatcher;
+  /** The services' Retry-After windows, noted by `fetch` and by batch readers for their items. */
+  backoff: ServiceBackoff;
   /** Closes pooled connections (tests and short-lived CLI runs). */
   close(): Promise<void>;
 }
@@ -57,8 +66,20 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     connect: extra.length > 0 ? { secureContext: createSecureContext({ ca: [...rootCertificates, ...extra] }) } : {},
     ...(options.connections !== undefined ? { connections: options.connections } : {}),
   });
-  const trusted: TrustedFetch = (input, init) => undiciFetch(input, { ...init, dispatcher: agent });
-  return { fetch: trusted, dispatcher: agent, close: () => agent.close() };
+  const backoff = new ServiceBackoff();
+  const serviceOf = options.serviceOf;
+  const trusted: TrustedFetch = async (input, init) => {
+    const service = serviceOf?.(new URL(input));
+    if (service === undefined) return undiciFetch(input, { ...init, dispatcher: agent });
+    await backoff.ready(service);
+    const response = await undiciFetch(input, { ...init, dispatcher: agent });
+    if (response.status === 429 || response.status === 503) {
+      const seconds = retryAfterSeconds(response.headers.get("retry-after"));
+      if (seconds !== undefined) backoff.note(service, seconds);
+    }
+    return response;
+  };
+  return { fetch: trusted, dispatcher: agent, backoff, close: () => agent.close() };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,7 +30,11 @@ function managedStores(user: DesiredUser, live: LiveUser): Set<string> {
 export const GRAPH_READ_CONCURRENCY = 8;
 
 export async function readLive(connection: TenantConnection, users: readonly DesiredUser[], cache: LiveCache, readOptions: ReadOptions = {}): Promise<Map<string, LiveUser>> {
-  const options = { ...readOptions, graph: { concurrency: GRAPH_READ_CONCURRENCY, ...readOptions.graph } };
+  const backoff = connection.http.backoff;
+  const options = {
+    graph: { concurrency: GRAPH_READ_CONCURRENCY, onThrottled: backoff.reporter("graph"), ...readOptions.graph },
+    sharePoint: { onThrottled: backoff.reporter("sharepoint"), ...readOptions.sharePoint },
+  };
   const lookups = await lookupUsers(connection.graph, users, options.graph);
   const live = new Map<string, LiveUser>(users.map((user) => [upnKey(user.upn), { lookup: lookups.get(upnKey(user.upn))! }]));
   const targetsFor = (store: string): PhotoReadTarget[] =>

@@ -75,6 +75,8 @@ export interface SpoReadOptions {
   concurrency?: number;
   /** Thumbnail downloads in flight at once (default SPO_DOWNLOAD_CONCURRENCY). */
   downloadConcurrency?: number;
+  /** Told each operation's Retry-After, so other requests to SharePoint wait too (TrustedHttp's back-off). */
+  onThrottled?: (seconds: number) => void;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -112,10 +114,13 @@ async function runSpoBatched(
       settled.forEach((result, i) => {
         const index = pending[i]!;
         results[index] = result;
-        if (result.status === "rejected" && isRetryableStatus(statusOf(result.reason)) && attempt < maxAttempts) {
+        if (result.status !== "rejected" || !isRetryableStatus(statusOf(result.reason))) return;
+        const after = retryAfterSeconds((result.reason as BatchPartError).retryAfter);
+        // SharePoint asked for quiet: every request to it waits, retried or not.
+        if (after !== undefined) options.onThrottled?.(after);
+        if (attempt < maxAttempts) {
           retry.push(index);
-          const header = (result.reason as BatchPartError).retryAfter;
-          waitSeconds = Math.max(waitSeconds, retryAfterSeconds(header) ?? ((options.backoffMs ?? 1000) / 1000) * 2 ** (attempt - 1));
+          waitSeconds = Math.max(waitSeconds, after ?? ((options.backoffMs ?? 1000) / 1000) * 2 ** (attempt - 1));
         }
       });
       pending = retry;

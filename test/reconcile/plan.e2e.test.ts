@@ -122,7 +122,9 @@ describe("photosync plan against the demo tenant", () => {
     tenant.emulator.admin.setFaults({ rules: [{ match: { service: "sharepoint", method: "POST", path: "/_api/\\$batch" }, throttleFirst: 1, retryAfterSeconds: 1 }] });
     const before = tenant.emulator.core.faults.throttled;
     const { plan } = await planJson();
-    // (Not earlyRetries: the thumbnails' and the profiles' batches go out together and share the emulator's throttle key.)
+    // (Not earlyRetries: the thumbnails' and the profiles' first batches go out together, before
+    // either is answered, and share the emulator's throttle key. test/tenant/http-backoff.test.ts
+    // shows that nothing is sent to a service after its 429 until the Retry-After.)
     expect(tenant.emulator.core.faults.throttled).toBeGreaterThan(before);
     expect(plan.counts.unknown).toBe(0);
     expect(actions(plan)["alex.wilber@contoso.com"]).toEqual({ exo: "update", aad: "skip", spo: "update" });

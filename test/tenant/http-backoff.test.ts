@@ -1,0 +1,61 @@
+/** The trusted fetch's shared back-off, against a loopback server that throttles once. */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { graphBatch } from "../../src/tenant/graph-batch.js";
+import { createTrustedHttp } from "../../src/tenant/http.js";
+import type { TrustedHttp } from "../../src/tenant/http.js";
+import type { Client } from "@microsoft/microsoft-graph-client";
+
+let arrivals: Array<{ path: string; at: number }>;
+let server: ReturnType<typeof createServer>;
+let base: string;
+let http: TrustedHttp;
+
+beforeEach(async () => {
+  arrivals = [];
+  server = createServer((request, response) => {
+    arrivals.push({ path: request.url ?? "", at: performance.now() });
+    const throttle = request.url === "/a/throttle";
+    response.writeHead(throttle ? 429 : 200, throttle ? { "Retry-After": "1" } : {});
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Two services on one server, told apart by path.
+  http = createTrustedHttp({ serviceOf: (url) => url.pathname.split("/")[1] });
+});
+afterEach(async () => {
+  await http.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe("shared back-off", () => {
+  it("sends nothing more to a service that answered 429 until its Retry-After; other services go on", async () => {
+    const throttled = await http.fetch(`${base}/a/throttle`);
+    expect(throttled.status).toBe(429);
+    const answeredAt = performance.now();
+    const [other, next] = await Promise.all([http.fetch(`${base}/b/other`), http.fetch(`${base}/a/next`)]);
+    expect([other.status, next.status]).toEqual([200, 200]);
+    const at = (path: string) => arrivals.find((arrival) => arrival.path === path)!.at;
+    expect(at("/b/other") - answeredAt).toBeLessThan(900);
+    expect(at("/a/next") - answeredAt).toBeGreaterThanOrEqual(950);
+  });
+
+  it("holds a service's requests after one $batch item is throttled", async () => {
+    // A Graph client whose $batch answers one item 429 with Retry-After: 1.
+    const client = {
+      api: () => ({
+        version: () => ({
+          post: async (body: { requests: Array<{ id: string }> }) => ({
+            responses: body.requests.map((item) => ({ id: item.id, status: 429, headers: { "Retry-After": "1" }, body: { error: { code: "TooManyRequests", message: "slow down" } } })),
+          }),
+        }),
+      }),
+    } as unknown as Client;
+    await graphBatch(client, "v1.0", [{ method: "GET", url: "/users/x/photo" }], { maxAttempts: 1, onThrottled: http.backoff.reporter("a") });
+    const reportedAt = performance.now();
+    await http.fetch(`${base}/a/after-item`);
+    expect(arrivals[0]!.at - reportedAt).toBeGreaterThanOrEqual(950);
+  });
+});
