@@ -174,9 +174,15 @@ export function countActions(users: readonly UserPlan[]): ActionCounts {
   return counts;
 }
 
-/** sha256 of the canonical (key-sorted) JSON of what the plan would do. */
+/**
+ * sha256 of the canonical (key-sorted) JSON of what the plan would do:
+ * `stringify({ format, tenant, users })`, hashed a person at a time so that a 10,000-person
+ * plan's text is never built whole (its keys sort as format, tenant, users).
+ */
 export function planDigest(tenant: string, users: readonly UserPlan[]): string {
-  return createHash("sha256").update(stringify({ format: "photosync.plan/v1", tenant, users }) ?? "").digest("hex");
+  const hash = createHash("sha256").update(`{"format":${stringify("photosync.plan/v1")},"tenant":${stringify(tenant)},"users":[`);
+  users.forEach((user, index) => hash.update(`${index > 0 ? "," : ""}${stringify(user) ?? "null"}`));
+  return hash.update("]}").digest("hex");
 }
 
 export function plan(input: PlanInput): Plan {

@@ -87,15 +87,17 @@ function statusOf(error: unknown): number | undefined {
 
 /**
  * Runs GETs (absolute URLs of one site) in `$batch` requests (spo-batch.ts), retrying those answered
- * 429/5xx after their Retry-After. Resolves to one settled result per URL, in order.
+ * 429/5xx after their Retry-After. Resolves to one settled result per URL, in order, each answer
+ * reduced by `pick` as it arrives (a user profile holds ~100 properties; a plan needs three).
  */
-async function runSpoBatched(
+async function runSpoBatched<T>(
   base: ISPQueryable,
   urls: readonly string[],
+  pick: (answer: unknown) => T,
   options: SpoReadOptions = {},
-): Promise<Array<PromiseSettledResult<unknown>>> {
+): Promise<Array<PromiseSettledResult<T>>> {
   const maxAttempts = options.maxAttempts ?? 5;
-  const results: Array<PromiseSettledResult<unknown>> = new Array(urls.length);
+  const results: Array<PromiseSettledResult<T>> = new Array(urls.length);
   const runChunk = async (start: number): Promise<void> => {
     let pending = Array.from({ length: Math.min(SPO_BATCH_LIMIT, urls.length - start) }, (_, i) => start + i);
     for (let attempt = 1; pending.length > 0; attempt++) {
@@ -113,7 +115,7 @@ async function runSpoBatched(
       let waitSeconds = 0;
       settled.forEach((result, i) => {
         const index = pending[i]!;
-        results[index] = result;
+        results[index] = result.status === "fulfilled" ? { status: "fulfilled", value: pick(result.value) } : result;
         if (result.status !== "rejected" || !isRetryableStatus(statusOf(result.reason))) return;
         const after = retryAfterSeconds((result.reason as BatchPartError).retryAfter);
         // SharePoint asked for quiet: every request to it waits, retried or not.
@@ -156,6 +158,26 @@ function profileProperties(answer: ProfileAnswer): Record<SpoPropertyName, strin
   return Object.fromEntries(SPO_PROPERTIES.map((name) => [name, values.get(name) ?? ""])) as Record<SpoPropertyName, string>;
 }
 
+/** Each target's thumbnails' ETags (undefined: the file has none), three per target, in order. */
+function readFileEtags(mySite: SharePointSite, targets: readonly SpoTarget[], options: SpoReadOptions): Promise<Array<PromiseSettledResult<string | undefined>>> {
+  // PnPjs's fluent API writes each URL (paths encoded as it does); spo-batch.ts sends them.
+  const urls = targets.flatMap((target) =>
+    THUMBNAIL_NAMES.map((thumbnail) => mySite.web.getFileByServerRelativePath(thumbnailPath(target.upn, thumbnail)).select("ETag", "Length").toRequestUrl()),
+  );
+  return runSpoBatched(mySite.web, urls, (answer) => (answer as FileInfo | null)?.ETag, options);
+}
+
+/** Each target's managed profile properties (null: no user profile), in order. */
+function readProfiles(admin: SharePointSite, targets: readonly SpoTarget[], options: SpoReadOptions): Promise<Array<PromiseSettledResult<Record<SpoPropertyName, string> | null>>> {
+  const urls = targets.map((target) => {
+    // As PnPjs's profiles.getPropertiesFor builds it; that method sends the request at once.
+    const query = SPQueryable(admin.profiles, "getpropertiesfor(@v)");
+    query.query.set("@v", `'${accountName(target.upn)}'`);
+    return query.toRequestUrl();
+  });
+  return runSpoBatched(admin.web, urls, (answer) => profileProperties((answer ?? {}) as ProfileAnswer), options);
+}
+
 export interface SpoTarget {
   key: string;
   upn: string;
@@ -168,20 +190,7 @@ export async function readSharePoint(
   cache: LiveCache,
   options: SpoReadOptions = {},
 ): Promise<Map<string, SpoObservation>> {
-  // PnPjs's fluent API writes each URL (paths and account names encoded as it does); spo-batch.ts sends them.
-  const fileUrls = targets.flatMap((target) =>
-    THUMBNAIL_NAMES.map((thumbnail) => sites.mySite.web.getFileByServerRelativePath(thumbnailPath(target.upn, thumbnail)).select("ETag", "Length").toRequestUrl()),
-  );
-  const profileUrls = targets.map((target) => {
-    // As PnPjs's profiles.getPropertiesFor builds it; that method sends the request at once.
-    const query = SPQueryable(sites.admin.profiles, "getpropertiesfor(@v)");
-    query.query.set("@v", `'${accountName(target.upn)}'`);
-    return query.toRequestUrl();
-  });
-  const [files, profiles] = (await Promise.all([runSpoBatched(sites.mySite.web, fileUrls, options), runSpoBatched(sites.admin.web, profileUrls, options)])) as [
-    Array<PromiseSettledResult<FileInfo>>,
-    Array<PromiseSettledResult<ProfileAnswer>>,
-  ];
+  const [files, profiles] = await Promise.all([readFileEtags(sites.mySite, targets, options), readProfiles(sites.admin, targets, options)]);
 
   const observations = new Map<string, SpoObservation>();
   const downloads: Array<{ target: SpoTarget; thumbnail: ThumbnailName; etag?: string; cacheKey?: string }> = [];
@@ -198,7 +207,7 @@ export async function readSharePoint(
         if (statusOf(file.reason) !== 404) failures.push(toServiceError(file.reason));
         return;
       }
-      const etag = file.value.ETag;
+      const etag = file.value;
       const cacheKey = LiveCache.key("spo", thumbnailFileName(target.upn, thumbnail), etag);
       const cached = cache.get(cacheKey);
       if (cached) found[thumbnail] = { ...(etag ? { etag } : {}), fingerprint: cached };
@@ -209,7 +218,7 @@ export async function readSharePoint(
       return;
     }
     thumbnails.set(target.key, found);
-    observations.set(target.key, { state: "read", thumbnails: found, properties: profileProperties((profile as PromiseFulfilledResult<ProfileAnswer>).value) });
+    observations.set(target.key, { state: "read", thumbnails: found, properties: (profile as PromiseFulfilledResult<Record<SpoPropertyName, string> | null>).value });
   });
 
   const limit = pLimit(options.downloadConcurrency ?? SPO_DOWNLOAD_CONCURRENCY);

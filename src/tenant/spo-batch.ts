@@ -50,11 +50,15 @@ function odataError(body: string): { code?: string; message?: string } {
   }
 }
 
-/** The multipart body of a batch of GETs (absolute URLs). Pure. */
+/**
+ * The multipart body of a batch of GETs (absolute URLs). Pure. Each part asks for JSON without
+ * metadata (`odata=nometadata`, SharePoint's "JSON light"): just the properties, not the two
+ * absolute URLs (odata.id, odata.editLink) and type names minimal metadata adds to every answer.
+ */
 export function batchRequestBody(batchId: string, urls: readonly string[]): string {
   const parts = urls.map(
     (url) =>
-      `--batch_${batchId}\nContent-Type: application/http\nContent-Transfer-Encoding: binary\n\nGET ${url} HTTP/1.1\nAccept: application/json\nContent-Type: application/json;charset=utf-8\n\n`,
+      `--batch_${batchId}\nContent-Type: application/http\nContent-Transfer-Encoding: binary\n\nGET ${url} HTTP/1.1\nAccept: application/json;odata=nometadata\nContent-Type: application/json;charset=utf-8\n\n`,
   );
   return `${parts.join("")}--batch_${batchId}--\n`;
 }

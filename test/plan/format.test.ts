@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
+import { stringify } from "safe-stable-stringify";
 import { describe, expect, it } from "vitest";
-import { formatPlanJson } from "../../src/plan/format-json.js";
+import { formatPlanJson, formatPlanJsonChunks } from "../../src/plan/format-json.js";
 import { formatPlanMarkdown, GITHUB_COMMENT_LIMIT, PLAN_COMMENT_MARKER } from "../../src/plan/format-markdown.js";
 import { formatPlanText } from "../../src/plan/format-text.js";
 import type { Plan, UserPlan } from "../../src/plan/model.js";
@@ -121,5 +123,24 @@ describe("json format", () => {
   it("is the versioned plan itself", () => {
     const result = planOf([alex]);
     expect(JSON.parse(formatPlanJson(result))).toEqual(result);
+  });
+
+  it("is written in chunks that make exactly JSON.stringify's indented text, for any number of people", () => {
+    const many = Array.from({ length: 2000 }, (_, i) => ({ ...alex, upn: `person${i}@contoso.com`, photo: `photos/"quoted"\nline ${i} ✓.jpg` }));
+    for (const users of [[], [nestor], [alex, adele, nestor], many]) {
+      const result = planOf(users);
+      const chunks = [...formatPlanJsonChunks(result)];
+      expect(chunks.join("")).toBe(`${JSON.stringify(result, null, 2)}\n`);
+      if (users.length === many.length) expect(chunks.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe("plan digest", () => {
+  it("is sha256 of the key-sorted JSON of format, tenant and people, hashed a person at a time", () => {
+    const users = [alex, adele, nestor, { ...adele, upn: "zoë.o'brien@contoso.com", photo: 'photos/"odd"\u2028name.jpg' }];
+    const whole = createHash("sha256").update(stringify({ users, tenant: "contoso.onmicrosoft.com", format: "photosync.plan/v1" }) ?? "").digest("hex");
+    expect(planDigest("contoso.onmicrosoft.com", users)).toBe(whole);
+    expect(planDigest("contoso.onmicrosoft.com", [])).toBe(createHash("sha256").update(stringify({ format: "photosync.plan/v1", tenant: "contoso.onmicrosoft.com", users: [] }) ?? "").digest("hex"));
   });
 });

@@ -7,10 +7,10 @@ const part = (status: string, headers: string[], body: string) =>
   ["--batchresponse_1a2b", "Content-Type: application/http", "Content-Transfer-Encoding: binary", "", status, ...headers, "", body].join("\r\n");
 
 describe("batchRequestBody", () => {
-  it("writes one GET part per URL between the batch boundaries, as PnPjs does", () => {
+  it("writes one GET part per URL between the batch boundaries, as PnPjs does, asking for JSON without metadata", () => {
     const body = batchRequestBody("b1", ["https://x/_api/web/a", "https://x/_api/web/b?$select=ETag"]);
     expect(body.split("--batch_b1\n")).toHaveLength(3);
-    expect(body).toContain("\nGET https://x/_api/web/a HTTP/1.1\nAccept: application/json\n");
+    expect(body).toContain("\nGET https://x/_api/web/a HTTP/1.1\nAccept: application/json;odata=nometadata\n");
     expect(body).toContain("\nGET https://x/_api/web/b?$select=ETag HTTP/1.1\n");
     expect(body.endsWith("--batch_b1--\n")).toBe(true);
   });

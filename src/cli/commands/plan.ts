@@ -2,7 +2,7 @@ import { Option } from "commander";
 import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { formatPlanJson } from "../../plan/format-json.js";
+import { formatPlanJson, formatPlanJsonChunks } from "../../plan/format-json.js";
 import { formatPlanMarkdown } from "../../plan/format-markdown.js";
 import { countsLine, formatPlanText } from "../../plan/format-text.js";
 import type { Plan } from "../../plan/model.js";
@@ -95,12 +95,14 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
     if (result.scope.note) io.stderr.write(`photosync: planning ${result.scope.note}\n`);
     for (const dropped of result.scope.dropped) io.stderr.write(`photosync: ${dropped.upn}: ${dropped.reason} (not touched)\n`);
     const colour = !options.out && options.format === "text" && useColour(io);
-    const output = formatPlan(result.plan, options.format, { colour, ...(options.verbose ? { verbose: true } : {}), ...(options.diff ? { diff: true } : {}) });
+    // JSON is written as it is produced: a 10,000-person plan is ~13 MB of text.
+    const output: Iterable<string> =
+      options.format === "json" ? formatPlanJsonChunks(result.plan) : [formatPlan(result.plan, options.format, { colour, ...(options.verbose ? { verbose: true } : {}), ...(options.diff ? { diff: true } : {}) })];
     if (options.out) {
       await writeFile(path.resolve(io.cwd, options.out), output);
       io.stdout.write(`${countsLine(result.plan)}; plan written to ${options.out} (digest ${result.plan.digest})\n`);
     } else {
-      io.stdout.write(output);
+      for (const chunk of output) io.stdout.write(chunk);
     }
     if (github) {
       const { publishPlan } = await import("../../github/publish.js");
