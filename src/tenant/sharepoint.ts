@@ -85,6 +85,15 @@ function statusOf(error: unknown): number | undefined {
   return (error as { status?: number } | undefined)?.status;
 }
 
+/** An answer reduced by `pick`; one `pick` cannot read (not the shape SharePoint documents) is a failed read. */
+function picked<T>(pick: (answer: unknown) => T, answer: unknown): PromiseSettledResult<T> {
+  try {
+    return { status: "fulfilled", value: pick(answer) };
+  } catch (error) {
+    return { status: "rejected", reason: new Error(`SharePoint's answer could not be read: ${String(error)}`) };
+  }
+}
+
 /**
  * Runs GETs (absolute URLs of one site) in `$batch` requests (spo-batch.ts), retrying those answered
  * 429/5xx after their Retry-After. Resolves to one settled result per URL, in order, each answer
@@ -115,7 +124,7 @@ async function runSpoBatched<T>(
       let waitSeconds = 0;
       settled.forEach((result, i) => {
         const index = pending[i]!;
-        results[index] = result.status === "fulfilled" ? { status: "fulfilled", value: pick(result.value) } : result;
+        results[index] = result.status === "fulfilled" ? picked(pick, result.value) : result;
         if (result.status !== "rejected" || !isRetryableStatus(statusOf(result.reason))) return;
         const after = retryAfterSeconds((result.reason as BatchPartError).retryAfter);
         // SharePoint asked for quiet: every request to it waits, retried or not.
