@@ -79,6 +79,7 @@ export function judgeTargets(results: readonly ScenarioResult[]): Target[] {
   const drift = find(results, "plan-drift", largest);
   const coldSmall = find(results, "plan-cold", baselineSize);
   const coldLive = find(results, "plan-cold-live", largest);
+  const apply = find(results, "apply", largest);
   const coldLiveSmall = find(results, "plan-cold-live", baselineSize);
   /** "At least 20× the naive baseline", for one scenario measured at the baseline's size. */
   const baselineTarget = (id: string, text: string, result: ScenarioResult | undefined) => ({
@@ -109,6 +110,15 @@ export function judgeTargets(results: readonly ScenarioResult[]): Target[] {
     },
     { id: "pr-wall", text: "pull-request plan, 1 changed among 10,000: wall incl. process start", definedAt: 10000, limit: 3, unit: "s", kind: "max", ...(pr ? { measuredAt: largest, value: pr.wallMs / 1000 } : {}) },
     { id: "rss", text: "peak RSS of a plan at 10,000 people", definedAt: 10000, limit: 400, unit: "MB", kind: "max", ...(planRss.length > 0 ? { measuredAt: largest, value: Math.max(...planRss) } : {}) },
+    {
+      id: "rss-apply",
+      text: "(supplementary) peak RSS of the apply at 10,000 people",
+      definedAt: 10000,
+      limit: 400,
+      unit: "MB",
+      kind: "max",
+      ...(apply ? { measuredAt: largest, value: apply.peakRssMiB * 1.048576 } : {}),
+    },
     baselineTarget("baseline-ratio", "cold plan at 1,000 people vs the naive baseline: times faster", coldSmall),
     baselineTarget("baseline-ratio-live", "(supplementary) cold live cache, photo facts cached, at 1,000 people vs the naive baseline: times faster", coldLiveSmall),
     { id: "drift-exact", text: "5% drift: exactly the changed people found", definedAt: 10000, limit: 1, unit: "", kind: "min", ...(drift ? { measuredAt: largest, value: drift.check.ok ? 1 : 0 } : {}) },
