@@ -4,6 +4,7 @@
  * makes runs fast; it never decides correctness: a wrong or unreadable entry is simply not used.
  */
 import { createReadStream } from "node:fs";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { writeCacheEntry } from "../files/write-atomic.js";
@@ -28,11 +29,16 @@ export class LiveCache {
   private byOwner: Map<string, string[]> | undefined;
   private dirty = false;
 
-  constructor(private readonly file?: string) {}
+  /** `replaces`: a file of an older format this one supersedes, deleted on the first save. */
+  constructor(
+    private readonly file?: string,
+    private readonly replaces?: string,
+  ) {}
 
-  /** The cache at .photosync/cache/live.jsonl under the repo root. */
+  /** The cache at .photosync/cache/live.jsonl under the repo root (v1 was live.json). */
   static forRepo(rootDir: string): LiveCache {
-    return new LiveCache(path.join(rootDir, ".photosync", "cache", "live.jsonl"));
+    const dir = path.join(rootDir, ".photosync", "cache");
+    return new LiveCache(path.join(dir, "live.jsonl"), path.join(dir, "live.json"));
   }
 
   async load(): Promise<void> {
@@ -100,6 +106,7 @@ export class LiveCache {
     if (!this.file || !this.dirty) return;
     await writeCacheEntry(this.file, this.lines());
     this.dirty = false;
+    if (this.replaces) await rm(this.replaces, { force: true });
   }
 
   private *lines(): Generator<string> {

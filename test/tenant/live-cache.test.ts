@@ -1,5 +1,5 @@
 /** The live cache keeps one fingerprint per store and owner: a photo replaced in the tenant drops its old entry. */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -63,6 +63,17 @@ describe("live cache", () => {
     expect(next.get(LiveCache.key("exo", "person99", "E99"))).toBeUndefined();
     expect(next.get(LiveCache.key("exo", "person299", "E299"))).toBeUndefined();
     expect(next.get(LiveCache.key("exo", "person300", "E300"))).toEqual(a);
+  });
+
+  it("deletes the repo's cache of the older format (live.json) once the new one is saved", async () => {
+    const cacheDir = path.join(dir, ".photosync", "cache");
+    await mkdir(cacheDir, { recursive: true });
+    await writeFile(path.join(cacheDir, "live.json"), JSON.stringify({ format: "photosync.live-cache/v1", entries: {} }));
+    const cache = LiveCache.forRepo(dir);
+    await cache.load();
+    cache.set(LiveCache.key("exo", "alex", "E1"), a);
+    await cache.save();
+    expect((await readdir(cacheDir)).sort()).toEqual(["live.jsonl"]);
   });
 
   it("starts empty from a missing file or a file of another format", async () => {
