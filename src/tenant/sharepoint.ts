@@ -148,7 +148,6 @@ async function runSpoBatched<T>(
 
 interface FileInfo {
   ETag?: string;
-  Length?: string | number;
 }
 
 interface ProfileAnswer {
@@ -171,7 +170,7 @@ function profileProperties(answer: ProfileAnswer): Record<SpoPropertyName, strin
 function readFileEtags(mySite: SharePointSite, targets: readonly SpoTarget[], options: SpoReadOptions): Promise<Array<PromiseSettledResult<string | undefined>>> {
   // PnPjs's fluent API writes each URL (paths encoded as it does); spo-batch.ts sends them.
   const urls = targets.flatMap((target) =>
-    THUMBNAIL_NAMES.map((thumbnail) => mySite.web.getFileByServerRelativePath(thumbnailPath(target.upn, thumbnail)).select("ETag", "Length").toRequestUrl()),
+    THUMBNAIL_NAMES.map((thumbnail) => mySite.web.getFileByServerRelativePath(thumbnailPath(target.upn, thumbnail)).select("ETag").toRequestUrl()),
   );
   return runSpoBatched(mySite.web, urls, (answer) => (answer as FileInfo | null)?.ETag, options);
 }
