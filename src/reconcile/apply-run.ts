@@ -34,6 +34,9 @@ export type ApplyRunResult =
   | { kind: "refused"; plan: Plan; refusals: RailRefusal[] }
   | { kind: "applied"; plan: Plan; report: ApplyReport; forced: RailRefusal[] };
 
+/** Steps apply acts on or reports (executePlan writes the first three, skips the last). */
+const ACTING = new Set(["create", "update", "delete", "unknown"]);
+
 export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult> {
   const planned = await runPlan({ ...options, writer: options.yes, keepSession: true });
   if (!planned.ok) return { kind: "invalid", problems: planned.problems };
@@ -48,6 +51,11 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
 
     const identities = new Map<string, { id: string; upn: string }>();
     for (const [key, live] of planned.live) if (live.lookup.state === "found") identities.set(key, { id: live.lookup.user.id, upn: live.lookup.user.upn });
+    // From here on only the people with something to write matter: let the tenant-wide
+    // observations and everyone else's desired fingerprints go before rendering starts.
+    planned.live.clear();
+    const acting = new Set(plan.users.filter((user) => user.steps.some((step) => ACTING.has(step.action))).map((user) => upnKey(user.upn)));
+    for (const key of planned.desired.keys()) if (!acting.has(key)) planned.desired.delete(key);
     const read = options.read ?? readOptionsFromEnv(options.env);
     const cache = options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir));
     const connection = session!.connection;
