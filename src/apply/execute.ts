@@ -27,7 +27,8 @@ export interface ExecuteOptions {
   cache?: RenderCache;
 }
 
-const WRITES = new Set(["create", "update", "delete"]);
+/** Step actions that write to the tenant. */
+export const WRITES: ReadonlySet<string> = new Set(["create", "update", "delete"]);
 
 interface Work {
   plan: UserPlan;

@@ -8,7 +8,7 @@ import type { Problem } from "../manifest/problems.js";
 import { upnKey } from "../manifest/types.js";
 import type { Plan } from "../plan/model.js";
 import { hasChanges } from "../plan/plan.js";
-import { executePlan } from "../apply/execute.js";
+import { WRITES, executePlan } from "../apply/execute.js";
 import type { ApplyReport } from "../apply/model.js";
 import { countOutcomes } from "../apply/model.js";
 import type { RailRefusal } from "../apply/rails.js";
@@ -34,9 +34,6 @@ export type ApplyRunResult =
   | { kind: "refused"; plan: Plan; refusals: RailRefusal[] }
   | { kind: "applied"; plan: Plan; report: ApplyReport; forced: RailRefusal[] };
 
-/** Steps apply acts on or reports (executePlan writes the first three, skips the last). */
-const ACTING = new Set(["create", "update", "delete", "unknown"]);
-
 export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult> {
   const planned = await runPlan({ ...options, writer: options.yes, keepSession: true });
   if (!planned.ok) return { kind: "invalid", problems: planned.problems };
@@ -54,7 +51,8 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
     // From here on only the people with something to write matter: let the tenant-wide
     // observations and everyone else's desired fingerprints go before rendering starts.
     planned.live.clear();
-    const acting = new Set(plan.users.filter((user) => user.steps.some((step) => ACTING.has(step.action))).map((user) => upnKey(user.upn)));
+    // executePlan writes the WRITES steps and reports the unknown ones.
+    const acting = new Set(plan.users.filter((user) => user.steps.some((step) => WRITES.has(step.action) || step.action === "unknown")).map((user) => upnKey(user.upn)));
     for (const key of planned.desired.keys()) if (!acting.has(key)) planned.desired.delete(key);
     const read = options.read ?? readOptionsFromEnv(options.env);
     const cache = options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir));
