@@ -5,6 +5,7 @@
 import { srgbToLab } from "./colour.js";
 import { openImage } from "./decode.js";
 import { PHASH_SIZE, perceptualHash } from "./phash.js";
+import { decodeSmallJpeg } from "./small-jpeg.js";
 
 /**
  * Bump when the fingerprint of the same image changes; fingerprints of other versions are not comparable.
@@ -74,10 +75,11 @@ export function fingerprintRendition(rgb: Uint8Array, width: number, height: num
 }
 
 export interface RgbImage {
-  /** Row-major RGB, 3 bytes a pixel. */
+  /** Row-major RGB, 3 bytes a pixel (or RGBA, 4 bytes a pixel, when `channels` is 4; alpha is ignored). */
   pixels: Uint8Array;
   width: number;
   height: number;
+  channels?: 3 | 4;
 }
 
 /** For each output cell along one axis: the source indexes it covers and how much of each (weights sum to 1). */
@@ -118,6 +120,13 @@ function areaWeights(size: number, offset: number, length: number, cells: number
   return weights;
 }
 
+let scratchBuffer = new Float64Array(0);
+/** A reused work area of at least `length` floats (a plan hashes tens of thousands of images; this spares the garbage collector). */
+function scratch(length: number): Float64Array {
+  if (scratchBuffer.length < length) scratchBuffer = new Float64Array(length);
+  return scratchBuffer;
+}
+
 /**
  * The PHASH_SIZE x PHASH_SIZE rendition of an RGB image, or of a box of it: every output pixel is
  * the mean of the source area it covers ("fill": the aspect ratio is not kept, so a non-square
@@ -129,10 +138,11 @@ export function hashRendition(image: RgbImage, box = { left: 0, top: 0, width: i
   const columns = areaWeights(image.width, box.left, box.width, n);
   const rows = areaWeights(image.height, box.top, box.height, n);
   const { pixels, width } = image;
+  const channels = image.channels ?? 3;
   // Columns first, into floats, for just the rows the box covers.
   const firstRow = Math.floor(box.top);
   const lastRow = Math.min(Math.ceil(box.top + box.height), image.height);
-  const narrowed = new Float64Array((lastRow - firstRow) * n * 3);
+  const narrowed = scratch((lastRow - firstRow) * n * 3);
   for (let y = firstRow; y < lastRow; y++) {
     const rowStart = y * width;
     for (let x = 0; x < n; x++) {
@@ -140,7 +150,7 @@ export function hashRendition(image: RgbImage, box = { left: 0, top: 0, width: i
       let g = 0;
       let b = 0;
       for (let k = columns.first[x]!; k < columns.first[x + 1]!; k++) {
-        const p = (rowStart + columns.index[k]!) * 3;
+        const p = (rowStart + columns.index[k]!) * channels;
         const w = columns.weight[k]!;
         r += pixels[p]! * w;
         g += pixels[p + 1]! * w;
@@ -176,11 +186,13 @@ export function hashRendition(image: RgbImage, box = { left: 0, top: 0, width: i
 
 /**
  * Fingerprints any image bytes (our renders, or a JPEG/PNG/GIF a service returned). Transparent
- * areas are read as white; animations by their first frame. Thumbnails are decoded whole; larger
- * images are shrunk while decoding (JPEG shrink-on-load), and only then is their header read for
- * the true size.
+ * areas are read as white; animations by their first frame. Thumbnails are decoded whole (small
+ * plain JPEGs without sharp, see small-jpeg.ts); larger images are shrunk while decoding (JPEG
+ * shrink-on-load), and only then is their header read for the true size.
  */
 export async function fingerprintImage(bytes: Buffer): Promise<Fingerprint> {
+  const small = await decodeSmallJpeg(bytes);
+  if (small) return fingerprintRendition(hashRendition({ ...small, channels: 4 }), small.width, small.height);
   const { data, info } = await openImage(bytes)
     .resize(DECODE_WHOLE_MAX, DECODE_WHOLE_MAX, { fit: "inside", withoutEnlargement: true })
     .flatten({ background: "#ffffff" })
