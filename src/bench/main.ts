@@ -150,8 +150,6 @@ async function main(options: Options): Promise<number> {
   const results: ScenarioResult[] = [];
   for (const plan of plans) results.push(...(await runSize(plan, programs, dist, options)));
   setBaselineRatios(results);
-  const targets = judgeTargets(results);
-
   const machine = {
     cores: availableParallelism(),
     cpu: cpus()[0]?.model ?? "unknown",
@@ -161,6 +159,7 @@ async function main(options: Options): Promise<number> {
     sharp: sharp.versions.sharp,
     libvips: sharp.versions.vips,
   };
+  const targets = judgeTargets(results, machine.cores);
   const report = {
     format: "photosync.bench/v1",
     date: started.toISOString(),
