@@ -9,7 +9,7 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeCacheEntry } from "../files/write-atomic.js";
+import { writeSmallCacheEntry } from "../files/write-atomic.js";
 import type { ThumbnailSizes } from "../manifest/types.js";
 import type { SourceAnalysis } from "./analysis.js";
 import { isFingerprint } from "./fingerprint.js";
@@ -85,10 +85,10 @@ export class FactsCache {
     }
   }
 
-  /** Writes through a temporary file and a rename, so readers never see half an entry. */
-  async write(key: string, facts: RenderFacts): Promise<void> {
+  /** Writes through a temporary file and a rename, so readers never see half an entry; synchronously, as it is read (~1 KB). */
+  write(key: string, facts: RenderFacts): void {
     const file = this.entryPath(key);
     const entry: FactsEntry = { format: FORMAT, version: VERSION, key, checksum: sha256(Buffer.from(JSON.stringify(facts))), facts };
-    await writeCacheEntry(file, JSON.stringify(entry));
+    writeSmallCacheEntry(file, JSON.stringify(entry));
   }
 }

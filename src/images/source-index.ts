@@ -11,7 +11,7 @@
  * the one recorded. Stored in `.photosync/cache/source-index.json`; deleting it is always safe.
  */
 import { webcrypto } from "node:crypto";
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeAtomic } from "../files/write-atomic.js";
@@ -97,7 +97,9 @@ export class SourceIndex {
       return { sha256: entry.sha256, fromIndex: true };
     }
     const hashedNs = this.now();
-    const bytes = await readFile(absolute);
+    // Synchronous, like the stat: from the page cache a photo reads in ~0.1 ms, where readFile's
+    // open, stat, read and close promises cost ~0.5 ms of the main thread.
+    const bytes = readFileSync(absolute);
     // WebCrypto hashes on the libuv thread pool: ~1 ms a photo the main thread does not spend.
     const sha256 = Buffer.from(await webcrypto.subtle.digest("SHA-256", bytes)).toString("hex");
     this.entries.set(absolute, { ...current, sha256, hashedNs: String(hashedNs) });

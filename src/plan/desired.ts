@@ -63,11 +63,14 @@ async function desiredImage(
     stats.misses++;
     stats.decodes++;
     const facts = factsOf(await analyseSource(source, user.render), thumbnails);
-    // Keyed by what was analysed (if the file changed since its stat was indexed, that is its own
-    // key); a failure to write only costs an analysis next time.
+    // Keyed by what was analysed (if the file changed since its stat was indexed, that is its own key).
     if (caches) {
       const key = cacheKeyForHash(read?.sha256 ?? sha256(source), user.render, thumbnails);
-      await caches.facts.write(key, facts).catch(() => undefined);
+      try {
+        caches.facts.write(key, facts);
+      } catch {
+        // A failure to write only costs an analysis next time.
+      }
     }
     return toDesiredImage(photoPath, facts);
   } catch (error) {
