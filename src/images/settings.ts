@@ -7,7 +7,8 @@ import type { FailOnOptions, JpegOptions } from "sharp";
 
 /** Bump when the pipeline's output changes for the same input (invalidates the render cache). */
 // 3: attention and entropy crops are placed by smart-crop.ts, no longer by libvips.
-export const PIPELINE_VERSION = 3;
+// 4: the analysis rendition's shorter edge is 96 px, not 128 (crops and fingerprints move slightly).
+export const PIPELINE_VERSION = 4;
 
 /** The largest Graph (Exchange Online / Entra ID) photo size; the Graph render never exceeds it. */
 export const GRAPH_MAX_EDGE = 648;

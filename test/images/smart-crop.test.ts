@@ -5,6 +5,7 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
+import { ANALYSIS_EDGE } from "../../src/images/analysis.js";
 import type { RgbImage } from "../../src/images/fingerprint.js";
 import { attentionOffset, entropyOffset } from "../../src/images/smart-crop.js";
 
@@ -30,10 +31,10 @@ async function libvipsOffset(image: RgbImage, side: number, strategy: Strategy):
   return { left: -(info.cropOffsetLeft ?? 0) + 0, top: -(info.cropOffsetTop ?? 0) + 0 };
 }
 
-/** A synthetic portrait at the analysis rendition's size (shorter edge 128), as RGB. */
+/** A synthetic portrait at the analysis rendition's size, as RGB. */
 async function portrait(seed: string, width: number, height: number): Promise<RgbImage> {
   const { data, info } = await sharp(await renderPortrait({ seed, width, height }, "png"))
-    .resize(128, 128, { fit: "outside" })
+    .resize(ANALYSIS_EDGE, ANALYSIS_EDGE, { fit: "outside" })
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
