@@ -34,6 +34,8 @@ export interface PlanRunOptions extends SessionOptions {
   keepSession?: boolean;
   /** A render cache other than the repo's (tests). */
   renderCache?: RenderCache;
+  /** Called once the manifest is loaded, with how many people it manages (the CLI fits the heap's growth to it). */
+  onManifestLoaded?: (people: number) => void;
 }
 
 export type PlanRunResult =
@@ -62,6 +64,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   const errors = loaded.problems.filter((problem) => problem.severity === "error");
   if (!loaded.state || errors.length > 0) return { ok: false, problems: errors };
   const state = loaded.state;
+  options.onManifestLoaded?.(state.users.length);
 
   let users: readonly DesiredUser[] = state.users;
   let scope: Extract<PlanRunResult, { ok: true }>["scope"] = { kind: "all", dropped: [] };

@@ -8,14 +8,16 @@ import { promisify } from "node:util";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { SMALL_PLAN_PEOPLE } from "../../src/cli/heap.js";
 import { tsxImportArgs } from "../support/cli.js";
 
 const heapModule = pathToFileURL(path.resolve(import.meta.dirname, "../../src/cli/heap.ts")).href;
 
 /** Peak heap (bytes) of a churn of short-lived objects around a ~40 MB live set, in a fresh node. */
-async function peakHeap(options: { limit: boolean; nodeFlags?: string[] }): Promise<number> {
+async function peakHeap(options: { limit: boolean; planOf?: number; nodeFlags?: string[] }): Promise<number> {
   const script = `
     ${options.limit ? `(await import(${JSON.stringify(heapModule)})).limitHeapGrowth();` : ""}
+    ${options.planOf !== undefined ? `(await import(${JSON.stringify(heapModule)})).fitHeapGrowthToPlan(${options.planOf});` : ""}
     let live = []; let peak = 0;
     for (let i = 0; i < 2_000_000; i++) {
       live.push({ name: "entry-" + i, values: [i, i + 1, i + 2] });
@@ -31,6 +33,16 @@ describe("heap growth", () => {
   it("peaks at a much smaller heap than V8's default for the same work", async () => {
     const [unlimited, limited] = await Promise.all([peakHeap({ limit: false }), peakHeap({ limit: true })]);
     expect(limited).toBeLessThan(unlimited * 0.75);
+  });
+
+  it("gives a plan of few people V8's own growth back, and keeps the limit for a large one", async () => {
+    const [small, large, limited] = await Promise.all([
+      peakHeap({ limit: true, planOf: SMALL_PLAN_PEOPLE - 1 }),
+      peakHeap({ limit: true, planOf: SMALL_PLAN_PEOPLE }),
+      peakHeap({ limit: true }),
+    ]);
+    expect(small).toBeGreaterThan(limited * 1.3);
+    expect(large).toBeLessThan(small * 0.75);
   });
 
   it("leaves a growing percent given on the command line alone", async () => {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { readGitHubContext } from "../../github/context.js";
 import { formatPlanText } from "../../plan/format-text.js";
 import { runPlan } from "../../reconcile/plan-run.js";
+import { fitHeapGrowthToPlan } from "../heap.js";
 import { EXIT } from "../io.js";
 import type { CommandContext } from "../program.js";
 import { addTenantOptions, reportProblems } from "./plan.js";
@@ -27,6 +28,7 @@ export function registerDrift(program: Command, { io, setExitCode }: CommandCont
       env: io.env,
       ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
       warn: (message) => io.stderr.write(`photosync: warning: ${message}\n`),
+      onManifestLoaded: (people) => fitHeapGrowthToPlan(people),
     });
     if (!result.ok) {
       setExitCode(reportProblems(result, io));

@@ -11,6 +11,7 @@ import { isGitHubActions, readGitHubContext } from "../../github/context.js";
 import { runPlan } from "../../reconcile/plan-run.js";
 import type { PlanRunResult } from "../../reconcile/plan-run.js";
 import { formatProblemLine } from "../../validate/format.js";
+import { fitHeapGrowthToPlan } from "../heap.js";
 import { EXIT, useColour } from "../io.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "../program.js";
@@ -87,6 +88,7 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
       ...(options.changedSince ? { changedSince: options.changedSince } : {}),
       ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
       warn: (message) => io.stderr.write(`photosync: warning: ${message}\n`),
+      onManifestLoaded: (people) => fitHeapGrowthToPlan(people),
     });
     if (!result.ok) {
       setExitCode(reportProblems(result, io));
