@@ -11,6 +11,9 @@
  * sandbox's memory stays small. Anything the decoder says about the data — a warning such as
  * "premature end of JPEG file", or an error — makes the result undefined: the caller then decodes
  * with sharp, which is the one to decide what a damaged image is worth.
+ *
+ * The decoder's Emscripten glue defines a global `ImageData` class when Node has none (a plain
+ * holder of data, width and height); nothing else of it is global.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
