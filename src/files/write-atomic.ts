@@ -3,7 +3,6 @@
  * through a temporary file and a rename, so a reader or a killed process never sees half a file.
  * Parent folders are created as needed.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
@@ -39,30 +38,6 @@ export async function writeCacheEntry(file: string, data: string | Buffer | Iter
     await rename(temporary, file);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
-  }
-}
-
-/**
- * A small cache entry (a few KB), written synchronously: writeCacheEntry's temporary file, folder on
- * demand and rename, step for step, without a promise per step. Four system calls on the page cache cost a few tens
- * of microseconds, where the asynchronous open, write, close and rename cost ~0.6 ms of the main
- * thread (a cold plan of 10,000 people writes 10,000 of them).
- */
-export function writeSmallCacheEntry(file: string, data: string): void {
-  const temporary = temporaryFor(file);
-  try {
-    try {
-      writeFileSync(temporary, data);
-    } catch (error) {
-      // The folder usually exists: create it only when the write says it does not.
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(temporary, data);
-    }
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
     throw error;
   }
 }

@@ -5,8 +5,8 @@
  * people it writes.
  *
  * With a cache, a warm run does not even read a photo: the stat index (source-index.ts) gives the
- * source's sha256 when the file is unchanged, and the facts (render-facts.ts) are read by the
- * cache key. A changed file is hashed again, and a missing or corrupt facts entry means analysing
+ * source's sha256 when the file is unchanged, and the facts (render-facts.ts) are looked up by the
+ * cache key. A changed file is hashed again, and a missing or damaged facts entry means analysing
  * the photo again.
  */
 import { readFile } from "node:fs/promises";
@@ -64,14 +64,7 @@ async function desiredImage(
     stats.decodes++;
     const facts = factsOf(await analyseSource(source, user.render), thumbnails);
     // Keyed by what was analysed (if the file changed since its stat was indexed, that is its own key).
-    if (caches) {
-      const key = cacheKeyForHash(read?.sha256 ?? sha256(source), user.render, thumbnails);
-      try {
-        caches.facts.write(key, facts);
-      } catch {
-        // A failure to write only costs an analysis next time.
-      }
-    }
+    if (caches) caches.facts.write(cacheKeyForHash(read?.sha256 ?? sha256(source), user.render, thumbnails), facts);
     return toDesiredImage(photoPath, facts);
   } catch (error) {
     return { state: "failed", path: photoPath, error: error instanceof Error ? error.message : String(error) };
@@ -86,8 +79,8 @@ export async function analyseDesired(
 ): Promise<{ desired: Map<string, DesiredImage>; stats: RenderStats }> {
   const stats = emptyStats();
   const desired = new Map<string, DesiredImage>();
-  const caches = cache ? { facts: new FactsCache(cache.dir), index: SourceIndex.inCacheDir(cache.dir) } : undefined;
-  await caches?.index.load();
+  const caches = cache ? { facts: FactsCache.inCacheDir(cache.dir), index: SourceIndex.inCacheDir(cache.dir) } : undefined;
+  await Promise.all([caches?.facts.load(), caches?.index.load()]);
   // Twice the cores: each analysis waits on file reads and the main thread between its libvips steps.
   const limit = pLimit(2 * Math.max(1, availableParallelism()));
   let done = 0;
@@ -99,7 +92,9 @@ export async function analyseDesired(
       }),
     ),
   );
-  // Only an optimisation: a failure to save means hashing again next time.
-  await caches?.index.save().catch(() => undefined);
+  // Only optimisations: a failure to save means hashing and analysing again next time. A run over
+  // everyone the manifest names keeps only the facts it used (see FactsCache.save).
+  const everyone = users.length === state.users.length;
+  await Promise.all([caches?.index.save().catch(() => undefined), caches?.facts.save({ onlyUsed: everyone }).catch(() => undefined)]);
   return { desired, stats };
 }

@@ -3,21 +3,15 @@
  * photo's etag, the SharePoint file's ETag), so an unchanged photo is never downloaded again. It
  * makes runs fast; it never decides correctness: a wrong or unreadable entry is simply not used.
  */
-import { createReadStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { createInterface } from "node:readline";
+import { jsonLines, readJsonLines } from "../files/json-lines.js";
 import { writeCacheEntry } from "../files/write-atomic.js";
 import { FINGERPRINT_VERSION, isFingerprint } from "../images/fingerprint.js";
 import type { Fingerprint } from "../images/fingerprint.js";
 
-/**
- * JSON lines: the format, then one `[key, fingerprint]` per line. Read and written a line at a
- * time, so a 10,000-person tenant's ~33 MB never sits in memory as one text.
- */
+/** JSON lines (json-lines.ts): one `[key, fingerprint]` per line, ~33 MB for a 10,000-person tenant. */
 const FORMAT = "photosync.live-cache/v2";
-/** Lines written per chunk. */
-const LINES_PER_CHUNK = 500;
 
 /** "store|owner|etag" → "store|owner|" (neither a store name nor an owner holds a "|"; an etag might). */
 function ownerOf(key: string): string {
@@ -43,24 +37,10 @@ export class LiveCache {
 
   async load(): Promise<void> {
     if (!this.file) return;
-    const stream = createReadStream(this.file, { encoding: "utf8" });
-    try {
-      let first = true;
-      for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
-        if (first) {
-          first = false;
-          if ((parseLine(line) as { format?: unknown } | undefined)?.format !== FORMAT) return;
-          continue;
-        }
-        const entry = parseLine(line);
-        if (!Array.isArray(entry) || typeof entry[0] !== "string") continue;
-        const value: unknown = entry[1];
-        if (isFingerprint(value) && value.version === FINGERPRINT_VERSION) this.entries.set(entry[0], value);
-      }
-    } catch {
-      // Missing or unreadable: start with what was read; the next save rewrites it.
-    } finally {
-      stream.destroy();
+    for await (const entry of readJsonLines(this.file, FORMAT)) {
+      if (!Array.isArray(entry) || typeof entry[0] !== "string") continue;
+      const value: unknown = entry[1];
+      if (isFingerprint(value) && value.version === FINGERPRINT_VERSION) this.entries.set(entry[0], value);
     }
   }
 
@@ -104,31 +84,8 @@ export class LiveCache {
   /** Writes atomically (temp file + rename), only when something was added. */
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
-    await writeCacheEntry(this.file, this.lines());
+    await writeCacheEntry(this.file, jsonLines(FORMAT, this.entries));
     this.dirty = false;
     if (this.replaces) await rm(this.replaces, { force: true });
-  }
-
-  private *lines(): Generator<string> {
-    yield `${JSON.stringify({ format: FORMAT })}\n`;
-    let chunk = "";
-    let count = 0;
-    for (const entry of this.entries) {
-      chunk += `${JSON.stringify(entry)}\n`;
-      if (++count % LINES_PER_CHUNK === 0) {
-        yield chunk;
-        chunk = "";
-      }
-    }
-    if (chunk !== "") yield chunk;
-  }
-}
-
-/** A line's JSON, or undefined when it is not JSON (a torn or edited file): that entry is skipped. */
-function parseLine(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
   }
 }

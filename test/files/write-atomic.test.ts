@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { writeCacheEntry, writeSmallCacheEntry } from "../../src/files/write-atomic.js";
+import { writeCacheEntry } from "../../src/files/write-atomic.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -11,10 +11,8 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-describe.each([
-  ["writeCacheEntry", (file: string, data: string) => writeCacheEntry(file, data)],
-  ["writeSmallCacheEntry", (file: string, data: string) => writeSmallCacheEntry(file, data)],
-])("%s", (_name, write) => {
+describe("writeCacheEntry", () => {
+  const write = (file: string, data: string) => writeCacheEntry(file, data);
   it("creates the folders, replaces an existing entry, and leaves no temporary file", async () => {
     const file = path.join(dir, "render", "ab", "abc.facts.json");
     await write(file, "first");

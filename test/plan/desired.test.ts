@@ -1,5 +1,6 @@
 /** The desired side of a plan through the stat index and the facts: plans never render, warm runs read no photo, changes are always seen, damage is rebuilt. */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -33,18 +34,20 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 const hash = (image: DesiredImage | undefined): string | undefined => (image?.state === "rendered" ? image.graph.fingerprint.hash : undefined);
 
-async function cacheFiles(suffix: string): Promise<string[]> {
-  const entries = await readdir(path.join(cache.dir, "render"), { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile() && entry.name.endsWith(suffix)).map((entry) => path.join(entry.parentPath, entry.name));
+const factsFile = (): string => path.join(cache.dir, "facts.jsonl");
+
+/** The keys the facts file holds (a line per photo after the format line). */
+async function factsKeys(): Promise<string[]> {
+  const [, ...lines] = (await readFile(factsFile(), "utf8")).trim().split("\n");
+  return lines.map((line) => (JSON.parse(line) as [string, unknown])[0]);
 }
 
 describe("analyseDesired with a cache", () => {
   it("analyses once without rendering, then answers from the facts alone with the same fingerprints", async () => {
     const first = await analyseDesired(state, state.users, cache);
     expect(first.stats).toMatchObject({ hits: 0, misses: 2, decodes: 2 });
-    const files = await cacheFiles(".json");
-    expect(files.filter((file) => !file.endsWith(".facts.json"))).toEqual([]);
-    expect(files).toHaveLength(2);
+    expect(existsSync(path.join(cache.dir, "render"))).toBe(false);
+    expect(await factsKeys()).toHaveLength(2);
     const second = await analyseDesired(state, state.users, cache);
     expect(second.stats).toMatchObject({ hits: 2, misses: 0, decodes: 0 });
     for (const upn of ["alex@contoso.com", "megan@contoso.com"]) expect(second.desired.get(upn)).toEqual(first.desired.get(upn));
@@ -61,15 +64,42 @@ describe("analyseDesired with a cache", () => {
     expect(second.desired.get("megan@contoso.com")).toEqual(first.desired.get("megan@contoso.com"));
   });
 
-  it("analyses again over corrupt facts, and results never differ from an uncached run", async () => {
+  it("analyses again over damaged facts, and results never differ from an uncached run", async () => {
     await analyseDesired(state, state.users, cache);
-    for (const file of await cacheFiles(".facts.json")) await writeFile(file, '{"format":"photosync-render-facts","version":2}');
+    const [formatLine, ...lines] = (await readFile(factsFile(), "utf8")).trim().split("\n");
+    // One entry torn mid-line, the other with an edge that is not a size.
+    const [key, facts] = JSON.parse(lines[1]!) as [string, { edges: Record<string, number> }];
+    const damaged = [formatLine, lines[0]!.slice(0, 100), JSON.stringify([key, { ...facts, edges: { ...facts.edges, graph: -1 } }])];
+    await writeFile(factsFile(), `${damaged.join("\n")}\n`);
     const again = await analyseDesired(state, state.users, cache);
     expect(again.stats).toMatchObject({ hits: 0, misses: 2, decodes: 2 });
     const uncached = await analyseDesired(state, state.users, undefined);
     expect(Object.fromEntries(again.desired)).toEqual(Object.fromEntries(uncached.desired));
     const third = await analyseDesired(state, state.users, cache);
     expect(third.stats).toMatchObject({ hits: 2, misses: 0 });
+  });
+
+  it("ignores a facts file of another format", async () => {
+    await analyseDesired(state, state.users, cache);
+    const [, ...lines] = (await readFile(factsFile(), "utf8")).trim().split("\n");
+    await writeFile(factsFile(), `${JSON.stringify({ format: "photosync.render-facts/v0" })}\n${lines.join("\n")}\n`);
+    expect((await analyseDesired(state, state.users, cache)).stats).toMatchObject({ hits: 0, misses: 2 });
+  });
+
+  it("keeps one entry per photo: a plan of everyone drops the facts of a replaced photo, a plan of some keeps the others'", async () => {
+    await analyseDesired(state, state.users, cache);
+    const [alexBefore, meganBefore] = await factsKeys();
+    await writeFile(photoOf("alex@contoso.com"), await renderPortrait({ seed: "a new photo", width: 400, height: 480 }));
+    const alexOnly = state.users.filter((user) => user.upn.startsWith("alex"));
+    await analyseDesired(state, alexOnly, cache);
+    const afterSome = await factsKeys();
+    expect(afterSome).toHaveLength(3);
+    expect(afterSome).toEqual(expect.arrayContaining([alexBefore, meganBefore]));
+    await analyseDesired(state, state.users, cache);
+    const afterEveryone = await factsKeys();
+    expect(afterEveryone).toHaveLength(2);
+    expect(afterEveryone).toContain(meganBefore);
+    expect(afterEveryone).not.toContain(alexBefore);
   });
 
   it("a missing photo is a failed desired photo, not a crash", async () => {
