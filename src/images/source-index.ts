@@ -10,7 +10,7 @@
  * The file is stat'ed before it is read, so a change while reading leaves a stat that differs from
  * the one recorded. Stored in `.photosync/cache/source-index.json`; deleting it is always safe.
  */
-import { webcrypto } from "node:crypto";
+import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -100,8 +100,9 @@ export class SourceIndex {
     // Synchronous, like the stat: from the page cache a photo reads in ~0.1 ms, where readFile's
     // open, stat, read and close promises cost ~0.5 ms of the main thread.
     const bytes = readFileSync(absolute);
-    // WebCrypto hashes on the libuv thread pool: ~1 ms a photo the main thread does not spend.
-    const sha256 = Buffer.from(await webcrypto.subtle.digest("SHA-256", bytes)).toString("hex");
+    // On the main thread: ~0.2 ms for a 360 KB photo (SHA extensions). WebCrypto's digest runs on
+    // the thread pool but first copies the bytes, which cost the main thread twice that, and ~0.8 ms in all.
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
     this.entries.set(absolute, { ...current, sha256, hashedNs: String(hashedNs) });
     this.dirty = true;
     return { sha256, bytes, fromIndex: false };
