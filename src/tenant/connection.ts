@@ -43,8 +43,8 @@ export function connect(endpoints: TenantEndpoints, makeCredential: (http: Trust
     defaultVersion: "v1.0",
   });
   const sharePoint = {
-    mySite: sharePointSite(endpoints.mySiteUrl, credential, endpoints.sharePointScope, http.fetch),
-    admin: sharePointSite(endpoints.adminSiteUrl, credential, endpoints.sharePointScope, http.fetch),
+    mySite: sharePointSite(endpoints.mySiteUrl, credential, endpoints.sharePointScope, http),
+    admin: sharePointSite(endpoints.adminSiteUrl, credential, endpoints.sharePointScope, http),
   };
   return { endpoints, credential, http, graph, sharePoint, close: () => http.close() };
 }

@@ -16,9 +16,11 @@ import type { IFolder } from "@pnp/sp/folders/index.js";
 import type { IProfiles } from "@pnp/sp/profiles/index.js";
 import pLimit from "p-limit";
 import { fingerprintImage } from "../images/fingerprint.js";
+import { MAX_SOURCE_BYTES } from "../images/settings.js";
 import { accountName, PROFILE_PICTURES_FOLDER, thumbnailFileName } from "../plan/spo-names.js";
 import { isRetryableStatus, retryAfterSeconds, toServiceError } from "./errors.js";
-import type { TrustedFetch } from "./http.js";
+import { downloadBytes } from "./download.js";
+import type { TrustedHttp } from "./http.js";
 import { pnpFetch } from "./http.js";
 import type { ServiceError, SpoObservation, SpoPropertyName, ThumbnailName, ThumbnailObservation } from "./live.js";
 import { SPO_PROPERTIES, THUMBNAIL_NAMES } from "./live.js";
@@ -47,24 +49,51 @@ interface Web extends ISPQueryable {
 export interface SharePointSite {
   web: Web;
   profiles: IProfiles;
+  /** A file's bytes (download.ts: one plain GET, retried as PnPjs requests are). */
+  download(serverRelativePath: string): Promise<Buffer>;
 }
 
-/** A PnPjs behaviour that signs each request with a fresh token (the credential caches it). */
-function credentialToken(credential: TokenCredential, scope: string) {
+/** Retries for every SharePoint request: five, as for Graph (writes are not batched, so this is their only retry). */
+const SPO_RETRIES = 5;
+
+/** The Authorization header with a fresh token (the credential caches it). */
+function bearerHeader(credential: TokenCredential, scope: string): () => Promise<Record<string, string>> {
+  return async () => {
+    const token = await credential.getToken(scope);
+    if (!token) throw new Error(`no token for ${scope}`);
+    return { Authorization: `Bearer ${token.token}` };
+  };
+}
+
+/** A PnPjs behaviour that signs each request. */
+function signedWith(authorization: () => Promise<Record<string, string>>) {
   return (instance: Queryable): Queryable => {
     instance.on.auth.replace(async (url: URL, init: RequestInit) => {
-      const token = await credential.getToken(scope);
-      if (!token) throw new Error(`no token for ${scope}`);
-      init.headers = { ...(init.headers as Record<string, string>), Authorization: `Bearer ${token.token}` };
+      init.headers = { ...(init.headers as Record<string, string>), ...(await authorization()) };
       return [url, init];
     });
     return instance;
   };
 }
 
-export function sharePointSite(url: string, credential: TokenCredential, scope: string, fetch: TrustedFetch): SharePointSite {
-  // Five retries, as for Graph: writes (uploads, profile properties) are not batched, so this is their only retry.
-  return spfi(url).using(SPBrowser(), pnpFetch(fetch, { retries: 5 }), credentialToken(credential, scope)) as unknown as SPFI & SharePointSite;
+export function sharePointSite(url: string, credential: TokenCredential, scope: string, http: TrustedHttp): SharePointSite {
+  const authorization = bearerHeader(credential, scope);
+  const sp = spfi(url).using(SPBrowser(), pnpFetch(http.fetch, { retries: SPO_RETRIES }), signedWith(authorization)) as unknown as SPFI & Omit<SharePointSite, "download">;
+  return {
+    get web() {
+      return sp.web;
+    },
+    get profiles() {
+      return sp.profiles;
+    },
+    download: (serverRelativePath) =>
+      // The URL as PnPjs writes it for getBuffer(): the file, then its $value.
+      downloadBytes(http, `${sp.web.getFileByServerRelativePath(serverRelativePath).toRequestUrl()}/$value`, authorization, {
+        retries: SPO_RETRIES,
+        interval: 200,
+        maxBytes: MAX_SOURCE_BYTES,
+      }),
+  };
 }
 
 export interface SpoReadOptions {
@@ -237,7 +266,7 @@ export async function readSharePoint(
         limit(async () => {
           let bytes: Buffer;
           try {
-            bytes = Buffer.from(await sites.mySite.web.getFileByServerRelativePath(thumbnailPath(download.target.upn, download.thumbnail)).getBuffer());
+            bytes = await sites.mySite.download(thumbnailPath(download.target.upn, download.thumbnail));
           } catch (error) {
             // Deleted between the two reads, or the download failed: this read did not succeed.
             observations.set(download.target.key, { state: "unknown", error: toServiceError(error) });

@@ -2,7 +2,7 @@
  * `photosync plan` end to end: the real @azure/identity, Graph client and PnPjs against the
  * emulator, configured only through endpoint variables, as for a real tenant.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
@@ -128,6 +128,27 @@ describe("photosync plan against the demo tenant", () => {
     expect(tenant.emulator.core.faults.throttled).toBeGreaterThan(before);
     expect(plan.counts.unknown).toBe(0);
     expect(actions(plan)["alex.wilber@contoso.com"]).toEqual({ exo: "update", aad: "skip", spo: "update" });
+  });
+
+  it("downloads thumbnails past a throttle, and reports one that keeps failing as unknown", async () => {
+    // A cold live cache, so that every thumbnail is downloaded.
+    await rm(path.join(repo.root, ".photosync", "cache", "live.jsonl"), { force: true });
+    tenant.emulator.admin.setFaults({
+      rules: [
+        { match: { service: "sharepoint", method: "GET", path: "LThumb\\.jpg.*\\$value$" }, throttleFirst: 1, retryAfterSeconds: 1 },
+        { match: { service: "sharepoint", method: "GET", path: "alex_wilber.*\\$value$" }, failFirst: 1000, errorStatus: 500 },
+      ],
+    });
+    const before = tenant.emulator.core.faults.throttled;
+    const { code, plan } = await planJson();
+    expect(code).toBe(1);
+    expect(tenant.emulator.core.faults.throttled).toBeGreaterThan(before);
+    expect(tenant.emulator.core.faults.earlyRetries).toBe(0);
+    const alex = plan.users.find((user) => user.upn === "alex.wilber@contoso.com")!;
+    expect(alex.steps.find((step) => step.store === "spo")).toMatchObject({ action: "unknown", reason: expect.stringContaining("500") });
+    expect(plan.counts.unknown).toBe(1);
+    // Her large thumbnail was throttled first, then read: the same photo.
+    expect(actions(plan)["adele.vance@contoso.com"]!.spo).toBe("noop");
   });
 
   it("plans only the people asked for with --users, and refuses people not in the manifest", async () => {
