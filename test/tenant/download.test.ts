@@ -75,6 +75,12 @@ describe("downloadBytes", () => {
     expect(arrivals).toHaveLength(1);
   });
 
+  it("never follows a redirect (the token would go with it)", async () => {
+    script = [(response) => response.writeHead(302, { Location: "https://elsewhere.example/x.jpg" }).end()];
+    await expect(download()).rejects.toMatchObject({ status: 302 });
+    expect(arrivals).toHaveLength(1);
+  });
+
   it("refuses a body larger than it accepts", async () => {
     await expect(download({ maxBytes: 4000 })).rejects.toThrow("larger than the 4000 bytes accepted");
   });
