@@ -57,7 +57,7 @@ export class FactsCache {
   private used = new Set<string>();
   private dirty = false;
 
-  constructor(readonly file?: string) {}
+  constructor(readonly file: string) {}
 
   /** The facts file in a render cache's directory (RenderCache.dir). */
   static inCacheDir(dir: string): FactsCache {
@@ -65,7 +65,6 @@ export class FactsCache {
   }
 
   async load(): Promise<void> {
-    if (!this.file) return;
     for await (const line of readJsonLines(this.file, FORMAT)) {
       if (!Array.isArray(line) || typeof line[0] !== "string") continue;
       const facts: unknown = line[1];
@@ -92,7 +91,6 @@ export class FactsCache {
    * render settings) and are dropped, so the file holds one entry per photo however often they change.
    */
   async save(options: { onlyUsed?: boolean } = {}): Promise<void> {
-    if (!this.file) return;
     if (options.onlyUsed && this.used.size < this.entries.size) {
       for (const key of this.entries.keys()) if (!this.used.has(key)) this.entries.delete(key);
       this.dirty = true;

@@ -258,11 +258,8 @@ export function graphFetchMiddleware(authProvider: AuthenticationProvider, fetch
 // PnPjs v4: replaces the `send` moment so requests go through `fetch`. Retries 429/503/504 as
 // PnPjs's own BrowserFetchWithRetry does (sendWithRetries); `retries: 0` disables.
 
-export interface PnpFetchOptions {
-  retries?: number;
-  /** First back-off in ms when the answer has no Retry-After; doubles each time. */
-  interval?: number;
-}
+/** Defaults: 3 retries, 200 ms. */
+export type PnpFetchOptions = Partial<RetryPolicy>;
 
 export function pnpFetch(fetch: TrustedFetch, options: PnpFetchOptions = {}): (instance: Queryable) => Queryable {
   const policy = { retries: options.retries ?? 3, interval: options.interval ?? 200 };

@@ -20,7 +20,7 @@ import { MAX_SOURCE_BYTES } from "../images/settings.js";
 import { accountName, PROFILE_PICTURES_FOLDER, thumbnailFileName } from "../plan/spo-names.js";
 import { isRetryableStatus, retryAfterSeconds, toServiceError } from "./errors.js";
 import { downloadBytes } from "./download.js";
-import type { TrustedHttp } from "./http.js";
+import type { RetryPolicy, TrustedHttp } from "./http.js";
 import { pnpFetch } from "./http.js";
 import type { ServiceError, SpoObservation, SpoPropertyName, ThumbnailName, ThumbnailObservation } from "./live.js";
 import { SPO_PROPERTIES, THUMBNAIL_NAMES } from "./live.js";
@@ -54,7 +54,7 @@ export interface SharePointSite {
 }
 
 /** Retries for every SharePoint request: five, as for Graph (writes are not batched, so this is their only retry). */
-const SPO_RETRIES = 5;
+const SPO_RETRY_POLICY: RetryPolicy = { retries: 5, interval: 200 };
 
 /** The Authorization header with a fresh token (the credential caches it). */
 function bearerHeader(credential: TokenCredential, scope: string): () => Promise<Record<string, string>> {
@@ -78,7 +78,7 @@ function signedWith(authorization: () => Promise<Record<string, string>>) {
 
 export function sharePointSite(url: string, credential: TokenCredential, scope: string, http: TrustedHttp): SharePointSite {
   const authorization = bearerHeader(credential, scope);
-  const sp = spfi(url).using(SPBrowser(), pnpFetch(http.fetch, { retries: SPO_RETRIES }), signedWith(authorization)) as unknown as SPFI & Omit<SharePointSite, "download">;
+  const sp = spfi(url).using(SPBrowser(), pnpFetch(http.fetch, SPO_RETRY_POLICY), signedWith(authorization)) as unknown as SPFI & Omit<SharePointSite, "download">;
   return {
     get web() {
       return sp.web;
@@ -89,8 +89,7 @@ export function sharePointSite(url: string, credential: TokenCredential, scope: 
     download: (serverRelativePath) =>
       // The URL as PnPjs writes it for getBuffer(): the file, then its $value.
       downloadBytes(http, `${sp.web.getFileByServerRelativePath(serverRelativePath).toRequestUrl()}/$value`, authorization, {
-        retries: SPO_RETRIES,
-        interval: 200,
+        ...SPO_RETRY_POLICY,
         maxBytes: MAX_SOURCE_BYTES,
       }),
   };
