@@ -14,8 +14,6 @@ export async function writeAtomic(file: string, data: string | Buffer, options: 
 }
 
 let sequence = 0;
-/** A temporary name next to `file`, unique within this process and across processes. */
-const temporaryFor = (file: string): string => `${file}.${process.pid}.${++sequence}.tmp`;
 
 /**
  * Cache entries, which a cold plan writes by the ten thousand: a temporary file and a rename, and
@@ -24,7 +22,7 @@ const temporaryFor = (file: string): string => `${file}.${process.pid}.${++seque
  * were most of a cold plan's file-system time.
  */
 export async function writeCacheEntry(file: string, data: string | Buffer | Iterable<string>): Promise<void> {
-  const temporary = temporaryFor(file);
+  const temporary = `${file}.${process.pid}.${++sequence}.tmp`;
   // Chunks (a large file written as it is produced) can be read once: their folder is made first.
   const once = typeof data !== "string" && !Buffer.isBuffer(data);
   if (once) await mkdir(path.dirname(file), { recursive: true });

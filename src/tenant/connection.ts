@@ -6,7 +6,7 @@ import type { TenantEndpoints } from "./endpoints.js";
 import { createTrustedHttp, graphFetchMiddleware } from "./http.js";
 import type { TrustedHttp } from "./http.js";
 import { sharePointSite } from "./sharepoint.js";
-import { reuseTokens } from "./token-reuse.js";
+import { accessToken, reuseTokens } from "./token-reuse.js";
 import type { SharePointSite } from "./sharepoint.js";
 
 export interface TenantConnection {
@@ -20,11 +20,7 @@ export interface TenantConnection {
 
 function tokenProvider(credential: TokenCredential, scope: string): AuthenticationProvider {
   return {
-    async getAccessToken(): Promise<string> {
-      const token = await credential.getToken(scope);
-      if (!token) throw new Error(`no token for ${scope}`);
-      return token.token;
-    },
+    getAccessToken: () => accessToken(credential, scope),
   };
 }
 

@@ -25,6 +25,7 @@ import { pnpFetch } from "./http.js";
 import type { ServiceError, SpoObservation, SpoPropertyName, ThumbnailName, ThumbnailObservation } from "./live.js";
 import { SPO_PROPERTIES, THUMBNAIL_NAMES } from "./live.js";
 import { LiveCache } from "./live-cache.js";
+import { accessToken } from "./token-reuse.js";
 import { sendGetBatch } from "./spo-batch.js";
 import type { BatchPartError } from "./spo-batch.js";
 
@@ -58,11 +59,7 @@ const SPO_RETRY_POLICY: RetryPolicy = { retries: 5, interval: 200 };
 
 /** The Authorization header with a fresh token (the credential caches it). */
 function bearerHeader(credential: TokenCredential, scope: string): () => Promise<Record<string, string>> {
-  return async () => {
-    const token = await credential.getToken(scope);
-    if (!token) throw new Error(`no token for ${scope}`);
-    return { Authorization: `Bearer ${token.token}` };
-  };
+  return async () => ({ Authorization: `Bearer ${await accessToken(credential, scope)}` });
 }
 
 /** A PnPjs behaviour that signs each request. */

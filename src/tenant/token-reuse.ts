@@ -35,3 +35,10 @@ export function reuseTokens(credential: TokenCredential, now: () => number = Dat
     },
   };
 }
+
+/** A token for `scope`, or a clear error when the credential gives none. */
+export async function accessToken(credential: TokenCredential, scope: string): Promise<string> {
+  const token = await credential.getToken(scope);
+  if (!token) throw new Error(`no token for ${scope}`);
+  return token.token;
+}
