@@ -154,7 +154,10 @@ export async function executePlan(
             try {
               work.photo = await renderFor(state, user, options.cache);
             } catch (error) {
-              for (const step of writes) record(work, step, "failed", "the photo could not be rendered", toServiceError(error));
+              // The repo's photo, not the tenant: said as such, with what to do (nothing was sent).
+              const reason = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+              const problem = { code: "photo-render", message: `${user.photo.path} could not be rendered (${reason}); export the photo again and check it with photosync validate` };
+              for (const step of writes) record(work, step, "failed", `the repo's photo ${user.photo.path} could not be rendered; nothing was written`, problem);
               untouched.push({ upn: userPlan.upn, steps: [...work.results.values()] });
               return;
             }

@@ -19,7 +19,7 @@ import type { Box } from "./crop.js";
 import { openImage } from "./decode.js";
 import { fingerprintRendition, hashRendition } from "./fingerprint.js";
 import type { Fingerprint, RgbImage } from "./fingerprint.js";
-import { GRAPH_MAX_EDGE, SOURCE_FORMATS } from "./settings.js";
+import { GRAPH_MAX_EDGE, SOURCE_FAIL_ON, SOURCE_FORMATS, SOURCE_FORMAT_NAMES } from "./settings.js";
 import { attentionOffset, entropyOffset } from "./smart-crop.js";
 
 /**
@@ -34,7 +34,14 @@ export interface SourceFacts {
   /** Upright size (after EXIF orientation). */
   width: number;
   height: number;
+  /** Frames of an animation (1 for a still); only the first is used. */
+  frames: number;
+  /** Whether the file has an alpha channel (it may still be fully opaque). */
+  hasAlpha: boolean;
 }
+
+/** A source opened for analysis: as strict as validation (settings.ts SOURCE_FAIL_ON). */
+const openSource = (bytes: Buffer) => openImage(bytes, { failOn: SOURCE_FAIL_ON });
 
 export interface SourceAnalysis {
   source: SourceFacts;
@@ -49,19 +56,25 @@ export interface SourceAnalysis {
 
 /** Format and upright size from the header, refusing what the pipeline cannot or must not decode. */
 async function sourceFacts(bytes: Buffer): Promise<SourceFacts> {
-  const metadata = await openImage(bytes).metadata();
+  const metadata = await openSource(bytes).metadata();
   if (metadata.format === "heif" && metadata.compression === "hevc") {
     throw new Error("HEIC photos cannot be decoded here; export the photo as JPEG");
   }
   if (!SOURCE_FORMATS.includes(metadata.format)) {
-    throw new Error(`unsupported image format "${metadata.format}" (accepted: ${SOURCE_FORMATS.join(", ")})`);
+    throw new Error(`unsupported image format "${metadata.format}" (accepted: ${SOURCE_FORMAT_NAMES})`);
   }
-  return { format: metadata.format, width: metadata.autoOrient.width, height: metadata.autoOrient.height };
+  return {
+    format: metadata.format,
+    width: metadata.autoOrient.width,
+    height: metadata.autoOrient.height,
+    frames: metadata.pages ?? 1,
+    hasAlpha: metadata.hasAlpha,
+  };
 }
 
 /** The upright photo with its shorter edge at ANALYSIS_EDGE (never enlarged), sRGB, flattened. */
 async function analysisRendition(bytes: Buffer, background: string): Promise<RgbImage> {
-  const { data, info } = await openImage(bytes)
+  const { data, info } = await openSource(bytes)
     .resize(ANALYSIS_EDGE, ANALYSIS_EDGE, { fit: "outside", withoutEnlargement: true })
     .flatten({ background: parseHexColour(background) })
     .toColourspace("srgb")

@@ -20,22 +20,26 @@ import type { Fingerprint } from "./fingerprint.js";
 import { VARIANT_NAMES } from "./settings.js";
 import type { VariantName } from "./settings.js";
 
+// v5: facts carry the source's size (plan checks minSize from it without reading the photo).
 // v4: one file of `[key, facts]` lines (v3 was a checksummed `<key>.facts.json` per entry).
-const FORMAT = "photosync.render-facts/v4";
+const FORMAT = "photosync.render-facts/v5";
 
 export interface RenderFacts {
   /** Each variant's square edge. */
   edges: Record<VariantName, number>;
   /** The cropped source's fingerprint (analysis.ts), sized as the master. */
   fingerprint: Fingerprint;
+  /** The source's upright size: plan checks it against minSize as validate does. */
+  source: { width: number; height: number };
 }
 
 /** Each variant's edge (thumbnails never enlarged beyond the master, as variants.ts renders them) and the analysis' fingerprint. Pure. */
-export function factsOf(analysis: Pick<SourceAnalysis, "edge" | "fingerprint">, thumbnails: ThumbnailSizes): RenderFacts {
+export function factsOf(analysis: Pick<SourceAnalysis, "edge" | "fingerprint" | "source">, thumbnails: ThumbnailSizes): RenderFacts {
   const thumbnail = (wanted: number) => Math.min(wanted, analysis.edge);
   return {
     edges: { graph: analysis.edge, "spo-S": thumbnail(thumbnails.small), "spo-M": thumbnail(thumbnails.medium), "spo-L": thumbnail(thumbnails.large) },
     fingerprint: analysis.fingerprint,
+    source: { width: analysis.source.width, height: analysis.source.height },
   };
 }
 
@@ -48,6 +52,8 @@ function isRenderFacts(value: unknown): value is RenderFacts {
     const edge = facts.edges[name];
     if (!Number.isInteger(edge) || (edge as number) <= 0) return false;
   }
+  const source = facts.source;
+  if (typeof source !== "object" || source === null || !Number.isInteger(source.width) || !Number.isInteger(source.height) || source.width <= 0 || source.height <= 0) return false;
   return isFingerprint(facts.fingerprint);
 }
 

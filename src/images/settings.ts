@@ -46,17 +46,27 @@ export const MAX_INPUT_PIXELS = 100_000_000;
 export const MAX_SOURCE_BYTES = 50 * 1024 * 1024;
 
 /**
- * Abort on decoder errors and truncated data, but tolerate warnings: real camera and phone JPEGs
- * often carry harmless ones (extraneous bytes, odd markers) that sharp's default 'warning' rejects.
- * `photosync validate` is stricter ('warning'), so a photo that passed validation always decodes here.
+ * Abort on decoder errors and truncated data, but tolerate warnings: the services' own photos
+ * (and a full-size render of a source that passed the stricter check below) may carry harmless
+ * ones (extraneous bytes, odd markers) that sharp's 'warning' rejects.
  */
 export const FAIL_ON: FailOnOptions = "error";
+
+/**
+ * Repo photos are analysed as strictly as `photosync validate` checks them, by the same decode
+ * (validate/photo-content.ts runs the analysis): a photo that validate refuses is refused by plan,
+ * apply and render too, never planned as a change.
+ */
+export const SOURCE_FAIL_ON: FailOnOptions = "warning";
 
 /**
  * Formats accepted as sources, as sharp names them ("heif" is AVIF; HEIC, also "heif", is refused
  * separately because prebuilt sharp cannot decode it). No SVG or PDF: they can script and fetch.
  */
 export const SOURCE_FORMATS: readonly string[] = ["jpeg", "png", "webp", "gif", "heif", "tiff"];
+
+/** The accepted formats as people name them (sharp's "heif" source format is AVIF here). */
+export const SOURCE_FORMAT_NAMES = "JPEG, PNG, WebP, AVIF, TIFF or GIF";
 
 /** The libraries whose behaviour shapes the output bytes; part of the cache key. */
 export function libraryVersions(): { sharp: string; vips: string } {

@@ -104,7 +104,7 @@ export async function renderVariants(
   const master = await normalise(source, settings);
   const { variants, warnings } = await renderFromMaster(master, thumbnails, options);
   return {
-    source: { sha256: sha256(source), ...master.source },
+    source: { sha256: sha256(source), format: master.source.format, width: master.source.width, height: master.source.height },
     settings,
     thumbnails,
     variants,

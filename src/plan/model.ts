@@ -62,5 +62,4 @@ export type DesiredImage =
       graph: { edge: number; fingerprint: Fingerprint };
       thumbnails: Record<ThumbnailName, { edge: number; fingerprint: Fingerprint }>;
     }
-  | { state: "remove" }
-  | { state: "failed"; path: string; error: string };
+  | { state: "remove" };

@@ -42,7 +42,6 @@ function graphStep(store: StoreName, desired: DesiredImage, observed: PhotoObser
       ? { store, action: "delete", reason: "the manifest says remove", before, after: null }
       : { store, action: "noop", reason: "no photo, as the manifest says", before: null, after: null };
   }
-  if (desired.state === "failed") return { store, action: "unknown", reason: `photo could not be rendered: ${desired.error}` };
   const after = summary(desired.graph.fingerprint);
   if (observed.state === "absent") return { store, action: "create", reason: "no photo yet", before: null, after };
   // The service keeps only its fixed sizes up to what was uploaded: a 400 px upload is served at 360.
@@ -51,8 +50,7 @@ function graphStep(store: StoreName, desired: DesiredImage, observed: PhotoObser
   return { store, action: result.same ? "noop" : "update", reason: result.reason, before, after, distance: result.distances };
 }
 
-function expectedProperties(state: DesiredState, upn: string, desired: DesiredImage): Record<SpoPropertyName, string> | undefined {
-  if (desired.state === "failed") return undefined;
+function expectedProperties(state: DesiredState, upn: string, desired: DesiredImage): Record<SpoPropertyName, string> {
   if (desired.state === "remove") {
     return { PictureURL: "", "SPS-PicturePlaceholderState": "1", "SPS-PictureExchangeSyncState": "" };
   }
@@ -78,11 +76,10 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
   const store = "spo";
   if (!observed) return { store, action: "unknown", reason: "not read" };
   if (observed.state === "unknown") return { store, action: "unknown", reason: `read failed: ${observed.error.code}: ${observed.error.message}` };
-  if (desired.state === "failed") return { store, action: "unknown", reason: `photo could not be rendered: ${desired.error}` };
   if (!observed.properties) {
     return { store, action: "skip", reason: "no SharePoint user profile yet (SharePoint creates it when the person first uses it)" };
   }
-  const expected = expectedProperties(state, upn, desired)!;
+  const expected = expectedProperties(state, upn, desired);
   const present = THUMBNAIL_NAMES.filter((name) => observed.thumbnails[name]);
   const removing = desired.state === "remove";
   const differing = propertyDifferences(observed.properties, expected, removing);
@@ -149,7 +146,9 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
 
 function planUser(input: PlanInput, user: DesiredUser): UserPlan {
   const key = upnKey(user.upn);
-  const desired = input.desired.get(key) ?? { state: "failed", path: user.photo.kind === "photo" ? user.photo.path : "", error: "not rendered" };
+  const desired = input.desired.get(key);
+  // Photos with problems never reach the planner (plan-run.ts refuses first): a missing one is a bug.
+  if (!desired) throw new Error(`internal error: no desired photo for ${user.upn}; please report this`);
   const photo = user.photo.kind === "photo" ? user.photo.path : "remove";
   const live = input.live.get(key);
   const lookup = live?.lookup;

@@ -36,6 +36,8 @@ export interface PlanRunOptions extends SessionOptions {
   renderCache?: RenderCache;
   /** Called once the manifest is loaded, with how many people it manages (the CLI fits the heap's growth to it). */
   onManifestLoaded?: (people: number) => void;
+  /** Called as each planned person's photo has been analysed (progress on a terminal). */
+  onAnalysed?: (done: number, total: number) => void;
 }
 
 export type PlanRunResult =
@@ -91,21 +93,20 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   // tenant: analysing or downloading a handful of photos costs less than loading them (the photo
   // facts are ~10 MB and the live fingerprints ~33 MB at 10,000 people).
   const fewPeople = scope.kind !== "all" && users.length <= SMALL_PLAN_USERS;
-  // Analysing photos is CPU work and reading the tenant mostly waiting on the network: do both at once.
-  const analysing = analyseDesired(state, users, fewPeople ? undefined : (options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir))));
-  let session: TenantSession;
-  try {
-    session = await openSession(state, options);
-  } catch (error) {
-    await analysing.catch(() => undefined);
-    throw error;
-  }
+  // The desired photos are analysed, and checked as validate checks them, before anyone signs in:
+  // a photo validate refuses stops the run here, with validate's positioned messages, and nothing
+  // is read or written. (Overlapping the analysis with the tenant reads was faster, but signed in
+  // and read the tenant for a repo that is not fit to plan.)
+  const analysed = await analyseDesired(state, users, fewPeople ? undefined : (options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir))), options.onAnalysed);
+  const photoErrors = analysed.problems.filter((problem) => problem.severity === "error");
+  if (photoErrors.length > 0) return { ok: false, problems: photoErrors };
+  const { desired } = analysed;
+  const session = await openSession(state, options);
   let handedOver = false;
   try {
     const cache = fewPeople ? new LiveCache() : LiveCache.forRepo(state.rootDir);
     await cache.load();
-    const reading: Promise<Map<string, LiveUser>> = users.length > 0 ? readLive(session.connection, users, cache, options.read ?? readOptionsFromEnv(options.env)) : Promise.resolve(new Map());
-    const [live, { desired }] = await Promise.all([reading, analysing]);
+    const live: Map<string, LiveUser> = users.length > 0 ? await readLive(session.connection, users, cache, options.read ?? readOptionsFromEnv(options.env)) : new Map();
     await cache.save();
     const result = plan({ state, users, desired, live });
     handedOver = options.keepSession === true;

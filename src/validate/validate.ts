@@ -11,7 +11,7 @@ import { PHOTOS_DIR } from "../manifest/photo-paths.js";
 import type { Problem } from "../manifest/problems.js";
 import { countBySeverity, sortProblems } from "../manifest/problems.js";
 import type { DesiredState, DesiredUser } from "../manifest/types.js";
-import { checkPhotoFile } from "./photo-content.js";
+import { checkPhotoFile, photoProblem } from "./photo-content.js";
 
 export interface ValidationReport {
   manifest: string;
@@ -47,7 +47,9 @@ export async function validateRepo(manifestPath: string, displayName?: string): 
     const usersByFile = new Map<string, DesiredUser[]>();
     for (const user of loaded.readablePhotos) {
       if (user.photo.kind !== "photo") continue;
-      usersByFile.set(user.photo.absolutePath, [...(usersByFile.get(user.photo.absolutePath) ?? []), user]);
+      const sharing = usersByFile.get(user.photo.absolutePath);
+      if (sharing) sharing.push(user);
+      else usersByFile.set(user.photo.absolutePath, [user]);
     }
     photos = usersByFile.size;
     const limit = pLimit(Math.max(2, availableParallelism()));
@@ -56,13 +58,8 @@ export async function validateRepo(manifestPath: string, displayName?: string): 
         limit(async () => {
           const first = users[0]!;
           const written = first.photo.kind === "photo" ? first.photo.path : absolutePath;
-          const { findings } = await checkPhotoFile(absolutePath, written, { minSize: state.defaults.minSize, background: first.render.background });
-          for (const user of users) {
-            for (const finding of findings) {
-              const position = user.photo.kind === "photo" ? user.photo.position : user.position;
-              problems.push({ ...finding, message: `${user.upn}: photo ${written} ${finding.message}`, position, photo: written });
-            }
-          }
+          const { findings } = await checkPhotoFile(absolutePath, written, { minSize: state.defaults.minSize, render: first.render });
+          for (const user of users) for (const finding of findings) problems.push(photoProblem(user, finding));
         }),
       ),
     );

@@ -46,10 +46,12 @@ describe("photosync validate", () => {
     expect(result.code).toBe(1);
     expect(result.stdout.split("\n")).toEqual([
       "photos.yaml:1:1 warning: photos/forgotten.jpg is not used by any user; remove it or fix the path that should name it [photo-unreferenced]",
+      "photos.yaml:4:21 warning: good@contoso.com: photo photos/portrait.jpg is 500×500 px; it will be uploaded at 500×500 px, never enlarged (648 px or more looks best) [photo-small]",
       "photos.yaml:5:21 error: tiny@contoso.com: photo photos/tiny.png is 16×16 px; photos need at least 240 px on the shorter side (648 px or more looks best) [photo-too-small]",
       "photos.yaml:7:12 error: svg@contoso.com: photo photos/drawing.svg is an SVG drawing; SVG can carry scripts and external links and is refused: export it as PNG or JPEG [photo-svg]",
+      "photos.yaml:8:20 warning: gif@contoso.com: photo photos/animated.gif is 300×300 px; it will be uploaded at 300×300 px, never enlarged (648 px or more looks best) [photo-small]",
       "photos.yaml:8:20 warning: gif@contoso.com: photo photos/animated.gif is an animated GIF with 2 frames; only the first frame is used [photo-animated]",
-      "✖ 2 errors, 2 warnings in photos.yaml (4 users, 4 photos)",
+      "✖ 2 errors, 4 warnings in photos.yaml (4 users, 4 photos)",
       "",
     ]);
   });
@@ -58,8 +60,8 @@ describe("photosync validate", () => {
     const result = await runCli(["validate", "--format", "json"], { cwd: repo.root });
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as ValidationJson;
-    expect(report).toMatchObject({ format: "photosync.validate/v1", manifest: "photos.yaml", valid: false, summary: { errors: 2, warnings: 2, users: 4, photos: 4 } });
-    expect(report.problems[1]).toEqual({
+    expect(report).toMatchObject({ format: "photosync.validate/v1", manifest: "photos.yaml", valid: false, summary: { errors: 2, warnings: 4, users: 4, photos: 4 } });
+    expect(report.problems[2]).toEqual({
       severity: "error",
       code: "photo-too-small",
       message: expect.stringContaining("is 16×16 px"),
@@ -92,8 +94,8 @@ describe("photosync validate", () => {
       `::error title=photosync photo-too-small,file=${file},line=5,endLine=5,col=21,endColumn=36::tiny@contoso.com: photo photos/tiny.png is 16×16 px; photos need at least 240 px on the shorter side (648 px or more looks best)`,
     );
     expect(annotations.filter((line) => line.startsWith("::error"))).toHaveLength(2);
-    expect(annotations.filter((line) => line.startsWith("::warning"))).toHaveLength(2);
-    expect(result.stdout).toBe("✖ 2 errors, 2 warnings in photos.yaml (4 users, 4 photos)\n");
+    expect(annotations.filter((line) => line.startsWith("::warning"))).toHaveLength(4);
+    expect(result.stdout).toBe("✖ 2 errors, 4 warnings in photos.yaml (4 users, 4 photos)\n");
   });
 
   it("colours on a terminal, and never when NO_COLOR is set", async () => {
@@ -124,7 +126,7 @@ describe("photosync validate", () => {
     const run = promisify(execFile);
     const failure = (await run(process.execPath, cliProcessArgs(["validate"]), { cwd: repo.root }).catch((error: unknown) => error)) as { code: number; stdout: string };
     expect(failure.code).toBe(1);
-    expect(failure.stdout).toContain("✖ 2 errors, 2 warnings in photos.yaml");
+    expect(failure.stdout).toContain("✖ 2 errors, 4 warnings in photos.yaml");
     const success = await run(process.execPath, cliProcessArgs(["validate"]), { cwd: repoRoot });
     expect(success.stdout).toContain("is valid");
   });

@@ -104,10 +104,19 @@ describe("analyseDesired with a cache", () => {
     expect((await factsKeys()).sort()).toEqual([megan, alexAfter].sort());
   });
 
-  it("a missing photo is a failed desired photo, not a crash", async () => {
+  it("a photo removed since loading is validate's positioned problem for that person, not a crash", async () => {
     await rm(photoOf("megan@contoso.com"));
     const result = await analyseDesired(state, state.users, cache);
-    expect(result.desired.get("megan@contoso.com")).toMatchObject({ state: "failed" });
+    expect(result.desired.has("megan@contoso.com")).toBe(false);
+    expect(result.problems.filter((problem) => problem.severity === "error")).toEqual([expect.objectContaining({ severity: "error", code: "photo-unreadable", message: expect.stringMatching(/^megan@contoso\.com: photo photos\/\S+ cannot be read \(ENOENT\)$/), position: expect.objectContaining({ line: expect.any(Number) }) })]);
     expect(result.desired.get("alex@contoso.com")).toMatchObject({ state: "rendered" });
+  });
+
+  it("finds a photo below minSize from the cached facts too, without reading it again", async () => {
+    await analyseDesired(state, state.users, cache);
+    const strict = { ...state, defaults: { ...state.defaults, minSize: 5000 } };
+    const result = await analyseDesired(strict, strict.users, cache);
+    expect(result.stats.hits).toBe(strict.users.length);
+    expect(result.problems.filter((problem) => problem.code === "photo-too-small")).toHaveLength(strict.users.length);
   });
 });

@@ -162,9 +162,8 @@ describe("plan: Exchange Online and Entra ID", () => {
     expect(Object.values(unread).map((step) => step.action)).toEqual(["unknown", "unknown", "unknown"]);
   });
 
-  it("reports a photo that could not be rendered as unknown", () => {
-    const steps = planOne(desiredUser(upn), { state: "failed", path: "photos/alex.jpg", error: "VipsJpeg: premature end" }, { lookup: { state: "found", user: member(upn) }, exo: { state: "absent" } });
-    expect(steps.exo).toMatchObject({ action: "unknown", reason: "photo could not be rendered: VipsJpeg: premature end" });
+  it("refuses to plan a person whose desired photo is missing: a bug, never an unknown", () => {
+    expect(() => plan({ state: desiredState([desiredUser(upn)]), users: [desiredUser(upn)], desired: new Map(), live: new Map() })).toThrow(/internal error: no desired photo/);
   });
 });
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { checkPhotoBytes } from "../../src/validate/photo-content.js";
 import { hostileCorpus } from "../support/hostile-images.js";
 
-const options = { minSize: 240, background: "#ffffff" };
+const options = { minSize: 240, render: { crop: "attention" as const, background: "#ffffff" } };
 
 describe("photo content checks", () => {
   let corpus: Record<string, Buffer>;
@@ -10,9 +10,10 @@ describe("photo content checks", () => {
     corpus = await hostileCorpus();
   });
 
+  /** The findings, less the "below 648 px" warning every photo of this small corpus gets (tested on its own). */
   async function findings(name: string) {
     const result = await checkPhotoBytes(corpus[name]!, name, options);
-    return result.findings.map(({ severity, code, message }) => ({ severity, code, message }));
+    return result.findings.filter((finding) => finding.code !== "photo-small").map(({ severity, code, message }) => ({ severity, code, message }));
   }
 
   it.each([
@@ -54,7 +55,23 @@ describe("photo content checks", () => {
   it("trusts the bytes, not the name: a PNG named .jpg is accepted with a warning", async () => {
     const result = await checkPhotoBytes(corpus["png-named.jpg"]!, "png-named.jpg", options);
     expect(result.facts).toEqual({ format: "PNG", width: 400, height: 400 });
-    expect(result.findings).toEqual([expect.objectContaining({ severity: "warning", code: "photo-extension", message: expect.stringContaining("really a PNG") })]);
+    expect(result.findings).toContainEqual(expect.objectContaining({ severity: "warning", code: "photo-extension", message: expect.stringContaining("really a PNG") }));
+  });
+
+  it("warns below 648 px, the size the services show best, as render does", async () => {
+    const result = await checkPhotoBytes(corpus["portrait.jpg"]!, "portrait.jpg", options);
+    expect(result.findings).toEqual([{ severity: "warning", code: "photo-small", message: "is 500×500 px; it will be uploaded at 500×500 px, never enlarged (648 px or more looks best)" }]);
+  });
+
+  it("refuses a file larger than 50 MiB before decoding it", async () => {
+    const result = await checkPhotoBytes(Buffer.alloc(50 * 1024 * 1024 + 1), "huge.jpg", options);
+    expect(result.findings).toEqual([expect.objectContaining({ severity: "error", code: "photo-too-large" })]);
+  });
+
+  it("names the accepted formats as people know them (AVIF yes, HEIF/HEIC no)", async () => {
+    const [refusal] = (await checkPhotoBytes(corpus["text.jpg"]!, "text.jpg", options)).findings;
+    expect(refusal!.message).toContain("JPEG, PNG, WebP, AVIF, TIFF or GIF");
+    expect(refusal!.message).not.toMatch(/heif/i);
   });
 
   it("honours the manifest's minimum size", async () => {
