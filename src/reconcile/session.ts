@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { DesiredState } from "../manifest/types.js";
+import { checkAccess } from "../tenant/access.js";
 import { authSettingsFromEnv, authWarning, createCredential } from "../tenant/auth.js";
 import type { AuthSettings } from "../tenant/auth.js";
 import { connect } from "../tenant/connection.js";
@@ -44,10 +45,10 @@ export async function openSession(state: DesiredState, options: SessionOptions):
     const caPem = caFile ? await readFile(caFile, "utf8") : undefined;
     endpoints = tenantEndpoints(state, options.env, caPem);
     auth = authSettingsFromEnv(options.env);
-    const sharePointManaged = state.users.some((user) => user.stores.includes("spo"));
-    const warning = authWarning(auth, sharePointManaged);
+    const warning = authWarning(auth, state.users.some((user) => user.stores.includes("spo")));
     if (warning) options.warn?.(warning);
   }
+  const sharePoint = state.users.some((user) => user.stores.includes("spo"));
   const connection = connect(endpoints, (http) =>
     createCredential(auth, endpoints, {
       env: options.env,
@@ -56,6 +57,23 @@ export async function openSession(state: DesiredState, options: SessionOptions):
       disableInstanceDiscovery: emulator !== undefined || options.env.PHOTOSYNC_AUTHORITY_HOST !== undefined,
     }),
   );
+  try {
+    // One sign-in per service and a permission check before any person is read: a failure is
+    // one message with its fix (AccessError), never an "unknown" per person.
+    await checkAccess({
+      credential: connection.credential,
+      endpoints,
+      http: connection.http,
+      method: auth.method,
+      ...(auth.clientId ? { clientId: auth.clientId } : {}),
+      writer: options.writer === true,
+      sharePoint,
+    });
+  } catch (error) {
+    await connection.close();
+    await emulator?.close();
+    throw error;
+  }
   return {
     connection,
     ...(emulator ? { emulator } : {}),

@@ -1,0 +1,181 @@
+/**
+ * Sign-in and permission pre-flight: before any per-person work, photosync signs in once for each
+ * service the run needs, reads which application permissions the token carries (its `roles` claim:
+ * Entra puts the granted app roles there), and asks SharePoint once whether it accepts the token.
+ * A failure here is one message that says what failed and what to do, and the run stops: a sign-in
+ * or permission problem is the same for every person, so it must never become one "unknown" line
+ * per person (those are for a transient failure of that person's read).
+ *
+ * Tokens are decoded here, never verified (the service verifies them) and never printed.
+ */
+import type { TokenCredential } from "@azure/identity";
+import { decodeJwt } from "jose";
+import type { Response } from "undici";
+import type { AuthMethod } from "./auth.js";
+import type { TenantEndpoints } from "./endpoints.js";
+import type { TrustedHttp } from "./http.js";
+
+/** A sign-in or permission failure: the whole run stops with this one message (exit 1). */
+export class AccessError extends Error {
+  override readonly name = "AccessError";
+}
+
+/** One permission the run needs: any of `anyOf` will do; `name` is the least privileged, the one to grant. */
+export interface Permission {
+  name: string;
+  anyOf: readonly string[];
+  /** What it is needed for, in words. */
+  for: string;
+}
+
+// Least privilege first; the others are broader permissions that include it (Graph and SharePoint docs).
+const GRAPH_READ_USERS: Permission = { name: "User.Read.All", anyOf: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"], for: "looking people up" };
+const GRAPH_READ_PHOTOS: Permission = {
+  name: "ProfilePhoto.Read.All",
+  anyOf: ["ProfilePhoto.Read.All", "ProfilePhoto.ReadWrite.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  for: "reading photos",
+};
+const GRAPH_WRITE_PHOTOS: Permission = { name: "ProfilePhoto.ReadWrite.All", anyOf: ["ProfilePhoto.ReadWrite.All", "User.ReadWrite.All"], for: "writing photos" };
+const SPO_READ_FILES: Permission = { name: "Sites.Read.All", anyOf: ["Sites.Read.All", "Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"], for: "reading thumbnails" };
+const SPO_WRITE_FILES: Permission = { name: "Sites.ReadWrite.All", anyOf: ["Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"], for: "writing thumbnails" };
+const SPO_WRITE_PROFILES: Permission = { name: "User.ReadWrite.All", anyOf: ["User.ReadWrite.All", "Sites.FullControl.All"], for: "writing profile properties" };
+
+/** The application permissions a run needs, per service. Pure. */
+export function neededPermissions(options: { writer: boolean; sharePoint: boolean }): { graph: Permission[]; sharePoint: Permission[] } {
+  const graph = options.writer ? [GRAPH_READ_USERS, GRAPH_WRITE_PHOTOS] : [GRAPH_READ_USERS, GRAPH_READ_PHOTOS];
+  const sharePoint = !options.sharePoint ? [] : options.writer ? [SPO_WRITE_FILES, SPO_WRITE_PROFILES] : [SPO_READ_FILES];
+  return { graph, sharePoint };
+}
+
+/** The `roles` claim of an access token; undefined for a token without one (a person's delegated token). */
+export function grantedRoles(token: string): string[] | undefined {
+  try {
+    const roles = decodeJwt(token).roles;
+    return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === "string") : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The permissions of `needed` that `roles` lacks. Pure. */
+export function missingPermissions(roles: readonly string[], needed: readonly Permission[]): Permission[] {
+  return needed.filter((permission) => !permission.anyOf.some((role) => roles.includes(role)));
+}
+
+const JWT = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
+
+/** The first line of a library's message, shortened, with anything shaped like a token cut out. */
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split("\n").find((line) => line.trim() !== "") ?? text).replace(JWT, "[token]").slice(0, 400);
+}
+
+const AADSTS_FIXES: ReadonlyArray<[RegExp, (clientId: string) => string]> = [
+  [/AADSTS7000215|AADSTS7000222/, () => "the client secret is wrong or expired: set AZURE_CLIENT_SECRET to the secret's value (not its id), or create a new one under the app's Certificates & secrets"],
+  [/AADSTS700016/, (id) => `no app with client id ${id} in this tenant: check AZURE_CLIENT_ID and the tenant (tenant.id in photos.yaml, or AZURE_TENANT_ID), and that the app has been consented to in that tenant`],
+  [/AADSTS90002|AADSTS900023/, () => "the tenant was not found: check tenant.id in photos.yaml (or AZURE_TENANT_ID)"],
+  [/AADSTS70021|AADSTS700213|AADSTS700211/, (id) => `the app ${id} has no federated credential for this workflow: add one (issuer https://token.actions.githubusercontent.com, audience api://AzureADTokenExchange) whose subject matches this job (see the README's "Adopting it")`],
+  [/AADSTS700027|AADSTS700024/, (id) => `the certificate in AZURE_CLIENT_CERTIFICATE_PATH is not registered on app ${id} (or has expired): upload its public part under the app's Certificates & secrets`],
+  [/AADSTS7000218/, () => "no secret, certificate or federated token was given: set AZURE_CLIENT_CERTIFICATE_PATH (or run in GitHub Actions with id-token: write)"],
+];
+
+/** One sentence of what went wrong signing in, and what to do about it. */
+export function signInFailure(error: unknown, method: AuthMethod, clientId: string | undefined, resource: string): string {
+  const detail = firstLine(error);
+  const known = AADSTS_FIXES.find(([pattern]) => pattern.test(detail));
+  if (known) return `sign-in to ${resource} failed: ${known[1](clientId ?? "(AZURE_CLIENT_ID)")} (${detail})`;
+  if (method === "default") {
+    return (
+      `sign-in to ${resource} failed: no credentials were found (${detail}). ` +
+      "Set AZURE_CLIENT_ID with AZURE_CLIENT_CERTIFICATE_PATH (or a federated credential in GitHub Actions), sign in with `az login`, " +
+      "or try photosync against its built-in demo tenant with --emulator"
+    );
+  }
+  return `sign-in to ${resource} with method ${method} failed: ${detail}. Check the settings in the README's "Signing in" section`;
+}
+
+function permissionFailure(service: string, clientId: string | undefined, roles: readonly string[], missing: readonly Permission[]): string {
+  const app = clientId ? `the app ${clientId}` : "the app photosync signed in as";
+  const lacking = missing.map((permission) => `${permission.name} (${permission.for})`).join(", ");
+  return (
+    `${app} lacks the ${service} application permission${missing.length > 1 ? "s" : ""} ${lacking}; it has ${roles.length > 0 ? roles.join(", ") : "none"}. ` +
+    `Grant ${missing.map((permission) => permission.name).join(" and ")} (Entra admin center > App registrations > API permissions > ${service}, application permissions) and grant admin consent` +
+    (missing.some((permission) => permission.name.includes("Write")) ? ", or run with the writer app's identity" : "")
+  );
+}
+
+export interface AccessCheck {
+  credential: TokenCredential;
+  endpoints: TenantEndpoints;
+  http: TrustedHttp;
+  method: AuthMethod;
+  clientId?: string;
+  writer: boolean;
+  sharePoint: boolean;
+}
+
+async function tokenFor(check: AccessCheck, scope: string, resource: string): Promise<string> {
+  let token;
+  try {
+    token = await check.credential.getToken(scope);
+  } catch (error) {
+    throw new AccessError(signInFailure(error, check.method, check.clientId, resource));
+  }
+  if (!token) throw new AccessError(signInFailure(new Error("the credential returned no token"), check.method, check.clientId, resource));
+  return token.token;
+}
+
+function requireRoles(check: AccessCheck, token: string, service: string, needed: readonly Permission[]): void {
+  const roles = grantedRoles(token);
+  if (!roles) return; // A person's own (delegated) token: the services decide, per request.
+  const missing = missingPermissions(roles, needed);
+  if (missing.length > 0) throw new AccessError(permissionFailure(service, check.clientId, roles, missing));
+}
+
+/** What SharePoint said when it refused a token, from its error body or x-ms-diagnostics header. */
+async function sharePointRefusal(response: Response): Promise<string> {
+  const diagnostics = /reason="([^"]+)"/.exec(response.headers.get("x-ms-diagnostics") ?? "")?.[1];
+  const body = await response.text().catch(() => "");
+  let described: string | undefined;
+  try {
+    const parsed = JSON.parse(body) as { error_description?: string; "odata.error"?: { message?: { value?: string } }; error?: { message?: string | { value?: string } } };
+    const message = parsed.error?.message;
+    described = parsed.error_description ?? parsed["odata.error"]?.message?.value ?? (typeof message === "string" ? message : message?.value);
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  return (described ?? diagnostics ?? `HTTP ${response.status}`).replace(JWT, "[token]").slice(0, 300);
+}
+
+/**
+ * Signs in for every service the run needs and checks the permissions, or throws AccessError.
+ * Costs one token per service (reused by the run) and one SharePoint request.
+ */
+export async function checkAccess(check: AccessCheck): Promise<void> {
+  const needed = neededPermissions(check);
+  const graphToken = await tokenFor(check, check.endpoints.graphScope, "Microsoft Graph");
+  requireRoles(check, graphToken, "Microsoft Graph", needed.graph);
+  if (!check.sharePoint) return;
+  const sharePointToken = await tokenFor(check, check.endpoints.sharePointScope, "SharePoint Online");
+  requireRoles(check, sharePointToken, "SharePoint", needed.sharePoint);
+  // SharePoint refuses some tokens Entra ID hands out (app-only tokens from a client secret,
+  // a token for another host): one request to ask, before any person is read.
+  let response: Response;
+  try {
+    response = await check.http.fetch(`${check.endpoints.mySiteUrl.replace(/\/$/, "")}/_api/contextinfo`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${sharePointToken}`, accept: "application/json;odata=nometadata" },
+    });
+  } catch {
+    return; // The network, not the token: the reads retry and report it per person.
+  }
+  if (response.status !== 401 && response.status !== 403) {
+    await response.body?.cancel();
+    return;
+  }
+  const refusal = await sharePointRefusal(response);
+  const fix = /app only token/i.test(refusal)
+    ? "SharePoint Online accepts app-only tokens only from a certificate or a federated credential, never a client secret: set AZURE_CLIENT_CERTIFICATE_PATH, use GitHub OIDC, or drop spo from tenant.stores"
+    : `check that the app has the SharePoint application permission ${needed.sharePoint.map((permission) => permission.name).join(" and ")} with admin consent, and that mySiteHost in photos.yaml is the tenant's`;
+  throw new AccessError(`SharePoint Online refused photosync's token (${response.status}: ${refusal}): ${fix}`);
+}
