@@ -1,12 +1,13 @@
 /**
  * The workflows, run as the GitHub runner would (see workflow-runner.ts), against the emulator as
  * the tenant and a local fake of the GitHub REST API: the sticky comment, the apply bound to the
- * reviewed digest, the drift issue's life, forks kept out, and no secret in any output.
+ * reviewed digest, the drift issue's life, forks kept out, an invalid repo stopped before sign-in,
+ * and no secret in any output.
  */
 import { execFile } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -222,6 +223,29 @@ describe("drift.yml on a schedule", () => {
       expect(github.calls.length).toBe(callsBefore);
     } finally {
       tenant.emulator.admin.setFaults({});
+    }
+  });
+});
+
+describe("an invalid repo", () => {
+  it("stops apply.yml and drift.yml at validation, before any sign-in", async () => {
+    const manifest = path.join(repo.root, "photos.yaml");
+    const valid = await readFile(manifest, "utf8");
+    await writeFile(manifest, `${valid}  grady.smith@contoso.com: photos/no-such-photo.jpg\n`);
+    try {
+      for (const [file, job] of [["apply.yml", "plan"], ["drift.yml", "detect"]] as const) {
+        tenant.emulator.admin.resetCounters();
+        const issuedBefore = issuedOidcTokens.length;
+        const result = await run(file, job, context(file === "apply.yml" ? pushEvent() : scheduleEvent()));
+        expect(result.ok, file).toBe(false);
+        expect(result.steps.map((step) => step.name), file).toEqual(["Validate photos.yaml and every photo (before any sign-in)"]);
+        expect(result.steps[0]!.stdout, file).toContain("photo-missing");
+        expect(Object.values(result.outputs).every((value) => value === ""), file).toBe(true);
+        expect(tenant.emulator.admin.counters().totals.requests, file).toBe(0);
+        expect(issuedOidcTokens.length, file).toBe(issuedBefore);
+      }
+    } finally {
+      await writeFile(manifest, valid);
     }
   });
 });

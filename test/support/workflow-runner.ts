@@ -19,11 +19,13 @@ interface Step {
   id?: string;
   name?: string;
   uses?: string;
+  with?: Record<string, unknown>;
   run?: string;
   env?: Record<string, string>;
 }
 
 interface Job {
+  needs?: string | string[];
   if?: string;
   environment?: string;
   permissions?: Record<string, string>;
