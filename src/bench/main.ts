@@ -18,6 +18,7 @@ import { startEmulatorProcess } from "./emulator-process.js";
 import { formatTable, formatTargets, judgeTargets, setBaselineRatios } from "./report.js";
 import type { Programs, ScenarioResult, SizePlan } from "./scenarios.js";
 import { SizeRun } from "./scenarios.js";
+import { VALIDATE_SHARED_PEOPLE, validateSharedPhoto } from "./validate-scale.js";
 import { BenchTenant } from "./tenant.js";
 import { createWorkspace } from "./workspace.js";
 
@@ -148,6 +149,8 @@ async function main(options: Options): Promise<number> {
 
   const started = new Date();
   const results: ScenarioResult[] = [];
+  log(`\nvalidate: ${VALIDATE_SHARED_PEOPLE.toLocaleString("en")} people sharing one photo`);
+  results.push(await validateSharedPhoto(programs, data.source(0)));
   for (const plan of plans) results.push(...(await runSize(plan, programs, dist, options)));
   setBaselineRatios(results);
   const machine = {
