@@ -1,4 +1,4 @@
-/** SharePoint's naming of profile thumbnails and accounts (documented in ../shared/m365-facts.md). Pure. */
+/** SharePoint's naming of profile thumbnails and accounts (documented in docs/microsoft-365.md). Pure. */
 import type { ThumbnailName } from "../tenant/live.js";
 
 export const PROFILE_PICTURES_FOLDER = "/User Photos/Profile Pictures";

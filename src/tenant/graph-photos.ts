@@ -12,7 +12,7 @@ import { GRAPH_BATCH_LIMIT, graphBatch } from "./graph-batch.js";
 import type { PhotoObservation, ServiceError } from "./live.js";
 import { LiveCache } from "./live-cache.js";
 
-/** "No photo", as current, EXO-era and older tenants say it (m365-facts.md). */
+/** "No photo", as current, EXO-era and older tenants say it (docs/microsoft-365.md). */
 export const NO_PHOTO_CODES = new Set(["ImageNotFound", "ErrorItemNotFound", "ResourceNotFound"]);
 /** "This user has no Exchange Online mailbox" (legacy tenants, v1.0). */
 export const NO_MAILBOX_CODES = new Set(["ErrorNonExistentMailbox", "MailboxNotHostedInExchangeOnline", "MailboxNotEnabledForRESTAPI"]);

@@ -2,7 +2,7 @@
  * Graph conformance over raw HTTP, checked against Microsoft's documentation:
  * - api-reference/v1.0/api/profilephoto-get.md / -update.md / -delete.md (metadata shape, sizes, 4 MB)
  * - concepts/errors.md (error envelope), concepts/json-batching.md (batch envelope, base64, dependsOn)
- * - m365-facts.md (legacy vs current mailbox behaviour, propagation, "no photo" answers)
+ * - docs/microsoft-365.md (legacy vs current mailbox behaviour, propagation, "no photo" answers)
  */
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,7 +59,7 @@ async function adminUser(upn: string): Promise<{ exo: { etag: string; width: num
   return (await (await h.admin(`/users/${encodeURIComponent(upn)}`)).json()) as never;
 }
 
-describe("authentication and authorisation (concepts/errors.md, m365-facts)", () => {
+describe("authentication and authorisation (concepts/errors.md, docs/microsoft-365.md)", () => {
   it("401 InvalidAuthenticationToken without a token, with innerError ids", async () => {
     const r = await graph("/v1.0/users", { token: null });
     expect(r.status).toBe(401);
@@ -230,7 +230,7 @@ describe("profile photos (profilephoto-get/update/delete.md)", () => {
   });
 });
 
-describe("legacy and current tenant behaviour (m365-facts: MC678855)", () => {
+describe("legacy and current tenant behaviour (docs/microsoft-365.md: MC678855)", () => {
   it("legacy: v1.0 write for a user without a cloud mailbox fails with the mailbox error; beta falls back to Entra ID", async () => {
     const photo = await renderPortrait({ seed: "cloudless", width: 300, height: 300 });
     const v1 = await put("/v1.0/users/cloudless@fabrikam.com/photo/$value", photo);

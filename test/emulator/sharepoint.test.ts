@@ -1,7 +1,7 @@
 /**
  * SharePoint REST over raw HTTP: OData dialects (verbose / nometadata / minimal), error shapes,
  * form digest, file naming and the PeopleManager, as documented in sp-dev-docs
- * (Upload-user-profile-pictures-sample-app, security-apponly-azuread.md) and m365-facts.md.
+ * (Upload-user-profile-pictures-sample-app, security-apponly-azuread.md) and docs/microsoft-365.md.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { harness, type Harness } from "./helpers.js";
