@@ -155,8 +155,8 @@ describe("photosync plan against the demo tenant", () => {
     const { plan } = await planJson(["--users", "Nestor.Wilke@contoso.com"]);
     expect(plan.users.map((user) => user.upn)).toEqual(["nestor.wilke@contoso.com"]);
     const unknown = await runCli(["plan", "--users", "nobody@contoso.com"], { cwd: repo.root, env: tenant.env() });
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain("not in the manifest: nobody@contoso.com");
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain("--users: not in the manifest: nobody@contoso.com");
   });
 
   it("writes the markdown plan to a file with --out and prints the counts", async () => {

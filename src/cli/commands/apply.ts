@@ -6,6 +6,7 @@ import { formatApplyJson, formatApplyMarkdown, formatApplyText, countsText } fro
 import { isGitHubActions } from "../../github/context.js";
 import { runApply } from "../../reconcile/apply-run.js";
 import { EXIT, useColour } from "../io.js";
+import { addUsersOption, parseDigest } from "../options.js";
 import type { CommandContext } from "../program.js";
 import type { PlanFormat } from "./plan.js";
 import { addTenantOptions, formatPlan, planExitCode, reportProblems } from "./plan.js";
@@ -14,7 +15,7 @@ interface ApplyCommandOptions {
   manifest: string;
   format: PlanFormat;
   out?: string;
-  users?: string;
+  users?: string[];
   yes?: boolean;
   expectDigest?: string;
   force?: boolean;
@@ -24,14 +25,15 @@ interface ApplyCommandOptions {
 
 export function registerApply(program: Command, { io, setExitCode }: CommandContext): void {
   addTenantOptions(
-    program
-      .command("apply")
+    addUsersOption(
+      program
+        .command("apply")
       .description("Re-read the tenant, recompute the plan and carry it out. Without --yes it only shows the plan.")
       .option("-m, --manifest <file>", "the manifest", "photos.yaml")
       .option("-y, --yes", "write to the tenant (without it: a dry run)")
-      .option("--expect-digest <sha256>", "refuse (exit 4) unless the recomputed plan has this digest: the one that was reviewed")
-      .option("--force", "apply even when a safety rail refuses")
-      .option("-u, --users <upns>", "only these users, comma-separated UPNs")
+      .option("--expect-digest <sha256>", "refuse (exit 4) unless the recomputed plan has this digest: the one that was reviewed", parseDigest)
+      .option("--force", "apply even when a safety rail refuses"),
+    )
       .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
       .option("-o, --out <file>", "write the report to this file instead of standard output"),
   ).action(async (options: ApplyCommandOptions) => {
@@ -43,7 +45,7 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
       yes: options.yes === true,
       ...(options.expectDigest ? { expectDigest: options.expectDigest } : {}),
       ...(options.force ? { force: true } : {}),
-      ...(options.users ? { users: options.users.split(",").map((upn) => upn.trim()).filter(Boolean) } : {}),
+      ...(options.users ? { users: options.users } : {}),
       ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
       warn: (message) => io.stderr.write(`photosync: warning: ${message}\n`),
     });

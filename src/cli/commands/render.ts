@@ -16,6 +16,7 @@ import { loadManifest } from "../../manifest/load.js";
 import type { Problem } from "../../manifest/problems.js";
 import { upnKey } from "../../manifest/types.js";
 import { EXIT, useColour } from "../io.js";
+import { addUsersOption, unknownUsersMessage } from "../options.js";
 import type { CommandContext } from "../program.js";
 
 export const CONTACT_SHEET = "contact-sheet.png";
@@ -24,7 +25,7 @@ export const INDEX_FILE = "index.json";
 interface RenderCommandOptions {
   manifest: string;
   out?: string;
-  users?: string;
+  users?: string[];
   cache: boolean;
 }
 
@@ -59,12 +60,13 @@ function indexEntry(outcome: RenderOutcome, dirName: string): unknown {
 }
 
 export function registerRender(program: Command, { io, setExitCode }: CommandContext): void {
-  program
-    .command("render")
-    .description("Render every managed photo as it will be uploaded, plus a contact sheet to review them; exit 1 if any photo fails.")
-    .option("-m, --manifest <file>", "the manifest", "photos.yaml")
-    .option("-o, --out <dir>", "where to write the renders (default: .photosync/render next to the manifest)")
-    .option("-u, --users <upns>", "only these users, comma-separated UPNs")
+  addUsersOption(
+    program
+      .command("render")
+      .description("Render every managed photo as it will be uploaded, plus a contact sheet to review them; exit 1 if any photo fails.")
+      .option("-m, --manifest <file>", "the manifest", "photos.yaml")
+      .option("-o, --out <dir>", "where to write the renders (default: .photosync/render next to the manifest)"),
+  )
     .option("--no-cache", "render everything again; neither read nor write the render cache")
     .action(async (options: RenderCommandOptions) => {
       const colour = useColour(io);
@@ -84,13 +86,9 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
       }
       const state = loaded.state;
 
-      const wanted = options.users
-        ?.split(",")
-        .map((upn) => upn.trim())
-        .filter((upn) => upn !== "");
-      const { jobs, removed, unknown } = renderJobs(state, wanted);
+      const { jobs, removed, unknown } = renderJobs(state, options.users);
       if (unknown.length > 0) {
-        io.stderr.write(`not in ${displayName}: ${unknown.join(", ")}\n`);
+        io.stderr.write(`photosync: ${unknownUsersMessage(unknown)}; nothing was rendered\n`);
         setExitCode(EXIT.usage);
         return;
       }
