@@ -3,8 +3,7 @@
  * things the same way: a value commander's argParser rejects is a usage error (exit 64) before the
  * command reads anything.
  */
-import { InvalidArgumentError } from "commander";
-import type { Command } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import type { Problem } from "../manifest/problems.js";
 
 /**
@@ -22,8 +21,9 @@ export function parseUsers(value: string): string[] {
   return upns;
 }
 
-export function addUsersOption(command: Command, what = "only these users"): Command {
-  return command.option("-u, --users <upns>", `${what}, comma-separated UPNs (case-insensitive; each must be in the manifest)`, parseUsers);
+/** The --users option of every command that takes one. */
+export function usersOption(): Option {
+  return new Option("-u, --users <upns>", "only these users, comma-separated UPNs (case-insensitive; each must be in the manifest)").argParser(parseUsers);
 }
 
 /** runPlan's code for --users naming people the manifest does not have (src/reconcile/plan-run.ts). */

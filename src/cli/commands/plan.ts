@@ -12,7 +12,7 @@ import { runPlan } from "../../reconcile/plan-run.js";
 import type { PlanRunResult } from "../../reconcile/plan-run.js";
 import { formatProblemLine } from "../../validate/format.js";
 import { fitHeapGrowthToPlan } from "../heap.js";
-import { addUsersOption, onlyUnknownUsers } from "../options.js";
+import { onlyUnknownUsers, usersOption } from "../options.js";
 import { EXIT, useColour } from "../io.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "../program.js";
@@ -66,14 +66,13 @@ export function addTenantOptions(command: Command): Command {
 
 export function registerPlan(program: Command, { io, setExitCode }: CommandContext): void {
   addTenantOptions(
-    addUsersOption(
-      program
-        .command("plan")
+    program
+      .command("plan")
       .description("Compare the repo with the tenant and show what apply would change. Exit 0: no changes, 2: changes, 1: error or unknown state.")
       .option("-m, --manifest <file>", "the manifest", "photos.yaml")
       .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
-      .option("-o, --out <file>", "write the plan to this file instead of standard output"),
-    )
+      .option("-o, --out <file>", "write the plan to this file instead of standard output")
+      .addOption(usersOption())
       .option("--changed-since <ref>", "only people whose manifest entry or photo changed since this git ref (pull-request plans)")
       .option("-v, --verbose", "text: list users already in line too")
       .option("--diff", "text: show each changing user's state as a unified diff")

@@ -16,7 +16,7 @@ import { loadManifest } from "../../manifest/load.js";
 import type { Problem } from "../../manifest/problems.js";
 import { upnKey } from "../../manifest/types.js";
 import { EXIT, useColour } from "../io.js";
-import { addUsersOption, unknownUsersMessage } from "../options.js";
+import { unknownUsersMessage, usersOption } from "../options.js";
 import type { CommandContext } from "../program.js";
 
 export const CONTACT_SHEET = "contact-sheet.png";
@@ -60,13 +60,12 @@ function indexEntry(outcome: RenderOutcome, dirName: string): unknown {
 }
 
 export function registerRender(program: Command, { io, setExitCode }: CommandContext): void {
-  addUsersOption(
-    program
-      .command("render")
-      .description("Render every managed photo as it will be uploaded, plus a contact sheet to review them; exit 1 if any photo fails.")
-      .option("-m, --manifest <file>", "the manifest", "photos.yaml")
-      .option("-o, --out <dir>", "where to write the renders (default: .photosync/render next to the manifest)"),
-  )
+  program
+    .command("render")
+    .description("Render every managed photo as it will be uploaded, plus a contact sheet to review them; exit 1 if any photo fails.")
+    .option("-m, --manifest <file>", "the manifest", "photos.yaml")
+    .option("-o, --out <dir>", "where to write the renders (default: .photosync/render next to the manifest)")
+    .addOption(usersOption())
     .option("--no-cache", "render everything again; neither read nor write the render cache")
     .action(async (options: RenderCommandOptions) => {
       const colour = useColour(io);
