@@ -86,6 +86,11 @@ describe("apply is safe", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("dry run: nothing was written; run with --yes");
     expect((JSON.parse(result.stdout) as Plan).counts.create).toBe(7);
+    expect(result.stderr).not.toContain("people:");
+    // On a terminal, progress on standard error; the plan on standard output stays clean.
+    const onTerminal = await runCli(["apply", "--format", "json"], { cwd: repo.root, env: env("reader"), tty: true });
+    expect(onTerminal.stderr).toMatch(/apply: 8 people: analysing photos and reading the tenant… \d+s/);
+    expect((JSON.parse(onTerminal.stdout) as Plan).counts.create).toBe(7);
     expect(writes()).toBe(0);
   });
 

@@ -159,6 +159,16 @@ describe("photosync plan against the demo tenant", () => {
     expect(unknown.stderr).toContain("--users: not in the manifest: nobody@contoso.com");
   });
 
+  it("shows progress on a terminal's standard error, and none off one", async () => {
+    const onTerminal = await runCli(["plan", "--format", "json"], { cwd: repo.root, env: tenant.env(), tty: true });
+    expect(onTerminal.code).toBe(2);
+    expect(onTerminal.stderr).toMatch(/plan: 8 people: analysing photos and reading the tenant… \d+s/);
+    // Standard output is the plan alone.
+    expect((JSON.parse(onTerminal.stdout) as Plan).users).toHaveLength(8);
+    const piped = await runCli(["plan", "--format", "json"], { cwd: repo.root, env: tenant.env() });
+    expect(piped.stderr).toBe("");
+  });
+
   it("writes the markdown plan to a file with --out and prints the counts", async () => {
     const result = await runCli(["plan", "--format", "markdown", "--out", "plan.md"], { cwd: repo.root, env: tenant.env() });
     expect(result.code).toBe(2);

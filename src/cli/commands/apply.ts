@@ -12,6 +12,7 @@ import type { PlanRunOptions } from "../../reconcile/plan-run.js";
 import { runPlan } from "../../reconcile/plan-run.js";
 import { EXIT, useColour } from "../io.js";
 import { parseDigest, usersOption } from "../options.js";
+import { createRunProgress } from "../progress.js";
 import type { CommandContext } from "../program.js";
 import type { Plan } from "../../plan/model.js";
 import type { PlanFormat } from "./plan.js";
@@ -55,23 +56,30 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
       .option("-o, --out <file>", "write the report to this file instead of standard output"),
   ).action(async (options: ApplyCommandOptions) => {
     const manifestPath = path.resolve(io.cwd, options.manifest);
+    const progress = createRunProgress(io.stderr, "apply", options.yes ? "planning, writing and verifying" : "analysing photos and reading the tenant");
     const common = {
       manifestPath,
       displayName: path.relative(io.cwd, manifestPath) || manifestPath,
       env: io.env,
       ...(options.users ? { users: options.users } : {}),
       ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
-      warn: (message: string) => io.stderr.write(`photosync: warning: ${message}\n`),
+      warn: (message: string) => progress.log(`photosync: warning: ${message}\n`),
+      onManifestLoaded: (people: number) => progress.started(people),
     };
     // A dry run is apply's own read-only plan. It is planned here rather than by runApply, whose
     // dry-run result has no manifest, because the rails need its safety settings and head count:
     // the dry run must say when --yes alone would be refused.
-    const result: ApplyCommandResult = options.yes
-      ? await runApply({ ...common, yes: true, ...(options.expectDigest ? { expectDigest: options.expectDigest } : {}), ...(options.force ? { force: true } : {}) }).then((applied) =>
-          // With --yes runApply never stops at a dry run; the branch only satisfies the types.
-          applied.kind === "dry-run" ? { ...applied, refusals: [] } : applied,
-        )
-      : await dryRun(common);
+    let result: ApplyCommandResult;
+    try {
+      result = options.yes
+        ? await runApply({ ...common, yes: true, ...(options.expectDigest ? { expectDigest: options.expectDigest } : {}), ...(options.force ? { force: true } : {}) }).then((applied) =>
+            // With --yes runApply never stops at a dry run; the branch only satisfies the types.
+            applied.kind === "dry-run" ? { ...applied, refusals: [] } : applied,
+          )
+        : await dryRun(common);
+    } finally {
+      progress.stop();
+    }
     const colour = !options.out && options.format === "text" && useColour(io);
     const emit = async (text: string, summary: string) => {
       if (!options.out) return void io.stdout.write(text);

@@ -13,6 +13,7 @@ import type { PlanRunResult } from "../../reconcile/plan-run.js";
 import { formatProblemLine } from "../../validate/format.js";
 import { fitHeapGrowthToPlan } from "../heap.js";
 import { onlyUnknownUsers, usersOption } from "../options.js";
+import { createRunProgress } from "../progress.js";
 import { EXIT, useColour } from "../io.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "../program.js";
@@ -87,16 +88,25 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
       setExitCode(EXIT.ok);
       return;
     }
-    const result = await runPlan({
-      manifestPath,
-      displayName: path.relative(io.cwd, manifestPath) || manifestPath,
-      env: io.env,
-      ...(options.users ? { users: options.users } : {}),
-      ...(options.changedSince ? { changedSince: options.changedSince } : {}),
-      ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
-      warn: (message) => io.stderr.write(`photosync: warning: ${message}\n`),
-      onManifestLoaded: (people) => fitHeapGrowthToPlan(people),
-    });
+    const progress = createRunProgress(io.stderr, "plan", "analysing photos and reading the tenant");
+    let result: PlanRunResult;
+    try {
+      result = await runPlan({
+        manifestPath,
+        displayName: path.relative(io.cwd, manifestPath) || manifestPath,
+        env: io.env,
+        ...(options.users ? { users: options.users } : {}),
+        ...(options.changedSince ? { changedSince: options.changedSince } : {}),
+        ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
+        warn: (message) => progress.log(`photosync: warning: ${message}\n`),
+        onManifestLoaded: (people) => {
+          fitHeapGrowthToPlan(people);
+          progress.started(people);
+        },
+      });
+    } finally {
+      progress.stop();
+    }
     if (!result.ok) {
       setExitCode(reportProblems(result, io));
       return;
