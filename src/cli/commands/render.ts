@@ -14,9 +14,11 @@ import { VARIANT_NAMES } from "../../images/settings.js";
 import type { RenderedPhoto } from "../../images/variants.js";
 import { loadManifest } from "../../manifest/load.js";
 import type { Problem } from "../../manifest/problems.js";
-import { upnKey } from "../../manifest/types.js";
 import { EXIT, useColour } from "../io.js";
 import { unknownUsersMessage, usersOption } from "../options.js";
+import { outDirProblem, replaceRender, userDirName } from "../render-output.js";
+
+export { userDirName };
 import type { CommandContext } from "../program.js";
 
 export const CONTACT_SHEET = "contact-sheet.png";
@@ -27,12 +29,6 @@ interface RenderCommandOptions {
   out?: string;
   users?: string[];
   cache: boolean;
-}
-
-/** A user's directory name: the UPN lower-cased, anything unusual in a file name replaced. */
-export function userDirName(upn: string): string {
-  const name = upnKey(upn).replace(/[^a-z0-9._@#+-]/g, "_");
-  return /^\.+$/.test(name) ? name.replace(/\./g, "_") : name;
 }
 
 function formatProblem(problem: Problem): string {
@@ -94,6 +90,12 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
       if (removed.length > 0) io.stdout.write(`skipped (photo to be removed): ${removed.join(", ")}\n`);
 
       const outDir = options.out ? path.resolve(io.cwd, options.out) : path.join(state.rootDir, ".photosync", "render");
+      const problem = await outDirProblem(outDir, state.rootDir, { ownsUnmarked: !options.out });
+      if (problem) {
+        io.stderr.write(`photosync: ${problem}; nothing was rendered\n`);
+        setExitCode(EXIT.usage);
+        return;
+      }
       const cache = options.cache ? new RenderCache(defaultCacheDir(state.rootDir)) : undefined;
       const progress = createProgress(io.stderr, jobs.length, "rendering");
       const { outcomes, stats } = await renderAll(jobs, {
@@ -102,7 +104,12 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
       });
       progress.stop();
 
-      await mkdir(outDir, { recursive: true });
+      const rendered = outcomes.filter((outcome) => outcome.ok);
+      await replaceRender(outDir, [
+        INDEX_FILE,
+        ...(rendered.length > 0 ? [CONTACT_SHEET] : []),
+        ...rendered.flatMap((outcome) => VARIANT_NAMES.map((name) => `${userDirName(outcome.job.upn)}/${name}.jpg`)),
+      ]);
       const index: unknown[] = [];
       const sheet: Array<{ label: string; image: Buffer }> = [];
       let failed = 0;
@@ -131,10 +138,9 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
       if (sheet.length > 0) await writeFile(path.join(outDir, CONTACT_SHEET), await contactSheet(sheet));
       for (const problem of stats.writeErrors) io.stderr.write(`warning: render cache not written: ${problem}\n`);
 
-      const rendered = outcomes.length - failed;
       const cached = stats.hits > 0 ? ` (${stats.hits} from cache)` : "";
       const sheetNote = sheet.length > 0 ? `; contact sheet: ${path.join(outDir, CONTACT_SHEET)}` : "";
-      io.stdout.write(`Rendered ${rendered} of ${outcomes.length} photo(s) into ${outDir}${cached}${sheetNote}\n`);
+      io.stdout.write(`Rendered ${rendered.length} of ${outcomes.length} photo(s) into ${outDir}${cached}${sheetNote}\n`);
       if (failed > 0) io.stderr.write(`${failed} photo(s) failed to render.\n`);
       setExitCode(failed > 0 || errors.length > 0 ? EXIT.failure : EXIT.ok);
     });
