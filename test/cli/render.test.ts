@@ -64,8 +64,8 @@ describe("photosync render", () => {
     }
     const sheet = await sharp(await readFile(path.join(out, CONTACT_SHEET))).metadata();
     expect(sheet.format).toBe("png");
-    // 7 photos: 4 columns of 208 px, 2 rows of 232 px, plus the outer gap.
-    expect([sheet.width, sheet.height]).toEqual([8 + 4 * 208, 8 + 2 * 232]);
+    // 7 photos: 4 columns of 208 px, 2 rows of 254 px (photo, three label lines, gap), plus the outer gap.
+    expect([sheet.width, sheet.height]).toEqual([8 + 4 * 208, 8 + 2 * 254]);
 
     const index = JSON.parse(await readFile(path.join(out, INDEX_FILE), "utf8")) as Array<{ upn: string; variants: { graph: { fingerprint: { hash: string } } } }>;
     // In manifest order, whatever order the renders finished in.

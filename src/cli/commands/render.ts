@@ -9,6 +9,7 @@ import { renderAll, renderJobs } from "../../images/batch.js";
 import type { RenderOutcome } from "../../images/batch.js";
 import { RenderCache, defaultCacheDir } from "../../images/cache.js";
 import { contactSheet } from "../../images/contact-sheet.js";
+import type { SheetEntry } from "../../images/contact-sheet.js";
 import { createProgress } from "../../images/progress.js";
 import { VARIANT_NAMES } from "../../images/settings.js";
 import type { RenderedPhoto } from "../../images/variants.js";
@@ -111,7 +112,7 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
         ...rendered.flatMap((outcome) => VARIANT_NAMES.map((name) => `${userDirName(outcome.job.upn)}/${name}.jpg`)),
       ]);
       const index: unknown[] = [];
-      const sheet: Array<{ label: string; image: Buffer }> = [];
+      const sheet: SheetEntry[] = [];
       let failed = 0;
       for (const outcome of outcomes) {
         const dirName = userDirName(outcome.job.upn);
@@ -124,7 +125,6 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
         const userDir = path.join(outDir, dirName);
         await mkdir(userDir, { recursive: true });
         for (const name of VARIANT_NAMES) await writeFile(path.join(userDir, `${name}.jpg`), outcome.photo.variants[name].bytes);
-        sheet.push({ label: outcome.job.upn, image: outcome.photo.variants.graph.bytes });
         const { graph } = outcome.photo.variants;
         io.stdout.write(`${paint(32, "✓")} ${outcome.job.upn}: ${graph.edge} px, ${Math.ceil(graph.bytes.length / 1024)} KiB\n`);
         const warnings = [...outcome.photo.warnings];
@@ -132,6 +132,8 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
         if (Math.min(width, height) < state.defaults.minSize) {
           warnings.push(`source is below minSize ${state.defaults.minSize} px: photosync validate refuses it`);
         }
+        // The sheet is what a reviewer looks at: the warnings belong on it, not only in a terminal.
+        sheet.push({ label: outcome.job.upn, image: graph.bytes, warnings });
         for (const warning of warnings) io.stdout.write(`  ${paint(33, "!")} ${warning}\n`);
       }
       await writeFile(path.join(outDir, INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
