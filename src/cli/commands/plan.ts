@@ -62,7 +62,8 @@ export function reportProblems(result: Extract<PlanRunResult, { ok: false }>, io
 export function addTenantOptions(command: Command): Command {
   return command
     .option("--emulator", "use the built-in Microsoft 365 emulator (state in .photosync/emulator) instead of a real tenant")
-    .option("--reset-emulator", "with --emulator: start from the demo tenant again");
+    // --reset-emulator alone is enough (the commands treat it as --emulator too).
+    .option("--reset-emulator", "discard the emulator's saved state and start from the demo tenant again (implies --emulator)");
 }
 
 export function registerPlan(program: Command, { io, setExitCode }: CommandContext): void {
