@@ -1,6 +1,8 @@
 /** An apply report for a terminal (text), for programs (json) and for GitHub (markdown). Pure. */
 import { cell, GITHUB_COMMENT_LIMIT } from "../plan/format-markdown.js";
+import type { Plan } from "../plan/model.js";
 import type { ApplyReport, Outcome, StepResult } from "./model.js";
+import type { RailRefusal } from "./rails.js";
 
 const SYMBOL: Record<Outcome, string> = { done: "✔", failed: "✖", skipped: "·" };
 const COLOUR: Record<Outcome, number> = { done: 32, failed: 31, skipped: 2 };
@@ -29,6 +31,29 @@ export function formatApplyText(report: ApplyReport, colour: boolean): string {
 
 export function formatApplyJson(report: ApplyReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/**
+ * `apply --format json` when a safety rail refused: still a photosync.apply/v1 document (nothing
+ * done, so no users and zero counts), with `refused` saying why. `rail` and `message` are the
+ * first rail broken; `rails` lists every one (the update and remove shares can both be over).
+ */
+export interface ApplyRefusal extends ApplyReport {
+  refused: { reason: "safety-rail"; rail: RailRefusal["rail"]; message: string; rails: RailRefusal[] };
+}
+
+export function formatApplyRefusalJson(plan: Plan, refusals: readonly RailRefusal[]): string {
+  const [first] = refusals;
+  if (!first) throw new Error("a refusal needs at least one rail");
+  const document: ApplyRefusal = {
+    format: "photosync.apply/v1",
+    tenant: plan.tenant,
+    digest: plan.digest,
+    refused: { reason: "safety-rail", rail: first.rail, message: first.message, rails: [...refusals] },
+    users: [],
+    counts: { done: 0, failed: 0, skipped: 0 },
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
 }
 
 export function formatApplyMarkdown(report: ApplyReport, limit = GITHUB_COMMENT_LIMIT): string {

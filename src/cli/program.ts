@@ -17,6 +17,18 @@ export interface CommandContext {
   setExitCode(code: number): void;
 }
 
+/** Scripts and workflows branch on these; the README's "Exit codes" section says the same. */
+const EXIT_CODES_HELP = `
+Exit codes:
+  ${EXIT.ok}   success (plan: no changes; apply --yes: every step done and verified)
+  ${EXIT.failure}   failure (validate: errors; plan: invalid manifest, sign-in failed or some state unknown; apply: a step failed)
+  ${EXIT.changes}   plan (and apply without --yes): there are changes
+  ${EXIT.refused}   apply: refused by a safety rail; nothing was written (--force overrides)
+  ${EXIT.digestMismatch}   apply: --expect-digest does not match the recomputed plan; nothing was written
+  ${EXIT.usage}  the command line is wrong (unknown option, bad value, --users naming nobody or someone not in the manifest)
+
+Run photosync <command> --help for a command's options.`;
+
 /** Builds the photosync command line. Every command lives in ./commands and registers itself here. */
 export function buildProgram(context: CommandContext): Command {
   const program = new Command("photosync")
@@ -27,6 +39,7 @@ export function buildProgram(context: CommandContext): Command {
       writeOut: (text) => context.io.stdout.write(text),
       writeErr: (text) => context.io.stderr.write(text),
     })
+    .addHelpText("after", EXIT_CODES_HELP)
     .exitOverride();
   registerValidate(program, context);
   registerRender(program, context);

@@ -1,4 +1,4 @@
-/** A contact sheet: one PNG showing every rendered photo with its UPN, for a person to review. */
+/** A contact sheet: one PNG showing every rendered photo with its UPN and warnings, for a person to review. */
 import sharp from "sharp";
 import type { OverlayOptions } from "sharp";
 
@@ -6,6 +6,8 @@ export interface SheetEntry {
   label: string;
   /** Any image sharp reads (the Graph render). */
   image: Buffer;
+  /** What a reviewer should look at (below 648 px, cropped, …): framed and named on the sheet. */
+  warnings?: readonly string[];
 }
 
 export interface SheetOptions {
@@ -16,35 +18,88 @@ export interface SheetOptions {
 }
 
 const GAP = 8;
-const LABEL_HEIGHT = 24;
 const FONT_SIZE = 12;
-// DejaVu Sans is about 0.6 em wide per character on average: enough to decide when to shorten a label.
+const LINE_HEIGHT = 14;
+/** Two lines for the UPN, one for warnings. */
+const LABEL_HEIGHT = 3 * LINE_HEIGHT + 4;
+const WARNING_COLOUR = "#d9822b";
+const FRAME = 3;
+// DejaVu Sans is about 0.6 em wide per character on average: enough to decide where to break a label.
 const CHAR_WIDTH = FONT_SIZE * 0.62;
 
 function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Shortens a label to fit width, keeping both ends (the domain matters as much as the name). */
-export function fitLabel(label: string, width: number): string {
-  const max = Math.max(4, Math.floor(width / CHAR_WIDTH));
-  if (label.length <= max) return label;
-  const head = Math.ceil((max - 1) / 2);
-  return `${label.slice(0, head)}…${label.slice(label.length - (max - 1 - head))}`;
+const maxChars = (width: number): number => Math.max(4, Math.floor(width / CHAR_WIDTH));
+
+/** A label cut into pieces where a UPN reads naturally: after . _ - + # and before @. */
+function pieces(label: string): string[] {
+  return label.split(/(?<=[._+#-])|(?=@)/).filter((piece) => piece !== "");
+}
+
+/**
+ * A label in at most `lines` lines of `width`, broken only between pieces of the UPN (never inside
+ * a name unless one piece alone is too wide). When it does not fit, the last line starts with "…"
+ * and keeps the end: the domain matters as much as the name.
+ */
+export function wrapLabel(label: string, width: number, lines = 2): string[] {
+  const max = maxChars(width);
+  if (label.length <= max) return [label];
+  const rest = pieces(label);
+  const out: string[] = [];
+  while (rest.length > 0 && out.length < lines - 1) {
+    let line = "";
+    while (rest.length > 0 && line.length + rest[0]!.length <= max) line += rest.shift();
+    if (line === "") {
+      // One piece wider than a line: cut it where the line ends.
+      const piece = rest.shift()!;
+      line = piece.slice(0, max);
+      rest.unshift(piece.slice(max));
+    }
+    out.push(line);
+  }
+  if (rest.length === 0) return out;
+  const tail = rest.join("");
+  if (tail.length <= max) return [...out, tail];
+  let end = "";
+  while (rest.length > 0 && end.length + rest.at(-1)!.length <= max - 1) end = rest.pop()! + end;
+  return [...out, `…${end === "" ? tail.slice(tail.length - (max - 1)) : end}`];
+}
+
+/** One line, shortened at its end when too wide. */
+function ellipsize(text: string, width: number): string {
+  const max = maxChars(width);
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
 /** The label as a PNG, or undefined when text cannot be drawn (no fonts, broken SVG): a sheet without a label beats no sheet. */
-async function labelImage(label: string, width: number): Promise<Buffer | undefined> {
+async function labelImage(entry: SheetEntry, width: number): Promise<Buffer | undefined> {
+  const warnings = entry.warnings ?? [];
+  const lines = wrapLabel(entry.label, width - 4).map((text) => ({ text, fill: "#222222" }));
+  if (warnings.length > 0) {
+    const more = warnings.length > 1 ? ` (+${warnings.length - 1})` : "";
+    lines.push({ text: ellipsize(`! ${warnings[0]!}`, width - 4 - more.length * CHAR_WIDTH) + more, fill: WARNING_COLOUR });
+  }
+  const text = lines
+    .map((line, i) => `<text x="${width / 2}" y="${2 + (i + 1) * LINE_HEIGHT - 3}" text-anchor="middle" fill="${line.fill}">${escapeXml(line.text)}</text>`)
+    .join("");
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${LABEL_HEIGHT}">` +
-    `<text x="${width / 2}" y="${LABEL_HEIGHT / 2 + FONT_SIZE / 3}" text-anchor="middle" ` +
-    `font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-size="${FONT_SIZE}" fill="#222222">` +
-    `${escapeXml(fitLabel(label, width - 4))}</text></svg>`;
+    `<g font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-size="${FONT_SIZE}">${text}</g></svg>`;
   try {
     return await sharp(Buffer.from(svg)).png().toBuffer();
   } catch {
     return undefined;
   }
+}
+
+/** A frame around a photo with warnings, so they are seen at a glance across a large sheet. */
+function warningFrame(tile: number): Buffer {
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${tile}" height="${tile}">` +
+      `<rect x="${FRAME / 2}" y="${FRAME / 2}" width="${tile - FRAME}" height="${tile - FRAME}" fill="none" stroke="${WARNING_COLOUR}" stroke-width="${FRAME}"/></svg>`,
+  );
 }
 
 /** Composes the sheet: photos in a grid on white, each with its label below. */
@@ -68,7 +123,8 @@ export async function contactSheet(entries: readonly SheetEntry[], options: Shee
       left: left + Math.floor((tile - photo.info.width) / 2),
       top: top + Math.floor((tile - photo.info.height) / 2),
     });
-    const label = await labelImage(entry.label, tile);
+    if (entry.warnings && entry.warnings.length > 0) overlays.push({ input: warningFrame(tile), left, top });
+    const label = await labelImage(entry, tile);
     if (label) overlays.push({ input: label, left, top: top + tile });
   }
   return sharp({

@@ -6,6 +6,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CONTACT_SHEET, INDEX_FILE, registerRender, userDirName } from "../../src/cli/commands/render.js";
+import { RENDER_MARKER } from "../../src/cli/render-output.js";
 import type { CliIo } from "../../src/cli/io.js";
 
 const exampleRepo = path.resolve(import.meta.dirname, "../..");
@@ -51,7 +52,7 @@ describe("photosync render", () => {
     expect(result.code).toBe(0);
     const out = path.join(root, "out");
     const entries = (await readdir(out)).sort();
-    expect(entries).toEqual([...RENDERED.map(userDirName), CONTACT_SHEET, INDEX_FILE].sort());
+    expect(entries).toEqual([...RENDERED.map(userDirName), CONTACT_SHEET, INDEX_FILE, RENDER_MARKER].sort());
     expect(result.stdout).toMatch(/skipped \(photo to be removed\): pradeep\.gupta@contoso\.com/);
 
     const sizes = { graph: 648, "spo-S": 48, "spo-M": 72, "spo-L": 200 };
@@ -63,8 +64,8 @@ describe("photosync render", () => {
     }
     const sheet = await sharp(await readFile(path.join(out, CONTACT_SHEET))).metadata();
     expect(sheet.format).toBe("png");
-    // 7 photos: 4 columns of 208 px, 2 rows of 232 px, plus the outer gap.
-    expect([sheet.width, sheet.height]).toEqual([8 + 4 * 208, 8 + 2 * 232]);
+    // 7 photos: 4 columns of 208 px, 2 rows of 254 px (photo, three label lines, gap), plus the outer gap.
+    expect([sheet.width, sheet.height]).toEqual([8 + 4 * 208, 8 + 2 * 254]);
 
     const index = JSON.parse(await readFile(path.join(out, INDEX_FILE), "utf8")) as Array<{ upn: string; variants: { graph: { fingerprint: { hash: string } } } }>;
     // In manifest order, whatever order the renders finished in.
@@ -75,7 +76,7 @@ describe("photosync render", () => {
   it("renders only the users asked for, and uses the cache the second time", async () => {
     const first = await render(["--out", "out", "--users", "Lee.Gu@contoso.com, megan.bowen@contoso.com"]);
     expect(first.code).toBe(0);
-    expect((await readdir(path.join(root, "out"))).sort()).toEqual([CONTACT_SHEET, INDEX_FILE, "lee.gu@contoso.com", "megan.bowen@contoso.com"]);
+    expect((await readdir(path.join(root, "out"))).sort()).toEqual([RENDER_MARKER, CONTACT_SHEET, INDEX_FILE, "lee.gu@contoso.com", "megan.bowen@contoso.com"].sort());
     expect(first.stdout).toMatch(/Rendered 2 of 2 photo\(s\)/);
     expect(first.stdout).not.toMatch(/from cache/);
     // The cache lives in the repo's git-ignored .photosync directory.
@@ -100,7 +101,7 @@ describe("photosync render", () => {
   it("refuses users that are not in the manifest", async () => {
     const result = await render(["--out", "out", "--users", "nobody@contoso.com"]);
     expect(result.code).toBe(64);
-    expect(result.stderr).toMatch(/not in photos\.yaml: nobody@contoso\.com/);
+    expect(result.stderr).toContain("--users: not in the manifest: nobody@contoso.com");
   });
 
   it("reports a photo that cannot be rendered, renders the rest, and exits 1", async () => {
@@ -118,5 +119,57 @@ describe("photosync render", () => {
     const result = await render(["--manifest", "missing.yaml", "--out", "out"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/missing\.yaml does not exist/);
+  });
+
+  it("removes what an earlier render wrote that this one does not, and nothing else", async () => {
+    expect((await render(["--out", "out"])).code).toBe(0);
+    const out = path.join(root, "out");
+    await writeFile(path.join(out, "notes.txt"), "mine");
+    await writeFile(path.join(out, userDirName("adele.vance@contoso.com"), "notes.txt"), "mine too");
+    const second = await render(["--out", "out", "--users", "lee.gu@contoso.com"]);
+    expect(second.code).toBe(0);
+    // Adele's folder stays only for the file photosync did not write.
+    expect((await readdir(out)).sort()).toEqual([RENDER_MARKER, CONTACT_SHEET, INDEX_FILE, "adele.vance@contoso.com", "lee.gu@contoso.com", "notes.txt"].sort());
+    expect(await readdir(path.join(out, "adele.vance@contoso.com"))).toEqual(["notes.txt"]);
+    // A render with no photo to show leaves no contact sheet of the earlier one behind.
+    await writeFile(path.join(root, "photos", "lee.gu.jpg"), "this is not a JPEG");
+    const third = await render(["--out", "out", "--users", "lee.gu@contoso.com"]);
+    expect(third.code).toBe(1);
+    expect((await readdir(out)).sort()).toEqual([RENDER_MARKER, INDEX_FILE, "adele.vance@contoso.com", "notes.txt"].sort());
+  });
+
+  it("refuses to write into a folder it did not make, or inside photos/ (exit 64)", async () => {
+    await writeFile(path.join(root, "index.json"), "someone else's");
+    const busy = await render(["--out", "."]);
+    expect(busy.code).toBe(64);
+    expect(busy.stderr).toContain("not empty and not written by photosync render");
+    expect(await readFile(path.join(root, "index.json"), "utf8")).toBe("someone else's");
+    for (const out of ["photos", "photos/review", "./photos/../photos/x"]) {
+      const inside = await render(["--out", out]);
+      expect(inside.code, out).toBe(64);
+      expect(inside.stderr).toContain("inside photos/");
+    }
+    expect((await readdir(path.join(root, "photos"))).every((name) => /\.(jpg|png|webp)$/.test(name))).toBe(true);
+  });
+});
+
+describe("userDirName", () => {
+  it("keeps a plain UPN readable, lower-cased", () => {
+    expect(userDirName("Lee.Gu@Contoso.com")).toBe("lee.gu@contoso.com");
+    expect(userDirName("patti.fernandez_fabrikam.com#EXT#@contoso.onmicrosoft.com")).toBe("patti.fernandez_fabrikam.com#ext#@contoso.onmicrosoft.com");
+  });
+
+  it("gives distinct UPNs distinct folders, also on a case-insensitive file system", () => {
+    const upns = ["zo_@contoso.com", "zoë@contoso.com", "zoé@contoso.com", "zo?@contoso.com", "zo*@contoso.com", "zo%@contoso.com", "zo%25@contoso.com", "zo%3F@contoso.com", "zo/@contoso.com", "zo\\@contoso.com", "zo @contoso.com", "zo:@contoso.com", "zo@contoso.com."];
+    const names = upns.map(userDirName);
+    expect(new Set(names).size).toBe(upns.length);
+    expect(new Set(names.map((name) => name.toLowerCase())).size).toBe(upns.length);
+    for (const name of names) expect(name, name).toMatch(/^[a-z0-9._@#+%A-F-]+$/);
+    // The same person, however the UPN is cased, keeps one folder.
+    expect(userDirName("ZOË@contoso.com")).toBe(userDirName("zoë@contoso.com"));
+  });
+
+  it("never names a folder . or .., or ending in a dot (Windows drops it)", () => {
+    for (const upn of [".", "..", "a@b."]) expect(userDirName(upn)).not.toMatch(/^\.+$|\.$/);
   });
 });

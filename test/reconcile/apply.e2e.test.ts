@@ -6,6 +6,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { ApplyRefusal } from "../../src/apply/format.js";
 import type { ApplyReport } from "../../src/apply/model.js";
 import type { Plan } from "../../src/plan/model.js";
 import { runCli } from "../support/cli.js";
@@ -85,7 +86,22 @@ describe("apply is safe", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("dry run: nothing was written; run with --yes");
     expect((JSON.parse(result.stdout) as Plan).counts.create).toBe(7);
+    expect(result.stderr).not.toContain("people:");
+    // On a terminal, progress on standard error; the plan on standard output stays clean.
+    const onTerminal = await runCli(["apply", "--format", "json"], { cwd: repo.root, env: env("reader"), tty: true });
+    expect(onTerminal.stderr).toMatch(/apply: 8 people: analysing photos and reading the tenant… \d+s/);
+    expect((JSON.parse(onTerminal.stdout) as Plan).counts.create).toBe(7);
     expect(writes()).toBe(0);
+  });
+
+  it("refuses a malformed --expect-digest (exit 64) before reading anything", async () => {
+    for (const digest of ["abc", "0".repeat(63), "A".repeat(64), ` ${"0".repeat(64)}`]) {
+      const result = await apply(["--expect-digest", digest]);
+      expect(result.code, digest).toBe(64);
+      expect(result.stderr).toContain("a plan digest is 64 lower-case hex digits");
+      expect(result.stdout).toBe("");
+    }
+    expect(Object.keys(tenant.emulator.admin.counters().endpoints)).toEqual([]);
   });
 
   it("refuses a plan that is not the reviewed one (exit 4), and applies the reviewed one", async () => {
@@ -102,10 +118,26 @@ describe("apply is safe", () => {
     // Ten more people (not yet in the tenant, so skipped) lift the manifest above the rails' floor of 10.
     const extra = Array.from({ length: 10 }, (_, i) => `  newcomer${i}@contoso.com: photos/megan.bowen.png\n`).join("");
     await writeFile(path.join(repo.root, "photos.yaml"), `${original.replace("maxUpdateShare: 0.3", "maxUpdateShare: 0.2")}${extra}`);
+    // The dry run says up front that --yes alone would be refused, by which rail and how much.
+    const dryRun = await runCli(["apply"], { cwd: repo.root, env: env("reader") });
+    expect(dryRun.code).toBe(2);
+    expect(dryRun.stderr).toContain("apply --yes would be refused by safety rail max-update-share: 5 of 18 managed people would get a new photo (27.8%), over safety.maxUpdateShare 20% by 7.8%");
+    expect(dryRun.stderr).toContain("--force");
+    expect(dryRun.stderr).not.toContain("run with --yes to apply this plan");
     const refused = await apply();
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain("refused by safety rail max-update-share: 5 of 18 managed people would get a new photo (27.8%), over safety.maxUpdateShare 20% by 7.8%");
     expect(refused.stderr).toContain("nothing was written");
+    // --format json: a refusal document on stdout, not an empty stream.
+    const document = JSON.parse(refused.stdout) as ApplyRefusal;
+    expect(document).toMatchObject({ format: "photosync.apply/v1", tenant: "contoso.onmicrosoft.com", users: [], counts: { done: 0, failed: 0, skipped: 0 } });
+    expect(document.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(document.refused).toEqual({
+      reason: "safety-rail",
+      rail: "max-update-share",
+      message: expect.stringContaining("over safety.maxUpdateShare 20% by 7.8%") as string,
+      rails: [{ rail: "max-update-share", message: document.refused.message }],
+    });
     expect(writes()).toBe(0);
     const forced = await apply(["--force"]);
     expect(forced.code).toBe(0);

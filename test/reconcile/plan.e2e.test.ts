@@ -155,8 +155,18 @@ describe("photosync plan against the demo tenant", () => {
     const { plan } = await planJson(["--users", "Nestor.Wilke@contoso.com"]);
     expect(plan.users.map((user) => user.upn)).toEqual(["nestor.wilke@contoso.com"]);
     const unknown = await runCli(["plan", "--users", "nobody@contoso.com"], { cwd: repo.root, env: tenant.env() });
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain("not in the manifest: nobody@contoso.com");
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain("--users: not in the manifest: nobody@contoso.com");
+  });
+
+  it("shows progress on a terminal's standard error, and none off one", async () => {
+    const onTerminal = await runCli(["plan", "--format", "json"], { cwd: repo.root, env: tenant.env(), tty: true });
+    expect(onTerminal.code).toBe(2);
+    expect(onTerminal.stderr).toMatch(/plan: 8 people: analysing photos and reading the tenant… \d+s/);
+    // Standard output is the plan alone.
+    expect((JSON.parse(onTerminal.stdout) as Plan).users).toHaveLength(8);
+    const piped = await runCli(["plan", "--format", "json"], { cwd: repo.root, env: tenant.env() });
+    expect(piped.stderr).toBe("");
   });
 
   it("writes the markdown plan to a file with --out and prints the counts", async () => {

@@ -2,11 +2,19 @@ import { Option } from "commander";
 import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { formatApplyJson, formatApplyMarkdown, formatApplyText, countsText } from "../../apply/format.js";
+import { formatApplyJson, formatApplyMarkdown, formatApplyRefusalJson, formatApplyText, countsText } from "../../apply/format.js";
+import type { RailRefusal } from "../../apply/rails.js";
+import { checkRails } from "../../apply/rails.js";
 import { isGitHubActions } from "../../github/context.js";
 import { runApply } from "../../reconcile/apply-run.js";
+import type { ApplyRunResult } from "../../reconcile/apply-run.js";
+import type { PlanRunOptions } from "../../reconcile/plan-run.js";
+import { runPlan } from "../../reconcile/plan-run.js";
 import { EXIT, useColour } from "../io.js";
+import { parseDigest, usersOption } from "../options.js";
+import { createRunProgress } from "../progress.js";
 import type { CommandContext } from "../program.js";
+import type { Plan } from "../../plan/model.js";
 import type { PlanFormat } from "./plan.js";
 import { addTenantOptions, formatPlan, planExitCode, reportProblems } from "./plan.js";
 
@@ -14,12 +22,24 @@ interface ApplyCommandOptions {
   manifest: string;
   format: PlanFormat;
   out?: string;
-  users?: string;
+  users?: string[];
   yes?: boolean;
   expectDigest?: string;
   force?: boolean;
   emulator?: boolean;
   resetEmulator?: boolean;
+}
+
+const OVERRIDE_HINT = "Check the plan; if it is right, run with --yes --force to override the rail (or raise the limit in photos.yaml under safety).";
+
+/** runApply's result, with the rails a dry run's plan would break. */
+type ApplyCommandResult = Exclude<ApplyRunResult, { kind: "dry-run" }> | { kind: "dry-run"; plan: Plan; refusals: RailRefusal[] };
+
+/** What `apply` without --yes shows: the plan, and the rails that `apply --yes` would refuse it by. */
+async function dryRun(options: PlanRunOptions): Promise<ApplyCommandResult> {
+  const planned = await runPlan(options);
+  if (!planned.ok) return { kind: "invalid", problems: planned.problems };
+  return { kind: "dry-run", plan: planned.plan, refusals: checkRails(planned.plan, planned.state.users.length, planned.state.safety) };
 }
 
 export function registerApply(program: Command, { io, setExitCode }: CommandContext): void {
@@ -29,24 +49,37 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
       .description("Re-read the tenant, recompute the plan and carry it out. Without --yes it only shows the plan.")
       .option("-m, --manifest <file>", "the manifest", "photos.yaml")
       .option("-y, --yes", "write to the tenant (without it: a dry run)")
-      .option("--expect-digest <sha256>", "refuse (exit 4) unless the recomputed plan has this digest: the one that was reviewed")
+      .option("--expect-digest <sha256>", "refuse (exit 4) unless the recomputed plan has this digest: the one that was reviewed", parseDigest)
       .option("--force", "apply even when a safety rail refuses")
-      .option("-u, --users <upns>", "only these users, comma-separated UPNs")
+      .addOption(usersOption())
       .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
       .option("-o, --out <file>", "write the report to this file instead of standard output"),
   ).action(async (options: ApplyCommandOptions) => {
     const manifestPath = path.resolve(io.cwd, options.manifest);
-    const result = await runApply({
+    const progress = createRunProgress(io.stderr, "apply", options.yes ? "planning, writing and verifying" : "analysing photos and reading the tenant");
+    const common = {
       manifestPath,
       displayName: path.relative(io.cwd, manifestPath) || manifestPath,
       env: io.env,
-      yes: options.yes === true,
-      ...(options.expectDigest ? { expectDigest: options.expectDigest } : {}),
-      ...(options.force ? { force: true } : {}),
-      ...(options.users ? { users: options.users.split(",").map((upn) => upn.trim()).filter(Boolean) } : {}),
+      ...(options.users ? { users: options.users } : {}),
       ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
-      warn: (message) => io.stderr.write(`photosync: warning: ${message}\n`),
-    });
+      warn: (message: string) => progress.log(`photosync: warning: ${message}\n`),
+      onManifestLoaded: (people: number) => progress.started(people),
+    };
+    // A dry run is apply's own read-only plan. It is planned here rather than by runApply, whose
+    // dry-run result has no manifest, because the rails need its safety settings and head count:
+    // the dry run must say when --yes alone would be refused.
+    let result: ApplyCommandResult;
+    try {
+      result = options.yes
+        ? await runApply({ ...common, yes: true, ...(options.expectDigest ? { expectDigest: options.expectDigest } : {}), ...(options.force ? { force: true } : {}) }).then((applied) =>
+            // With --yes runApply never stops at a dry run; the branch only satisfies the types.
+            applied.kind === "dry-run" ? { ...applied, refusals: [] } : applied,
+          )
+        : await dryRun(common);
+    } finally {
+      progress.stop();
+    }
     const colour = !options.out && options.format === "text" && useColour(io);
     const emit = async (text: string, summary: string) => {
       if (!options.out) return void io.stdout.write(text);
@@ -59,7 +92,12 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
         return;
       case "dry-run":
         await emit(formatPlan(result.plan, options.format, { colour }), `dry run, digest ${result.plan.digest}`);
-        io.stderr.write("photosync: dry run: nothing was written; run with --yes to apply this plan\n");
+        if (result.refusals.length === 0) {
+          io.stderr.write("photosync: dry run: nothing was written; run with --yes to apply this plan\n");
+        } else {
+          for (const refusal of result.refusals) io.stderr.write(`photosync: dry run: nothing was written; apply --yes would be refused by safety rail ${refusal.rail}: ${refusal.message}\n`);
+          io.stderr.write(`photosync: ${OVERRIDE_HINT}\n`);
+        }
         setExitCode(planExitCode(result.plan));
         return;
       case "digest-mismatch":
@@ -69,7 +107,9 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
         return;
       case "refused":
         for (const refusal of result.refusals) io.stderr.write(`photosync: refused by safety rail ${refusal.rail}: ${refusal.message}\n`);
-        io.stderr.write("photosync: nothing was written. Check the plan; if it is right, run again with --force (or raise the limit in photos.yaml under safety).\n");
+        io.stderr.write(`photosync: nothing was written. ${OVERRIDE_HINT}\n`);
+        // A program reading --format json gets a document saying so, not an empty output.
+        if (options.format === "json") await emit(formatApplyRefusalJson(result.plan, result.refusals), `refused by safety rail ${result.refusals.map((refusal) => refusal.rail).join(", ")}`);
         setExitCode(EXIT.refused);
         return;
       case "applied": {

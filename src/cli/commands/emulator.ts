@@ -80,7 +80,7 @@ export function registerEmulator(program: Command, { io, setExitCode }: CommandC
     .option("-t, --tenant <fixture>", "tenant fixture YAML (default: the built-in Contoso demo tenant)")
     .option("-s, --state <dir>", "directory for the tenant's state, photos, CA and keys", DEFAULT_EMULATOR_STATE)
     .option("--reset", "discard the saved state and seed the tenant from the fixture again")
-    .option("-e, --endpoints <file>", "where to write the endpoints JSON (default: <state>/endpoints.json)")
+    .option("-e, --endpoints <file>", "where to write the endpoints JSON (URLs, CA, app credentials; written mode 0600) for clients to read (default: <state>/endpoints.json)")
     .option("--faults <file>", "fault configuration (YAML or JSON; see src/emulator/faults.ts)")
     .action(async (options: EmulatorCommandOptions) => {
       const stop = new Promise<void>((resolve) => {

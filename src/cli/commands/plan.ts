@@ -12,6 +12,8 @@ import { runPlan } from "../../reconcile/plan-run.js";
 import type { PlanRunResult } from "../../reconcile/plan-run.js";
 import { formatProblemLine } from "../../validate/format.js";
 import { fitHeapGrowthToPlan } from "../heap.js";
+import { onlyUnknownUsers, usersOption } from "../options.js";
+import { createRunProgress } from "../progress.js";
 import { EXIT, useColour } from "../io.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "../program.js";
@@ -22,7 +24,7 @@ export interface PlanCommandOptions {
   manifest: string;
   format: PlanFormat;
   out?: string;
-  users?: string;
+  users?: string[];
   changedSince?: string;
   emulator?: boolean;
   resetEmulator?: boolean;
@@ -44,8 +46,14 @@ export function formatPlan(result: Plan, format: PlanFormat, options: { verbose?
   return formatPlanText(result, { colour: options.colour, ...(options.verbose ? { verbose: true } : {}), ...(options.diff ? { diff: true } : {}) });
 }
 
-/** Prints why a run could not plan (manifest errors) and returns the exit code. */
+/** Prints why a run could not plan (manifest errors, or --users naming people it does not have) and returns the exit code. */
 export function reportProblems(result: Extract<PlanRunResult, { ok: false }>, io: CliIo): number {
+  // runPlan reports unknown --users UPNs as a manifest problem; they are a mistake on the command
+  // line (exit 64), and `photosync validate` would show nothing wrong.
+  if (onlyUnknownUsers(result.problems)) {
+    for (const problem of result.problems) io.stderr.write(`photosync: --users: ${problem.message}; nothing was read or written\n`);
+    return EXIT.usage;
+  }
   for (const problem of result.problems) io.stderr.write(`${formatProblemLine(problem)}\n`);
   io.stderr.write("photosync: nothing was read or written; fix the problems above (photosync validate shows them all)\n");
   return EXIT.failure;
@@ -54,7 +62,8 @@ export function reportProblems(result: Extract<PlanRunResult, { ok: false }>, io
 export function addTenantOptions(command: Command): Command {
   return command
     .option("--emulator", "use the built-in Microsoft 365 emulator (state in .photosync/emulator) instead of a real tenant")
-    .option("--reset-emulator", "with --emulator: start from the demo tenant again");
+    // --reset-emulator alone is enough (the commands treat it as --emulator too).
+    .option("--reset-emulator", "discard the emulator's saved state and start from the demo tenant again (implies --emulator)");
 }
 
 export function registerPlan(program: Command, { io, setExitCode }: CommandContext): void {
@@ -65,7 +74,7 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
       .option("-m, --manifest <file>", "the manifest", "photos.yaml")
       .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
       .option("-o, --out <file>", "write the plan to this file instead of standard output")
-      .option("-u, --users <upns>", "only these users, comma-separated UPNs")
+      .addOption(usersOption())
       .option("--changed-since <ref>", "only people whose manifest entry or photo changed since this git ref (pull-request plans)")
       .option("-v, --verbose", "text: list users already in line too")
       .option("--diff", "text: show each changing user's state as a unified diff")
@@ -80,16 +89,25 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
       setExitCode(EXIT.ok);
       return;
     }
-    const result = await runPlan({
-      manifestPath,
-      displayName: path.relative(io.cwd, manifestPath) || manifestPath,
-      env: io.env,
-      ...(options.users ? { users: options.users.split(",").map((upn) => upn.trim()).filter(Boolean) } : {}),
-      ...(options.changedSince ? { changedSince: options.changedSince } : {}),
-      ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
-      warn: (message) => io.stderr.write(`photosync: warning: ${message}\n`),
-      onManifestLoaded: (people) => fitHeapGrowthToPlan(people),
-    });
+    const progress = createRunProgress(io.stderr, "plan", "analysing photos and reading the tenant");
+    let result: PlanRunResult;
+    try {
+      result = await runPlan({
+        manifestPath,
+        displayName: path.relative(io.cwd, manifestPath) || manifestPath,
+        env: io.env,
+        ...(options.users ? { users: options.users } : {}),
+        ...(options.changedSince ? { changedSince: options.changedSince } : {}),
+        ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
+        warn: (message) => progress.log(`photosync: warning: ${message}\n`),
+        onManifestLoaded: (people) => {
+          fitHeapGrowthToPlan(people);
+          progress.started(people);
+        },
+      });
+    } finally {
+      progress.stop();
+    }
     if (!result.ok) {
       setExitCode(reportProblems(result, io));
       return;

@@ -9,13 +9,17 @@ import { renderAll, renderJobs } from "../../images/batch.js";
 import type { RenderOutcome } from "../../images/batch.js";
 import { RenderCache, defaultCacheDir } from "../../images/cache.js";
 import { contactSheet } from "../../images/contact-sheet.js";
+import type { SheetEntry } from "../../images/contact-sheet.js";
 import { createProgress } from "../../images/progress.js";
 import { VARIANT_NAMES } from "../../images/settings.js";
 import type { RenderedPhoto } from "../../images/variants.js";
 import { loadManifest } from "../../manifest/load.js";
 import type { Problem } from "../../manifest/problems.js";
-import { upnKey } from "../../manifest/types.js";
 import { EXIT, useColour } from "../io.js";
+import { unknownUsersMessage, usersOption } from "../options.js";
+import { outDirProblem, replaceRender, userDirName } from "../render-output.js";
+
+export { userDirName };
 import type { CommandContext } from "../program.js";
 
 export const CONTACT_SHEET = "contact-sheet.png";
@@ -24,14 +28,8 @@ export const INDEX_FILE = "index.json";
 interface RenderCommandOptions {
   manifest: string;
   out?: string;
-  users?: string;
+  users?: string[];
   cache: boolean;
-}
-
-/** A user's directory name: the UPN lower-cased, anything unusual in a file name replaced. */
-export function userDirName(upn: string): string {
-  const name = upnKey(upn).replace(/[^a-z0-9._@#+-]/g, "_");
-  return /^\.+$/.test(name) ? name.replace(/\./g, "_") : name;
 }
 
 function formatProblem(problem: Problem): string {
@@ -64,7 +62,7 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
     .description("Render every managed photo as it will be uploaded, plus a contact sheet to review them; exit 1 if any photo fails.")
     .option("-m, --manifest <file>", "the manifest", "photos.yaml")
     .option("-o, --out <dir>", "where to write the renders (default: .photosync/render next to the manifest)")
-    .option("-u, --users <upns>", "only these users, comma-separated UPNs")
+    .addOption(usersOption())
     .option("--no-cache", "render everything again; neither read nor write the render cache")
     .action(async (options: RenderCommandOptions) => {
       const colour = useColour(io);
@@ -84,19 +82,21 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
       }
       const state = loaded.state;
 
-      const wanted = options.users
-        ?.split(",")
-        .map((upn) => upn.trim())
-        .filter((upn) => upn !== "");
-      const { jobs, removed, unknown } = renderJobs(state, wanted);
+      const { jobs, removed, unknown } = renderJobs(state, options.users);
       if (unknown.length > 0) {
-        io.stderr.write(`not in ${displayName}: ${unknown.join(", ")}\n`);
+        io.stderr.write(`photosync: ${unknownUsersMessage(unknown)}; nothing was rendered\n`);
         setExitCode(EXIT.usage);
         return;
       }
       if (removed.length > 0) io.stdout.write(`skipped (photo to be removed): ${removed.join(", ")}\n`);
 
       const outDir = options.out ? path.resolve(io.cwd, options.out) : path.join(state.rootDir, ".photosync", "render");
+      const problem = await outDirProblem(outDir, state.rootDir, { ownsUnmarked: !options.out });
+      if (problem) {
+        io.stderr.write(`photosync: ${problem}; nothing was rendered\n`);
+        setExitCode(EXIT.usage);
+        return;
+      }
       const cache = options.cache ? new RenderCache(defaultCacheDir(state.rootDir)) : undefined;
       const progress = createProgress(io.stderr, jobs.length, "rendering");
       const { outcomes, stats } = await renderAll(jobs, {
@@ -105,9 +105,14 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
       });
       progress.stop();
 
-      await mkdir(outDir, { recursive: true });
+      const rendered = outcomes.filter((outcome) => outcome.ok);
+      await replaceRender(outDir, [
+        INDEX_FILE,
+        ...(rendered.length > 0 ? [CONTACT_SHEET] : []),
+        ...rendered.flatMap((outcome) => VARIANT_NAMES.map((name) => `${userDirName(outcome.job.upn)}/${name}.jpg`)),
+      ]);
       const index: unknown[] = [];
-      const sheet: Array<{ label: string; image: Buffer }> = [];
+      const sheet: SheetEntry[] = [];
       let failed = 0;
       for (const outcome of outcomes) {
         const dirName = userDirName(outcome.job.upn);
@@ -120,7 +125,6 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
         const userDir = path.join(outDir, dirName);
         await mkdir(userDir, { recursive: true });
         for (const name of VARIANT_NAMES) await writeFile(path.join(userDir, `${name}.jpg`), outcome.photo.variants[name].bytes);
-        sheet.push({ label: outcome.job.upn, image: outcome.photo.variants.graph.bytes });
         const { graph } = outcome.photo.variants;
         io.stdout.write(`${paint(32, "✓")} ${outcome.job.upn}: ${graph.edge} px, ${Math.ceil(graph.bytes.length / 1024)} KiB\n`);
         const warnings = [...outcome.photo.warnings];
@@ -128,16 +132,17 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
         if (Math.min(width, height) < state.defaults.minSize) {
           warnings.push(`source is below minSize ${state.defaults.minSize} px: photosync validate refuses it`);
         }
+        // The sheet is what a reviewer looks at: the warnings belong on it, not only in a terminal.
+        sheet.push({ label: outcome.job.upn, image: graph.bytes, warnings });
         for (const warning of warnings) io.stdout.write(`  ${paint(33, "!")} ${warning}\n`);
       }
       await writeFile(path.join(outDir, INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
       if (sheet.length > 0) await writeFile(path.join(outDir, CONTACT_SHEET), await contactSheet(sheet));
       for (const problem of stats.writeErrors) io.stderr.write(`warning: render cache not written: ${problem}\n`);
 
-      const rendered = outcomes.length - failed;
       const cached = stats.hits > 0 ? ` (${stats.hits} from cache)` : "";
       const sheetNote = sheet.length > 0 ? `; contact sheet: ${path.join(outDir, CONTACT_SHEET)}` : "";
-      io.stdout.write(`Rendered ${rendered} of ${outcomes.length} photo(s) into ${outDir}${cached}${sheetNote}\n`);
+      io.stdout.write(`Rendered ${rendered.length} of ${outcomes.length} photo(s) into ${outDir}${cached}${sheetNote}\n`);
       if (failed > 0) io.stderr.write(`${failed} photo(s) failed to render.\n`);
       setExitCode(failed > 0 || errors.length > 0 ? EXIT.failure : EXIT.ok);
     });
