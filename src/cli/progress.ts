@@ -23,12 +23,16 @@ export interface RunProgress {
 interface Payload {
   people: number;
   counting: boolean;
+  doing: string;
 }
 
 const seconds = (params: cliProgress.Params): string => `${Math.floor((Date.now() - params.startTime) / 1000)}s`;
 
-/** `title`: the command; `doing`: what it does meanwhile, in words ("analysing photos and reading the tenant"). */
-export function createRunProgress(stream: ProgressStream, title: string, doing: string): RunProgress {
+/**
+ * `title`: the command; `doing`: what it does before photos are counted, in words ("analysing
+ * photos"); `then`: what it does once they all are ("reading the tenant").
+ */
+export function createRunProgress(stream: ProgressStream, title: string, doing: string, then = doing): RunProgress {
   if (stream.isTTY !== true) return { started() {}, analysed() {}, log: (text) => void stream.write(text), stop() {} };
   let bar: cliProgress.SingleBar | undefined;
   return {
@@ -40,7 +44,7 @@ export function createRunProgress(stream: ProgressStream, title: string, doing: 
           format: (options, params, payload: Payload) =>
             payload.counting
               ? `${title}: ${payload.people} people: analysing photos ${cliProgress.Format.BarFormat(params.progress, options)} ${params.value}/${params.total} ${seconds(params)}`
-              : `${title}: ${payload.people} people: ${doing}… ${seconds(params)}`,
+              : `${title}: ${payload.people} people: ${payload.doing}… ${seconds(params)}`,
           hideCursor: true,
           // The command's own output follows on the same terminal.
           clearOnComplete: true,
@@ -48,12 +52,13 @@ export function createRunProgress(stream: ProgressStream, title: string, doing: 
         },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(people, 0, { people, counting: false } satisfies Payload);
+      bar.start(people, 0, { people, counting: false, doing } satisfies Payload);
     },
     analysed(done, total) {
       if (!bar) return;
       bar.setTotal(total);
-      bar.update(done, { counting: true });
+      // Every photo analysed: what follows (the tenant's reads) has no count of its own.
+      bar.update(done, done < total ? { counting: true } : { counting: false, doing: then });
     },
     log(text) {
       // Clear the status line, write, and draw the status line again below.

@@ -56,7 +56,7 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
       .option("-o, --out <file>", "write the report to this file instead of standard output"),
   ).action(async (options: ApplyCommandOptions) => {
     const manifestPath = path.resolve(io.cwd, options.manifest);
-    const progress = createRunProgress(io.stderr, "apply", options.yes ? "planning, writing and verifying" : "analysing photos and reading the tenant");
+    const progress = createRunProgress(io.stderr, "apply", "checking and analysing photos", options.yes ? "reading the tenant, writing and verifying" : "reading the tenant");
     const common = {
       manifestPath,
       displayName: path.relative(io.cwd, manifestPath) || manifestPath,
@@ -65,6 +65,7 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
       ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
       warn: (message: string) => progress.log(`photosync: warning: ${message}\n`),
       onManifestLoaded: (people: number) => progress.started(people),
+      onAnalysed: (done: number, total: number) => progress.analysed(done, total),
     };
     // A dry run is apply's own read-only plan. It is planned here rather than by runApply, whose
     // dry-run result has no manifest, because the rails need its safety settings and head count:

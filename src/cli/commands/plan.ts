@@ -89,7 +89,7 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
       setExitCode(EXIT.ok);
       return;
     }
-    const progress = createRunProgress(io.stderr, "plan", "analysing photos and reading the tenant");
+    const progress = createRunProgress(io.stderr, "plan", "checking and analysing photos", "reading the tenant");
     let result: PlanRunResult;
     try {
       result = await runPlan({
@@ -104,6 +104,7 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
           fitHeapGrowthToPlan(people);
           progress.started(people);
         },
+        onAnalysed: (done, total) => progress.analysed(done, total),
       });
     } finally {
       progress.stop();
