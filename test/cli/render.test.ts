@@ -88,14 +88,25 @@ describe("photosync render", () => {
     expect(third.stdout).not.toMatch(/from cache/);
   });
 
-  it("warns about photos below 648 px and below minSize, but still renders them", async () => {
-    const small = await sharp(await readFile(path.join(root, "photos", "lee.gu.jpg"))).resize(200, 220).jpeg().toBuffer();
+  it("warns about a photo below 648 px, and still renders it", async () => {
+    const small = await sharp(await readFile(path.join(root, "photos", "lee.gu.jpg"))).resize(300, 330).jpeg().toBuffer();
     await writeFile(path.join(root, "photos", "lee.gu.jpg"), small);
     const result = await render(["--out", "out", "--users", "lee.gu@contoso.com"]);
-    expect(result.stdout).toMatch(/lee\.gu@contoso\.com: 200 px/);
-    expect(result.stdout).toMatch(/! source is 200x220: below 648 px, so the photo is 200x200 \(never enlarged\)/);
-    expect(result.stdout).toMatch(/! source is below minSize 240 px/);
-    expect((await sharp(await readFile(path.join(root, "out", "lee.gu@contoso.com", "graph.jpg"))).metadata()).width).toBe(200);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/lee\.gu@contoso\.com: 300 px/);
+    expect(result.stdout).toMatch(/! source is 300x330: below 648 px, so the photo is 300x300 \(never enlarged\)/);
+    expect((await sharp(await readFile(path.join(root, "out", "lee.gu@contoso.com", "graph.jpg"))).metadata()).width).toBe(300);
+  });
+
+  it("refuses a photo below minSize with validate's line, and renders nothing (exit 1)", async () => {
+    const small = await sharp(await readFile(path.join(root, "photos", "lee.gu.jpg"))).resize(200, 220).jpeg().toBuffer();
+    await writeFile(path.join(root, "photos", "lee.gu.jpg"), small);
+    const result = await render(["--out", "out"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^photos\.yaml:\d+:\d+ error: lee\.gu@contoso\.com: photo photos\/lee\.gu\.jpg is 200×220 px; photos need at least 240 px .*\[photo-too-small\]$/m);
+    expect(result.stderr).toContain("nothing was rendered");
+    expect(result.stdout).toBe("");
+    await expect(readdir(path.join(root, "out"))).rejects.toThrow(/ENOENT/);
   });
 
   it("refuses users that are not in the manifest", async () => {
@@ -104,15 +115,12 @@ describe("photosync render", () => {
     expect(result.stderr).toContain("--users: not in the manifest: nobody@contoso.com");
   });
 
-  it("reports a photo that cannot be rendered, renders the rest, and exits 1", async () => {
+  it("refuses a photo that is not an image with validate's line, renders nothing, and exits 1", async () => {
     await writeFile(path.join(root, "photos", "lee.gu.jpg"), "this is not a JPEG");
     const result = await render(["--out", "out"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/✗ lee\.gu@contoso\.com: photos\/lee\.gu\.jpg: /);
-    expect(result.stdout).toMatch(/Rendered 6 of 7 photo\(s\)/);
-    const entries = await readdir(path.join(root, "out"));
-    expect(entries).not.toContain("lee.gu@contoso.com");
-    expect(entries).toContain(CONTACT_SHEET);
+    expect(result.stderr).toMatch(/^photos\.yaml:\d+:\d+ error: lee\.gu@contoso\.com: photo photos\/lee\.gu\.jpg is not an image photosync recognises .*\[photo-type\]$/m);
+    await expect(readdir(path.join(root, "out"))).rejects.toThrow(/ENOENT/);
   });
 
   it("exits 1 without rendering when the manifest cannot be read", async () => {
@@ -131,10 +139,9 @@ describe("photosync render", () => {
     // Adele's folder stays only for the file photosync did not write.
     expect((await readdir(out)).sort()).toEqual([RENDER_MARKER, CONTACT_SHEET, INDEX_FILE, "adele.vance@contoso.com", "lee.gu@contoso.com", "notes.txt"].sort());
     expect(await readdir(path.join(out, "adele.vance@contoso.com"))).toEqual(["notes.txt"]);
-    // A render with no photo to show leaves no contact sheet of the earlier one behind.
-    await writeFile(path.join(root, "photos", "lee.gu.jpg"), "this is not a JPEG");
-    const third = await render(["--out", "out", "--users", "lee.gu@contoso.com"]);
-    expect(third.code).toBe(1);
+    // A render with no photo to show (only someone whose photo is to be removed) leaves no contact sheet of the earlier one behind.
+    const third = await render(["--out", "out", "--users", "pradeep.gupta@contoso.com"]);
+    expect(third.code).toBe(0);
     expect((await readdir(out)).sort()).toEqual([RENDER_MARKER, INDEX_FILE, "adele.vance@contoso.com", "notes.txt"].sort());
   });
 

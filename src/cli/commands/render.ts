@@ -15,6 +15,9 @@ import { VARIANT_NAMES } from "../../images/settings.js";
 import type { RenderedPhoto } from "../../images/variants.js";
 import { loadManifest } from "../../manifest/load.js";
 import type { Problem } from "../../manifest/problems.js";
+import { upnKey } from "../../manifest/types.js";
+import { analyseDesired } from "../../plan/desired.js";
+import { formatProblemLine } from "../../validate/format.js";
 import { EXIT, useColour } from "../io.js";
 import { unknownUsersMessage, usersOption } from "../options.js";
 import { outDirProblem, replaceRender, userDirName } from "../render-output.js";
@@ -32,10 +35,6 @@ interface RenderCommandOptions {
   cache: boolean;
 }
 
-function formatProblem(problem: Problem): string {
-  const where = problem.position ? `${problem.position.file}:${problem.position.line}:${problem.position.column}: ` : "";
-  return `${where}${problem.severity}: ${problem.message}`;
-}
 
 /** What index.json records per user: enough to see what was rendered and why, without the image bytes. */
 function indexEntry(outcome: RenderOutcome, dirName: string): unknown {
@@ -71,15 +70,13 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
       const displayName = path.relative(io.cwd, manifestPath) || manifestPath;
 
       const loaded = await loadManifest(manifestPath, { displayName });
-      const errors = loaded.problems.filter((problem) => problem.severity === "error");
-      for (const problem of errors) io.stderr.write(`${formatProblem(problem)}\n`);
-      if (!loaded.state) {
+      const refuse = (problems: readonly Problem[]) => {
+        for (const problem of problems) io.stderr.write(`${formatProblemLine(problem)}\n`);
+        io.stderr.write("photosync: nothing was rendered; fix the problems above (photosync validate shows them all)\n");
         setExitCode(EXIT.failure);
-        return;
-      }
-      if (errors.length > 0) {
-        io.stderr.write(`${displayName} has ${errors.length} error(s) (see photosync validate); rendering what can be rendered.\n`);
-      }
+      };
+      const manifestErrors = loaded.problems.filter((problem) => problem.severity === "error");
+      if (!loaded.state || manifestErrors.length > 0) return refuse(manifestErrors);
       const state = loaded.state;
 
       const { jobs, removed, unknown } = renderJobs(state, options.users);
@@ -88,6 +85,13 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
         setExitCode(EXIT.usage);
         return;
       }
+      // The photos are checked as validate (and plan, and apply) check them: render previews what
+      // apply would upload, and apply uploads nothing validate refuses.
+      const cache = options.cache ? new RenderCache(defaultCacheDir(state.rootDir)) : undefined;
+      const rendering = new Set(jobs.map((job) => upnKey(job.upn)));
+      const checked = await analyseDesired(state, state.users.filter((user) => rendering.has(upnKey(user.upn))), cache);
+      const photoErrors = checked.problems.filter((problem) => problem.severity === "error");
+      if (photoErrors.length > 0) return refuse(photoErrors);
       if (removed.length > 0) io.stdout.write(`skipped (photo to be removed): ${removed.join(", ")}\n`);
 
       const outDir = options.out ? path.resolve(io.cwd, options.out) : path.join(state.rootDir, ".photosync", "render");
@@ -97,7 +101,6 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
         setExitCode(EXIT.usage);
         return;
       }
-      const cache = options.cache ? new RenderCache(defaultCacheDir(state.rootDir)) : undefined;
       const progress = createProgress(io.stderr, jobs.length, "rendering");
       const { outcomes, stats } = await renderAll(jobs, {
         cache,
@@ -128,10 +131,6 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
         const { graph } = outcome.photo.variants;
         io.stdout.write(`${paint(32, "✓")} ${outcome.job.upn}: ${graph.edge} px, ${Math.ceil(graph.bytes.length / 1024)} KiB\n`);
         const warnings = [...outcome.photo.warnings];
-        const { width, height } = outcome.photo.source;
-        if (Math.min(width, height) < state.defaults.minSize) {
-          warnings.push(`source is below minSize ${state.defaults.minSize} px: photosync validate refuses it`);
-        }
         // The sheet is what a reviewer looks at: the warnings belong on it, not only in a terminal.
         sheet.push({ label: outcome.job.upn, image: graph.bytes, warnings });
         for (const warning of warnings) io.stdout.write(`  ${paint(33, "!")} ${warning}\n`);
@@ -144,6 +143,6 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
       const sheetNote = sheet.length > 0 ? `; contact sheet: ${path.join(outDir, CONTACT_SHEET)}` : "";
       io.stdout.write(`Rendered ${rendered.length} of ${outcomes.length} photo(s) into ${outDir}${cached}${sheetNote}\n`);
       if (failed > 0) io.stderr.write(`${failed} photo(s) failed to render.\n`);
-      setExitCode(failed > 0 || errors.length > 0 ? EXIT.failure : EXIT.ok);
+      setExitCode(failed > 0 ? EXIT.failure : EXIT.ok);
     });
 }
