@@ -28,7 +28,7 @@ export async function makeTempRepo(manifestText: string, photos: Record<string, 
 /** Two valid square portraits most fixtures refer to: photos/alex.jpg and photos/megan.png. */
 export async function standardPhotos(): Promise<Record<string, Buffer>> {
   return {
-    "photos/alex.jpg": await renderPortrait({ seed: "alex", width: 400, height: 400 }),
-    "photos/megan.png": await renderPortrait({ seed: "megan", width: 400, height: 400 }, "png"),
+    "photos/alex.jpg": await renderPortrait({ seed: "alex", width: 648, height: 648 }),
+    "photos/megan.png": await renderPortrait({ seed: "megan", width: 648, height: 648 }, "png"),
   };
 }
