@@ -139,8 +139,23 @@ describe("plan.yml on a pull request", () => {
     expect(botComments).toHaveLength(1);
     expect(botComments[0]!.body).toContain(PLAN_COMMENT_MARKER);
     // Only the person the pull request changes is planned.
-    expect(botComments[0]!.body).toContain("megan.bowen@\u200bcontoso.com");
     expect(botComments[0]!.body).not.toContain("alex.wilber");
+    // As GitHub renders them, the comment and the job summary: the counts, then the steps, two tables.
+    for (const markdown of [botComments[0]!.body, second.summary]) {
+      const tables = tablesOf(markdown);
+      expect(tables.map((table) => table.header)).toEqual([
+        ["➕ create", "🔄 update", "🗑️ delete", "✅ unchanged", "⏭️ skipped", "❓ unknown"],
+        ["user", "store", "action", "reason", "now", "after", "distance"],
+      ]);
+      expect(tables[0]!.rows).toHaveLength(1);
+      const steps = tables[1]!.rows;
+      // Megan's writes only (her Entra ID step is skipped: it follows Exchange), the UPN as it is.
+      expect(steps.map((row) => [row[0], row[1], row[2]])).toEqual([
+        ["megan.bowen@contoso.com", "exo", "➕ create"],
+        ["megan.bowen@contoso.com", "spo", "➕ create"],
+      ]);
+      expect(steps.every((row) => row.length === 7)).toBe(true);
+    }
     expect(github.calls.filter((call) => call.method === "POST" && call.path.endsWith("/comments"))).toHaveLength(1);
     expect(github.calls.filter((call) => call.method === "PATCH" && call.path.includes("/issues/comments/"))).toHaveLength(1);
     expect(github.comments.find((comment) => comment.user.type === "User")!.body).toContain("looks fine");

@@ -38,6 +38,7 @@ export function tablesOf(text: string): RenderedTable[] {
     else if (token.type === "tr_close" && row && table) {
       if (inHead) table.header = row;
       else table.rows.push(row);
+      row = undefined;
     } else if (token.type === "inline" && row) row.push(textOf(token));
   }
   return tables;
