@@ -16,7 +16,7 @@ const alex: UserPlan = {
   id: "1",
   photo: "photos/alex.wilber.jpg",
   steps: [
-    { store: "exo", action: "update", reason: "different picture (hash distance 31 > 10)", before: photo("aaaaaaaaaaaaaaaa"), after: photo("bbbbbbbbbbbbbbbb"), distance: { hash: 31, colour: 12.5, pixels: 20 } },
+    { store: "exo", action: "update", reason: "a different picture (hash distance 31 > 10)", before: photo("aaaaaaaaaaaaaaaa"), after: photo("bbbbbbbbbbbbbbbb"), distance: { hash: 31, colour: 12.5, pixels: 20 } },
     { store: "aad", action: "skip", reason: "follows the Exchange Online photo for mailbox users" },
     {
       store: "spo",
@@ -66,7 +66,7 @@ describe("text format", () => {
         "photosync plan for contoso.onmicrosoft.com",
         "",
         "  ~ alex.wilber@contoso.com  (photos/alex.wilber.jpg)",
-        "      ~ exo update  different picture (hash distance 31 > 10)  [648x648 #aaaaaaaa → 648x648 #bbbbbbbb]",
+        "      ~ exo update  a different picture (hash distance 31 > 10)  [648x648 #aaaaaaaa → 648x648 #bbbbbbbb]",
         "      · aad skip    follows the Exchange Online photo for mailbox users",
         "      ~ spo update  PictureURL is not as expected  [200x200 #cccccccc → 200x200 #cccccccc]",
         "",
@@ -117,7 +117,7 @@ describe("markdown format", () => {
     const markdown = formatPlanMarkdown(planOf([adele, alex, nestor]));
     expect(markdown.startsWith(`${PLAN_COMMENT_MARKER}\n### ❓ photosync plan incomplete`)).toBe(true);
     expect(markdown).toContain("| 0 | 2 | 0 | 1 | 1 | 1 |");
-    expect(markdown).toContain("| `alex.wilber@contoso.com` | exo | 🔄 update | different picture (hash distance 31 &gt; 10) | 648×648 `aaaaaaaa` | 648×648 `bbbbbbbb` | 31 bits, ΔE 12.5 |");
+    expect(markdown).toContain("| `alex.wilber@contoso.com` | exo | 🔄 update | a different picture (hash distance 31 &gt; 10) | 648×648 `aaaaaaaa` | 648×648 `bbbbbbbb` | 31 bits, ΔE 12.5 |");
     expect(markdown).not.toContain("adele.vance");
     expect(markdown).toContain("```diff\n--- alex.wilber@contoso.com");
   });
@@ -144,7 +144,7 @@ describe("markdown format", () => {
       ["nestor.wilke@contoso.com", "aad", "❓ unknown"],
       ["pradeep.gupta@contoso.com", "exo", "🗑️ delete"],
     ]);
-    expect(tables[1]!.rows[0]).toEqual(["alex.wilber@contoso.com", "exo", "🔄 update", "different picture (hash distance 31 > 10)", "648×648 aaaaaaaa", "648×648 bbbbbbbb", "31 bits, ΔE 12.5"]);
+    expect(tables[1]!.rows[0]).toEqual(["alex.wilber@contoso.com", "exo", "🔄 update", "a different picture (hash distance 31 > 10)", "648×648 aaaaaaaa", "648×648 bbbbbbbb", "31 bits, ΔE 12.5"]);
     const lines = linesOf(markdown);
     expect(lines).toContain("3 people to change (5 steps), 1 unchanged, 1 skipped, 1 unknown");
     expect(lines).toContain("Not listed: 4 skipped steps and 1 unchanged step; photosync plan shows why each step is skipped.");
