@@ -1,5 +1,5 @@
 /** An apply report for a terminal (text), for programs (json) and for GitHub (markdown). Pure. */
-import { cell, GITHUB_COMMENT_LIMIT } from "../plan/format-markdown.js";
+import { cell, code, GITHUB_COMMENT_LIMIT } from "../plan/format-markdown.js";
 import type { Plan } from "../plan/model.js";
 import type { ApplyReport, Outcome, StepResult } from "./model.js";
 import type { RailRefusal } from "./rails.js";
@@ -11,8 +11,32 @@ function errorText(step: StepResult): string {
   return step.error ? ` — ${step.error.code}: ${step.error.message}` : "";
 }
 
+/** Steps named in the counts line; the rest are counted, the report lists them all. */
+const NAMED = 3;
+/** A long service message is cut in the counts line (the report above has it whole). */
+const NAMED_TEXT_MAX = 120;
+
+/** "bob@contoso.com spo: Forbidden: Access denied; …; and 2 more": which steps had this outcome. */
+function named(report: ApplyReport, outcome: Outcome): string {
+  const steps = report.users.flatMap((user) => user.steps.filter((step) => step.outcome === outcome).map((step) => ({ user, step })));
+  if (steps.length === 0) return "";
+  const names = steps.slice(0, NAMED).map(({ user, step }) => {
+    const why = step.error ? `${step.error.code}: ${step.error.message}` : step.detail;
+    return `${user.upn} ${step.store}: ${why.length > NAMED_TEXT_MAX ? `${why.slice(0, NAMED_TEXT_MAX - 1)}…` : why}`;
+  });
+  const rest = steps.length - names.length;
+  return ` (${names.join("; ")}${rest > 0 ? `; and ${rest} more` : ""})`;
+}
+
+/** The counts, with the failed and skipped steps named: "2 done" alone would hide why the exit code is 1. */
 export function countsText(report: ApplyReport): string {
-  return `${report.counts.done} done, ${report.counts.failed} failed, ${report.counts.skipped} skipped`;
+  return `${report.counts.done} done, ${report.counts.failed} failed${named(report, "failed")}, ${report.counts.skipped} skipped${named(report, "skipped")}`;
+}
+
+/** Complete only when everything was done: failed or skipped steps make the exit code 1. */
+function verdict(report: ApplyReport): "complete" | "finished with failures" | "incomplete" {
+  if (report.counts.failed > 0) return "finished with failures";
+  return report.counts.skipped > 0 ? "incomplete" : "complete";
 }
 
 export function formatApplyText(report: ApplyReport, colour: boolean): string {
@@ -25,7 +49,7 @@ export function formatApplyText(report: ApplyReport, colour: boolean): string {
     }
   }
   if (report.users.length === 0) lines.push("  nothing to do: every managed photo is already in line");
-  lines.push("", `${report.counts.failed > 0 ? "Apply incomplete" : "Apply complete"}: ${countsText(report)}.`);
+  lines.push("", `Apply ${verdict(report)}: ${countsText(report)}.`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -58,7 +82,7 @@ export function formatApplyRefusalJson(plan: Plan, refusals: readonly RailRefusa
 
 export function formatApplyMarkdown(report: ApplyReport, limit = GITHUB_COMMENT_LIMIT): string {
   const head = [
-    `### ${report.counts.failed > 0 ? "✖ photosync apply incomplete" : "✔ photosync apply complete"}`,
+    `### ${{ complete: "✔", "finished with failures": "✖", incomplete: "❓" }[verdict(report)]} photosync apply ${verdict(report)}`,
     "",
     `| ✔ done | ✖ failed | · skipped |`,
     `|---:|---:|---:|`,
@@ -68,12 +92,12 @@ export function formatApplyMarkdown(report: ApplyReport, limit = GITHUB_COMMENT_
     "|---|---|---|---|---|",
     "",
   ].join("\n");
-  const foot = `\n<sub>Tenant \`${cell(report.tenant)}\` · plan digest \`${report.digest}\`</sub>\n`;
+  const foot = `\n<sub>Tenant ${code(report.tenant)} · plan digest \`${report.digest}\`</sub>\n`;
   // Failures first: they are what a reader must see when the comment is cut.
   const rows = report.users
     .flatMap((user) => user.steps.map((step) => ({ user, step })))
     .sort((a, b) => Number(b.step.outcome === "failed") - Number(a.step.outcome === "failed"))
-    .map(({ user, step }) => `| ${cell(user.upn)} | ${step.store} | ${step.action} | ${SYMBOL[step.outcome]} ${step.outcome} | ${cell(step.detail + errorText(step))} |\n`);
+    .map(({ user, step }) => `| ${code(user.upn)} | ${step.store} | ${step.action} | ${SYMBOL[step.outcome]} ${step.outcome} | ${cell(step.detail + errorText(step))} |\n`);
   let budget = limit - head.length - foot.length - 200;
   let body = "";
   let shown = 0;

@@ -12,6 +12,12 @@ export interface PullRequestInfo {
   fromFork: boolean;
 }
 
+/** The job's files: where the step summary and the step outputs go (both unset outside a job step). */
+export interface JobFiles {
+  summary?: string;
+  output?: string;
+}
+
 export interface GitHubContext {
   eventName: string;
   owner: string;
@@ -22,6 +28,7 @@ export interface GitHubContext {
   sha: string;
   token?: string;
   pullRequest?: PullRequestInfo;
+  files: JobFiles;
 }
 
 interface PullRequestEvent {
@@ -30,6 +37,10 @@ interface PullRequestEvent {
 
 export function isGitHubActions(env: NodeJS.ProcessEnv): boolean {
   return env.GITHUB_ACTIONS === "true";
+}
+
+export function readJobFiles(env: NodeJS.ProcessEnv): JobFiles {
+  return { ...(env.GITHUB_STEP_SUMMARY ? { summary: env.GITHUB_STEP_SUMMARY } : {}), ...(env.GITHUB_OUTPUT ? { output: env.GITHUB_OUTPUT } : {}) };
 }
 
 export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
@@ -45,6 +56,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
     apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
     runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID ?? ""}`,
     sha: env.GITHUB_SHA ?? "",
+    files: readJobFiles(env),
     ...(env.GITHUB_TOKEN ? { token: env.GITHUB_TOKEN } : {}),
     ...(pr
       ? {

@@ -3,34 +3,34 @@
  * outputs, the sticky pull-request comment and the drift issue. The CLI calls these; no logic
  * lives in the workflow files.
  */
-import * as core from "@actions/core";
 import type { ApplyReport } from "../apply/model.js";
 import { formatApplyMarkdown } from "../apply/format.js";
 import { formatPlanMarkdown } from "../plan/format-markdown.js";
 import type { Plan } from "../plan/model.js";
 import { hasChanges } from "../plan/plan.js";
 import { upsertPlanComment } from "./comment.js";
-import type { GitHubContext } from "./context.js";
+import { readJobFiles } from "./context.js";
+import type { GitHubContext, JobFiles } from "./context.js";
 import { syncDriftIssue } from "./drift-issue.js";
 import type { DriftAction } from "./drift-issue.js";
-import { setPlanOutputs, writeSummary } from "./job.js";
+import { planOutputs, writeOutputs, writeSummary } from "./job.js";
 import { gitHubClient } from "./rest.js";
 
 export async function publishPlan(plan: Plan, context: GitHubContext, options: { comment: boolean; scopeNote?: string }): Promise<string | undefined> {
   const where = context.pullRequest ? `Pull request #${context.pullRequest.number} at \`${context.pullRequest.headSha.slice(0, 12)}\`` : `Commit \`${context.sha.slice(0, 12)}\``;
   const markdown = formatPlanMarkdown(plan, { context: `${where}${options.scopeNote ? ` — ${options.scopeNote}` : ""} · [run](${context.runUrl})` });
-  await writeSummary(markdown);
-  setPlanOutputs(plan);
+  await writeSummary(context.files, markdown);
+  await writeOutputs(context.files, planOutputs(plan));
   if (!options.comment) return undefined;
   if (!context.pullRequest) throw new Error("--comment needs a pull_request event");
   const result = await upsertPlanComment(gitHubClient(context), { owner: context.owner, repo: context.repo, issueNumber: context.pullRequest.number }, markdown);
   return `plan comment ${result.action} on pull request #${context.pullRequest.number}`;
 }
 
-export async function publishApply(report: ApplyReport): Promise<void> {
-  await writeSummary(formatApplyMarkdown(report));
-  core.setOutput("failed", String(report.counts.failed));
-  core.setOutput("done", String(report.counts.done));
+/** The apply command passes no context: its job files are read from the process's environment. */
+export async function publishApply(report: ApplyReport, files: JobFiles = readJobFiles(process.env)): Promise<void> {
+  await writeSummary(files, formatApplyMarkdown(report));
+  await writeOutputs(files, { failed: String(report.counts.failed), done: String(report.counts.done) });
 }
 
 export interface DriftOutcome {
@@ -43,9 +43,8 @@ export interface DriftOutcome {
 export async function publishDrift(plan: Plan, context: GitHubContext): Promise<DriftOutcome> {
   const drifted = hasChanges(plan);
   const markdown = formatPlanMarkdown(plan, { context: `Scheduled drift check of every managed person · [run](${context.runUrl})` });
-  await writeSummary(markdown);
-  setPlanOutputs(plan);
-  core.setOutput("drifted", drifted ? "true" : "false");
+  await writeSummary(context.files, markdown);
+  await writeOutputs(context.files, { ...planOutputs(plan), drifted: drifted ? "true" : "false" });
   const people = plan.users.filter((user) => user.steps.some((step) => ["create", "update", "delete"].includes(step.action))).length;
   const result = await syncDriftIssue(gitHubClient(context), { owner: context.owner, repo: context.repo }, {
     drifted,

@@ -38,7 +38,10 @@ export interface Comparison {
   /** The actual image is at least as large as required. */
   sizeOk: boolean;
   verdict: Verdict;
-  /** One line a person can read, e.g. "same picture, but only 96x96 where 648x648 was expected". */
+  /**
+   * One line a person can read: words first, the measurements after them in brackets, e.g. "too
+   * small: 96 px where 648 px was asked (same picture, 96x96)", "a different picture (hash distance 31 > 10)".
+   */
   reason: string;
   /** "hash" for ordinary photos, "pixels" when either image is near-flat. */
   method: "hash" | "pixels";
@@ -104,13 +107,13 @@ export function compare(expected: Fingerprint, actual: Fingerprint, options: Com
   let difference: string | undefined;
   const aspectGap = Math.abs(expected.width / expected.height - actual.width / actual.height);
   if (aspectGap > ASPECT_TOLERANCE) {
-    difference = `different shape: ${size(actual)} where ${size(expected)} was expected`;
+    difference = `a different shape (${size(actual)} where ${size(expected)} was expected)`;
   } else if (method === "pixels") {
     if (distances.pixels > PIXEL_DELTA_E_MAX) {
-      difference = `different near-flat image (pixel ΔE ${distances.pixels} > ${PIXEL_DELTA_E_MAX})`;
+      difference = `a different picture (near-flat: pixel ΔE ${distances.pixels} > ${PIXEL_DELTA_E_MAX})`;
     }
   } else if (distances.hash > HASH_DISTANCE_MAX && !pixelsVouch(expected, actual, distances)) {
-    difference = `different picture (hash distance ${distances.hash} > ${HASH_DISTANCE_MAX})`;
+    difference = `a different picture (hash distance ${distances.hash} > ${HASH_DISTANCE_MAX})`;
   } else if (distances.colour > COLOUR_DELTA_E_MAX) {
     difference = `different colours (ΔE ${distances.colour} > ${COLOUR_DELTA_E_MAX})`;
   }
@@ -120,7 +123,7 @@ export function compare(expected: Fingerprint, actual: Fingerprint, options: Com
     return { same: false, samePicture, sizeOk, verdict: "different", reason: difference as string, method, distances };
   }
   if (!sizeOk) {
-    const reason = `same picture, but only ${size(actual)} where at least ${minEdge}x${minEdge} was expected`;
+    const reason = `too small: ${Math.min(actual.width, actual.height)} px where ${minEdge} px was asked (same picture, ${size(actual)})`;
     return { same: false, samePicture, sizeOk, verdict: "too-small", reason, method, distances };
   }
   return { same: true, samePicture, sizeOk, verdict: "same", reason: "same picture", method, distances };

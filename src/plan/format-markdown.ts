@@ -1,12 +1,13 @@
 /**
- * The plan as a pull-request comment: a summary table, one row per step that does something, and
- * the unified diff of each changing user folded away. It always fits GitHub's 65,536-character
+ * The plan as a pull-request comment: people counted in a line, a table of step counts, one row per
+ * step that does something (skipped and unchanged steps are counted in a line instead), and the
+ * unified diff of each changing user folded away. It always fits GitHub's 65,536-character
  * comment limit: rows past the budget are summarised instead of cut mid-way. Pure.
  */
 import type { Action, Plan, StoreStep, UserPlan } from "./model.js";
 import { hasChanges } from "./plan.js";
 import { userStateDiff } from "./state-diff.js";
-import { userAction } from "./format-text.js";
+import { peopleLine, plural } from "./format-text.js";
 
 /** GitHub refuses comments longer than this (characters). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -15,15 +16,43 @@ export const PLAN_COMMENT_MARKER = "<!-- photosync:plan -->";
 
 const EMOJI: Record<Action, string> = { create: "➕", update: "🔄", delete: "🗑️", noop: "✅", skip: "⏭️", unknown: "❓" };
 
-/** Escapes text for a table cell: pipes, newlines and anything that could open HTML or a mention. */
+/**
+ * Escapes text for a table cell: pipes, backticks, newlines and anything that could open HTML. An @
+ * that GitHub would take for a mention (at the start or after a non-word character) goes in a code
+ * span of its own, which GitHub does not scan: visible, and copied as it is. No invisible
+ * characters: they would stay in whatever a reader copies.
+ */
 export function cell(text: string): string {
   return text
     .replace(/\\/g, "\\\\")
     .replace(/\|/g, "\\|")
+    .replace(/`/g, "\\`")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/@/g, "@\u200b") // no accidental @-mentions of UPN local parts
+    .replace(/(^|\W)@(?=\w)/g, "$1`@`")
     .replace(/\r?\n/g, " ");
+}
+
+/**
+ * A code span, for UPNs and other names a reader copies: shown exactly, never autolinked as an
+ * e-mail address, never a mention. Its fence is longer than any run of backticks inside.
+ */
+export function code(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+  // Inside a table GFM still splits cells at |, even in a code span, unless it is escaped.
+  return `${fence}${pad}${text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ")}${pad}${fence}`;
+}
+
+/** Text for HTML (a <summary>): markdown is not parsed there. */
+const html = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** A fenced block whose fence no line of the content can close early. */
+function fenced(info: string, content: string): string {
+  const longest = Math.max(0, ...[...content.matchAll(/`{3,}/g)].map((run) => run[0].length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${content}\n${fence}`;
 }
 
 const photo = (summary: StoreStep["before"]): string =>
@@ -33,16 +62,19 @@ function distance(step: StoreStep): string {
   return step.distance ? `${step.distance.hash} bits, ΔE ${step.distance.colour}` : "";
 }
 
+/** Steps that do something, or that could not be decided: the ones a reviewer must see. */
+const LISTED: ReadonlySet<Action> = new Set(["create", "update", "delete", "unknown"]);
+
 function userRows(user: UserPlan): string[] {
   return user.steps
-    .filter((step) => step.action !== "noop")
-    .map((step) => `| ${cell(user.upn)} | ${step.store} | ${EMOJI[step.action]} ${step.action} | ${cell(step.reason)} | ${photo(step.before)} | ${photo(step.after)} | ${distance(step)} |`);
+    .filter((step) => LISTED.has(step.action))
+    .map((step) => `| ${code(user.upn)} | ${step.store} | ${EMOJI[step.action]} ${step.action} | ${cell(step.reason)} | ${photo(step.before)} | ${photo(step.after)} | ${distance(step)} |`);
 }
 
 function userDetails(user: UserPlan): string | undefined {
   const diff = userStateDiff(user);
   if (!diff) return undefined;
-  return `<details><summary>${cell(user.upn)}</summary>\n\n\`\`\`diff\n${diff.replace(/```/g, "``\u200b`")}\n\`\`\`\n</details>`;
+  return `<details><summary><code>${html(user.upn)}</code></summary>\n\n${fenced("diff", diff)}\n</details>`;
 }
 
 export interface MarkdownOptions {
@@ -61,19 +93,25 @@ export function formatPlanMarkdown(result: Plan, options: MarkdownOptions = {}):
     `### ${title}`,
     ...(options.context ? ["", options.context] : []),
     "",
+    peopleLine(result),
+    "",
     "| ➕ create | 🔄 update | 🗑️ delete | ✅ unchanged | ⏭️ skipped | ❓ unknown |",
     "|---:|---:|---:|---:|---:|---:|",
     `| ${create} | ${update} | ${remove} | ${noop} | ${skip} | ${unknown} |`,
+    // A blank line ends the table: without it GitHub reads what follows as more of its rows.
+    "",
     "",
   ].join("\n");
-  const foot = `\n<sub>Tenant \`${cell(result.tenant)}\` · digest \`${result.digest}\`</sub>\n`;
+  const foot = `\n<sub>Tenant ${code(result.tenant)} · digest \`${result.digest}\`</sub>\n`;
 
-  const interesting = result.users.filter((user) => userAction(user) !== "noop");
+  const interesting = result.users.filter((user) => user.steps.some((step) => LISTED.has(step.action)));
   if (interesting.length === 0) return `${head}No changes: every managed photo is already in line.\n${foot}`;
+  const unlisted = [...(skip > 0 ? [plural(skip, "skipped step", "skipped steps")] : []), ...(noop > 0 ? [plural(noop, "unchanged step", "unchanged steps")] : [])];
+  const notListed = unlisted.length > 0 ? `\nNot listed: ${unlisted.join(" and ")}; \`photosync plan\` shows why each step is skipped.\n` : "";
 
   const tableHead = "| user | store | action | reason | now | after | distance |\n|---|---|---|---|---|---|---|\n";
   // Reserve room for the summary line that replaces whatever does not fit.
-  const reserve = 300;
+  const reserve = 300 + notListed.length;
   let budget = limit - head.length - foot.length - tableHead.length - reserve;
   const rows: string[] = [];
   const details: string[] = [];
@@ -94,5 +132,5 @@ export function formatPlanMarkdown(result: Plan, options: MarkdownOptions = {}):
   const omitted = interesting.length - shown;
   const more = omitted > 0 ? `\n…and ${omitted} more user${omitted === 1 ? "" : "s"} with changes not listed here to stay within GitHub's comment limit; the job summary and \`photosync plan --format json\` have them all.\n` : "";
   const diffs = details.length > 0 ? `\n#### What changes, per user\n\n${details.join("\n")}\n` : "";
-  return `${head}${tableHead}${rows.join("")}${more}${diffs}${foot}`;
+  return `${head}${tableHead}${rows.join("")}${notListed}${more}${diffs}${foot}`;
 }

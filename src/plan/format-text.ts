@@ -33,6 +33,45 @@ function stepLine(step: StoreStep, style: TextStyle): string {
   return `      ${paint(label, step.action, style)} ${step.reason}${step.action === "noop" || step.action === "skip" ? "" : change}`;
 }
 
+/**
+ * People by their most significant action (userAction): what a reader counts, where the step
+ * counts are what apply does. A person with a failed read counts as unknown, whatever else changes.
+ */
+export interface PeopleCounts {
+  change: number;
+  /** The write steps (create, update, delete) of the people to change. */
+  changeSteps: number;
+  unchanged: number;
+  skipped: number;
+  unknown: number;
+}
+
+const WRITES: ReadonlySet<Action> = new Set(["create", "update", "delete"]);
+
+export function countPeople(result: Plan): PeopleCounts {
+  const counts: PeopleCounts = { change: 0, changeSteps: 0, unchanged: 0, skipped: 0, unknown: 0 };
+  for (const user of result.users) {
+    const action = userAction(user);
+    if (WRITES.has(action)) {
+      counts.change++;
+      counts.changeSteps += user.steps.filter((step) => WRITES.has(step.action)).length;
+    } else if (action === "noop") counts.unchanged++;
+    else if (action === "skip") counts.skipped++;
+    else counts.unknown++;
+  }
+  return counts;
+}
+
+export const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+
+/** "3 people to change (4 steps), 5 unchanged, 2 skipped, 0 unknown". */
+export function peopleLine(result: Plan): string {
+  const people = countPeople(result);
+  const steps = people.changeSteps > 0 ? ` (${plural(people.changeSteps, "step", "steps")})` : "";
+  return `${plural(people.change, "person", "people")} to change${steps}, ${people.unchanged} unchanged, ${people.skipped} skipped, ${people.unknown} unknown`;
+}
+
+/** Step counts: what apply will do, store by store. */
 export function countsLine(result: Plan): string {
   const { create, update, delete: remove, noop, skip, unknown } = result.counts;
   return `${create} to create, ${update} to update, ${remove} to delete, ${noop} unchanged, ${skip} skipped, ${unknown} unknown`;
@@ -55,7 +94,7 @@ export function formatPlanText(result: Plan, style: TextStyle): string {
   }
   if (quiet > 0) lines.push(`  ${quiet} user${quiet === 1 ? "" : "s"} already in line (use --verbose to list them)`, "");
   const verdict = result.counts.unknown > 0 ? "Plan incomplete: some reads failed" : hasChanges(result) ? "Plan" : "No changes";
-  lines.push(`${verdict}: ${countsLine(result)}.`);
+  lines.push(`${verdict}: ${peopleLine(result)}.`, `Steps: ${countsLine(result)}.`);
   lines.push(`Digest: ${result.digest}`);
   return `${lines.join("\n")}\n`;
 }

@@ -19,7 +19,7 @@ export interface PhotoSummary {
 export interface StoreStep {
   store: StoreName;
   action: Action;
-  /** Why, in words a person can check: "different picture (hash distance 31 > 10)". */
+  /** Why, in words a person can check: "a different picture (hash distance 31 > 10)". */
   reason: string;
   /** The photo in the store now (null: none); absent when unknown or not applicable. */
   before?: PhotoSummary | null;

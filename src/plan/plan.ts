@@ -121,7 +121,7 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
       continue;
     }
     if (live.fingerprint.width !== wanted.edge || live.fingerprint.height !== wanted.edge) {
-      problems.push(`${name} thumbnail is ${live.fingerprint.width}x${live.fingerprint.height}, not ${wanted.edge}x${wanted.edge}`);
+      problems.push(`${name} thumbnail the wrong size (${live.fingerprint.width}x${live.fingerprint.height}, not ${wanted.edge}x${wanted.edge})`);
       continue;
     }
     const result = compare(wanted.fingerprint, live.fingerprint, { minEdge: wanted.edge });

@@ -2,7 +2,9 @@
  * Sign-in with @azure/identity, chosen from configuration. In order of preference for automation:
  * GitHub OIDC federated credential (no secret at all), workload identity, certificate (the only
  * secret SharePoint accepts for app-only access), client secret, and DefaultAzureCredential for a
- * person's laptop. Tokens are never printed; inside GitHub Actions each one is also masked.
+ * person's laptop. Tokens are never printed, so none is masked either: `::add-mask::<token>` is a
+ * line on standard output, which may be the document a job redirects to a file (`plan --format json
+ * > plan.json`), and the line would put the token itself in that file.
  */
 import {
   ClientAssertionCredential,
@@ -11,14 +13,14 @@ import {
   DefaultAzureCredential,
   WorkloadIdentityCredential,
 } from "@azure/identity";
-import type { AccessToken, ClientSecretCredentialOptions, GetTokenOptions, TokenCredential } from "@azure/identity";
+import type { ClientSecretCredentialOptions, TokenCredential } from "@azure/identity";
 import type { TenantEndpoints } from "./endpoints.js";
+import { fetchGitHubIdToken } from "./github-oidc.js";
+
+export { GITHUB_OIDC_AUDIENCE } from "./github-oidc.js";
 
 export type AuthMethod = "github-oidc" | "workload-identity" | "certificate" | "secret" | "default";
 export const AUTH_METHODS: readonly AuthMethod[] = ["github-oidc", "workload-identity", "certificate", "secret", "default"];
-
-/** The audience GitHub's OIDC token must carry for an Entra federated credential. */
-export const GITHUB_OIDC_AUDIENCE = "api://AzureADTokenExchange";
 
 export interface AuthSettings {
   method: AuthMethod;
@@ -68,21 +70,6 @@ function requireClientId(settings: AuthSettings): string {
   return settings.clientId;
 }
 
-/** @actions/core, loaded only in GitHub Actions: process start is part of every plan's time. */
-const actionsCore = () => import("@actions/core");
-
-/** Wraps a credential so every token it hands out is masked in GitHub Actions logs. */
-function masking(credential: TokenCredential, env: NodeJS.ProcessEnv): TokenCredential {
-  if (env.GITHUB_ACTIONS !== "true") return credential;
-  return {
-    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-      const token = await credential.getToken(scopes, options);
-      if (token) (await actionsCore()).setSecret(token.token);
-      return token;
-    },
-  };
-}
-
 export function createCredential(
   settings: AuthSettings,
   endpoints: TenantEndpoints,
@@ -91,40 +78,21 @@ export function createCredential(
   const { env, ...clientOptions } = options;
   const common = { ...clientOptions, authorityHost: endpoints.authorityHost };
   const tenantId = endpoints.tenantId;
-  let credential: TokenCredential;
   switch (settings.method) {
-    case "github-oidc": {
-      const getAssertion =
-        settings.getAssertion ??
-        (async () => {
-          const core = await actionsCore();
-          const token = await core.getIDToken(GITHUB_OIDC_AUDIENCE);
-          if (env.GITHUB_ACTIONS === "true") core.setSecret(token);
-          return token;
-        });
-      credential = new ClientAssertionCredential(tenantId, requireClientId(settings), getAssertion, common);
-      break;
-    }
+    case "github-oidc":
+      return new ClientAssertionCredential(tenantId, requireClientId(settings), settings.getAssertion ?? (() => fetchGitHubIdToken(env)), common);
     case "workload-identity":
-      credential = new WorkloadIdentityCredential({ ...common, tenantId, clientId: requireClientId(settings) });
-      break;
+      return new WorkloadIdentityCredential({ ...common, tenantId, clientId: requireClientId(settings) });
     case "certificate": {
       const clientId = requireClientId(settings);
-      if (settings.certificatePem) {
-        credential = new ClientCertificateCredential(tenantId, clientId, { certificate: settings.certificatePem }, common);
-      } else if (settings.certificatePath) {
-        credential = new ClientCertificateCredential(tenantId, clientId, { certificatePath: settings.certificatePath }, common);
-      } else {
-        throw new Error("sign-in method certificate needs AZURE_CLIENT_CERTIFICATE_PATH (a PEM file with the private key and certificate)");
-      }
-      break;
+      if (settings.certificatePem) return new ClientCertificateCredential(tenantId, clientId, { certificate: settings.certificatePem }, common);
+      if (settings.certificatePath) return new ClientCertificateCredential(tenantId, clientId, { certificatePath: settings.certificatePath }, common);
+      throw new Error("sign-in method certificate needs AZURE_CLIENT_CERTIFICATE_PATH (a PEM file with the private key and certificate)");
     }
     case "secret":
       if (!settings.secret) throw new Error("sign-in method secret needs AZURE_CLIENT_SECRET");
-      credential = new ClientSecretCredential(tenantId, requireClientId(settings), settings.secret, common);
-      break;
+      return new ClientSecretCredential(tenantId, requireClientId(settings), settings.secret, common);
     default:
-      credential = new DefaultAzureCredential({ ...common, tenantId });
+      return new DefaultAzureCredential({ ...common, tenantId });
   }
-  return masking(credential, env);
 }

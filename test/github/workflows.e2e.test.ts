@@ -21,6 +21,7 @@ import type { TestTenant } from "../support/tenant.js";
 import { copyExampleRepo, REPO_ROOT, startTestTenant } from "../support/tenant.js";
 import type { JobRun, RunContext, Workflow } from "../support/workflow-runner.js";
 import { readWorkflow, runJob } from "../support/workflow-runner.js";
+import { tablesOf } from "../support/markdown.js";
 
 const git = promisify(execFile);
 const REPOSITORY = "contoso/photos";
@@ -139,8 +140,23 @@ describe("plan.yml on a pull request", () => {
     expect(botComments).toHaveLength(1);
     expect(botComments[0]!.body).toContain(PLAN_COMMENT_MARKER);
     // Only the person the pull request changes is planned.
-    expect(botComments[0]!.body).toContain("megan.bowen@\u200bcontoso.com");
     expect(botComments[0]!.body).not.toContain("alex.wilber");
+    // As GitHub renders them, the comment and the job summary: the counts, then the steps, two tables.
+    for (const markdown of [botComments[0]!.body, second.summary]) {
+      const tables = tablesOf(markdown);
+      expect(tables.map((table) => table.header)).toEqual([
+        ["➕ create", "🔄 update", "🗑️ delete", "✅ unchanged", "⏭️ skipped", "❓ unknown"],
+        ["user", "store", "action", "reason", "now", "after", "distance"],
+      ]);
+      expect(tables[0]!.rows).toHaveLength(1);
+      const steps = tables[1]!.rows;
+      // Megan's writes only (her Entra ID step is skipped: it follows Exchange), the UPN as it is.
+      expect(steps.map((row) => [row[0], row[1], row[2]])).toEqual([
+        ["megan.bowen@contoso.com", "exo", "➕ create"],
+        ["megan.bowen@contoso.com", "spo", "➕ create"],
+      ]);
+      expect(steps.every((row) => row.length === 7)).toBe(true);
+    }
     expect(github.calls.filter((call) => call.method === "POST" && call.path.endsWith("/comments"))).toHaveLength(1);
     expect(github.calls.filter((call) => call.method === "PATCH" && call.path.includes("/issues/comments/"))).toHaveLength(1);
     expect(github.comments.find((comment) => comment.user.type === "User")!.body).toContain("looks fine");
@@ -250,11 +266,69 @@ describe("an invalid repo", () => {
   });
 });
 
+describe("documents on standard output inside GitHub Actions", () => {
+  // What a job does with `plan --format json > plan.json`: the file must be the document, and no
+  // token may be in it (not even on an ::add-mask:: line, which a file keeps like any other).
+  const job = (steps: Array<{ name: string; run: string; env?: Record<string, string> }>): Workflow => ({
+    on: {},
+    jobs: {
+      documents: {
+        permissions: { contents: "read", "id-token": "write" },
+        env: { AZURE_CLIENT_ID: "${{ vars.PHOTOSYNC_READER_CLIENT_ID }}", AZURE_TENANT_ID: "${{ vars.PHOTOSYNC_TENANT_ID }}" },
+        steps,
+      },
+    },
+  });
+  const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]*/;
+
+  it("are exactly the JSON or markdown document, with or without GITHUB_OUTPUT, and hold no token", async () => {
+    await changeByHand("adele.vance@contoso.com", "adele by hand, for the documents");
+    const noOutputFile = { GITHUB_OUTPUT: "" };
+    const run = await runJob(
+      job([
+        { name: "plan json", run: "node dist/cli/main.js plan --format json --no-detailed-exitcode" },
+        { name: "plan markdown", run: "node dist/cli/main.js plan --format markdown --no-detailed-exitcode" },
+        { name: "plan json, no GITHUB_OUTPUT", env: noOutputFile, run: "node dist/cli/main.js plan --format json --no-detailed-exitcode" },
+        { name: "plan markdown, no GITHUB_OUTPUT", env: noOutputFile, run: "node dist/cli/main.js plan --format markdown --no-detailed-exitcode" },
+        { name: "apply dry run json", run: "node dist/cli/main.js apply --format json || [ $? -eq 2 ]" },
+      ]),
+      "documents",
+      context(pushEvent()),
+    );
+    for (const step of run.steps) everything.push(step.stdout, step.stderr);
+    expect(run.steps.map((step) => [step.name, step.code])).toEqual([
+      ["plan json", 0],
+      ["plan markdown", 0],
+      ["plan json, no GITHUB_OUTPUT", 0],
+      ["plan markdown, no GITHUB_OUTPUT", 0],
+      ["apply dry run json", 0],
+    ]);
+    for (const step of run.steps) {
+      expect(step.stdout, step.name).not.toMatch(JWT);
+      expect(step.stderr, step.name).not.toMatch(JWT);
+      // No workflow command (::add-mask::, ::debug::, ::set-output::) in the document.
+      expect(step.stdout, step.name).not.toMatch(/^::/m);
+      if (step.name.includes("json")) {
+        const plan = JSON.parse(step.stdout) as { format: string; counts: { update: number } };
+        expect(plan.format).toBe("photosync.plan/v1");
+        expect(plan.counts.update).toBeGreaterThan(0);
+      } else {
+        expect(step.stdout.startsWith(PLAN_COMMENT_MARKER), step.name).toBe(true);
+        expect(tablesOf(step.stdout).length, step.name).toBeGreaterThan(0);
+      }
+    }
+    // Outputs go to the GITHUB_OUTPUT file only; without one they are skipped, with a warning.
+    expect(run.steps[2]!.stderr).toContain("photosync: warning: GITHUB_OUTPUT is not set");
+  });
+});
+
 describe("secrets", () => {
   it("never appear in any output, summary, step output or GitHub API call", () => {
     const published = [...everything, ...github.calls.map((call) => JSON.stringify(call.body ?? {}))].join("\n");
-    // ::add-mask:: is how a job tells the runner what to hide; those lines never reach the log.
-    const visible = published.split("\n").filter((line) => !line.startsWith("::add-mask::")).join("\n");
+    // Not even on ::add-mask:: lines: photosync never prints a token, so it asks for no mask, and a
+    // mask line on standard output would carry the token into any file it is redirected to.
+    const visible = published;
+    expect(visible).not.toContain("::add-mask::");
     expect(issuedOidcTokens.length).toBeGreaterThan(0);
     for (const token of issuedOidcTokens) expect(visible).not.toContain(token);
     expect(visible).not.toContain(GITHUB_TOKEN);

@@ -7,6 +7,7 @@ import { formatPlanText } from "../../src/plan/format-text.js";
 import type { Plan, UserPlan } from "../../src/plan/model.js";
 import { countActions, planDigest } from "../../src/plan/plan.js";
 import { userStateDiff } from "../../src/plan/state-diff.js";
+import { linesOf, tablesOf } from "../support/markdown.js";
 
 const photo = (hash: string, edge = 648) => ({ width: edge, height: edge, hash });
 
@@ -15,7 +16,7 @@ const alex: UserPlan = {
   id: "1",
   photo: "photos/alex.wilber.jpg",
   steps: [
-    { store: "exo", action: "update", reason: "different picture (hash distance 31 > 10)", before: photo("aaaaaaaaaaaaaaaa"), after: photo("bbbbbbbbbbbbbbbb"), distance: { hash: 31, colour: 12.5, pixels: 20 } },
+    { store: "exo", action: "update", reason: "a different picture (hash distance 31 > 10)", before: photo("aaaaaaaaaaaaaaaa"), after: photo("bbbbbbbbbbbbbbbb"), distance: { hash: 31, colour: 12.5, pixels: 20 } },
     { store: "aad", action: "skip", reason: "follows the Exchange Online photo for mailbox users" },
     {
       store: "spo",
@@ -31,6 +32,28 @@ const alex: UserPlan = {
 const adele: UserPlan = { upn: "adele.vance@contoso.com", id: "2", photo: "photos/adele.vance.jpg", steps: [{ store: "exo", action: "noop", reason: "same picture", before: photo("d".repeat(16)), after: photo("d".repeat(16)) }] };
 const nestor: UserPlan = { upn: "nestor.wilke@contoso.com", id: "3", photo: "photos/nestor.wilke.webp", steps: [{ store: "aad", action: "unknown", reason: "read failed: ServiceUnavailable: try later" }] };
 
+const megan: UserPlan = {
+  upn: "megan.bowen@contoso.com",
+  id: "4",
+  photo: "photos/megan.bowen.png",
+  steps: [
+    { store: "exo", action: "create", reason: "no photo yet", before: null, after: photo("e".repeat(16)) },
+    { store: "aad", action: "skip", reason: "follows the Exchange Online photo for mailbox users" },
+    { store: "spo", action: "create", reason: "no photo yet", before: null, after: photo("e".repeat(16), 200) },
+  ],
+};
+const pradeep: UserPlan = { upn: "pradeep.gupta@contoso.com", id: "5", photo: "remove", steps: [{ store: "exo", action: "delete", reason: "the manifest says remove", before: photo("f".repeat(16)), after: null }] };
+const patti: UserPlan = {
+  upn: "patti.fernandez_fabrikam.com#EXT#@contoso.onmicrosoft.com",
+  id: "6",
+  photo: "photos/patti.fernandez.jpg",
+  steps: (["exo", "aad"] as const).map((store) => ({ store, action: "skip" as const, reason: "guest: their home organisation owns the photo" })),
+};
+/** Every kind of person: changing (create, update, delete), unchanged, skipped entirely, unknown. */
+const everyone = [adele, alex, megan, nestor, patti, pradeep];
+/** Invisible characters a copy-paste would carry along: zero-width spaces, joiners, marks, BOM. */
+const INVISIBLE = /[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/;
+
 function planOf(users: UserPlan[]): Plan {
   return { format: "photosync.plan/v1", tenant: "contoso.onmicrosoft.com", users, counts: countActions(users), digest: planDigest("contoso.onmicrosoft.com", users) };
 }
@@ -43,13 +66,14 @@ describe("text format", () => {
         "photosync plan for contoso.onmicrosoft.com",
         "",
         "  ~ alex.wilber@contoso.com  (photos/alex.wilber.jpg)",
-        "      ~ exo update  different picture (hash distance 31 > 10)  [648x648 #aaaaaaaa → 648x648 #bbbbbbbb]",
+        "      ~ exo update  a different picture (hash distance 31 > 10)  [648x648 #aaaaaaaa → 648x648 #bbbbbbbb]",
         "      · aad skip    follows the Exchange Online photo for mailbox users",
         "      ~ spo update  PictureURL is not as expected  [200x200 #cccccccc → 200x200 #cccccccc]",
         "",
         "  1 user already in line (use --verbose to list them)",
         "",
-        "Plan: 0 to create, 2 to update, 0 to delete, 1 unchanged, 1 skipped, 0 unknown.",
+        "Plan: 1 person to change (2 steps), 1 unchanged, 0 skipped, 0 unknown.",
+        "Steps: 0 to create, 2 to update, 0 to delete, 1 unchanged, 1 skipped, 0 unknown.",
         `Digest: ${planOf([adele, alex]).digest}`,
         "",
       ].join("\n"),
@@ -58,9 +82,9 @@ describe("text format", () => {
 
   it("says the plan is incomplete when a read failed, and colours only when asked", () => {
     const text = formatPlanText(planOf([nestor]), { colour: true });
-    expect(text).toContain("Plan incomplete: some reads failed: 0 to create, 0 to update, 0 to delete, 0 unchanged, 0 skipped, 1 unknown.");
+    expect(text).toContain("Plan incomplete: some reads failed: 0 people to change, 0 unchanged, 0 skipped, 1 unknown.\nSteps: 0 to create, 0 to update, 0 to delete, 0 unchanged, 0 skipped, 1 unknown.");
     expect(text).toContain("\u001b[35m! aad unknown\u001b[0m");
-    expect(formatPlanText(planOf([adele]), { colour: false })).toContain("No changes: 0 to create");
+    expect(formatPlanText(planOf([adele]), { colour: false })).toContain("No changes: 0 people to change, 1 unchanged");
   });
 
   it("shows each changing user's state as a unified diff with --diff", () => {
@@ -93,9 +117,47 @@ describe("markdown format", () => {
     const markdown = formatPlanMarkdown(planOf([adele, alex, nestor]));
     expect(markdown.startsWith(`${PLAN_COMMENT_MARKER}\n### ❓ photosync plan incomplete`)).toBe(true);
     expect(markdown).toContain("| 0 | 2 | 0 | 1 | 1 | 1 |");
-    expect(markdown).toContain("| alex.wilber@\u200bcontoso.com | exo | 🔄 update | different picture (hash distance 31 &gt; 10) | 648×648 `aaaaaaaa` | 648×648 `bbbbbbbb` | 31 bits, ΔE 12.5 |");
+    expect(markdown).toContain("| `alex.wilber@contoso.com` | exo | 🔄 update | a different picture (hash distance 31 &gt; 10) | 648×648 `aaaaaaaa` | 648×648 `bbbbbbbb` | 31 bits, ΔE 12.5 |");
     expect(markdown).not.toContain("adele.vance");
     expect(markdown).toContain("```diff\n--- alex.wilber@contoso.com");
+  });
+
+  it("counts people, not only steps", () => {
+    const text = formatPlanText(planOf(everyone), { colour: false });
+    expect(text).toContain("Plan incomplete: some reads failed: 3 people to change (5 steps), 1 unchanged, 1 skipped, 1 unknown.\n");
+    expect(text).toContain("Steps: 2 to create, 2 to update, 1 to delete, 1 unchanged, 4 skipped, 1 unknown.\n");
+  });
+
+  it("renders as a reader sees it: a counts table, then a separate table of the steps that do something", () => {
+    const markdown = formatPlanMarkdown(planOf(everyone));
+    const tables = tablesOf(markdown);
+    expect(tables).toHaveLength(2);
+    expect(tables[0]).toEqual({ header: ["➕ create", "🔄 update", "🗑️ delete", "✅ unchanged", "⏭️ skipped", "❓ unknown"], rows: [["2", "2", "1", "1", "4", "1"]] });
+    expect(tables[1]!.header).toEqual(["user", "store", "action", "reason", "now", "after", "distance"]);
+    expect(tables[1]!.rows.every((row) => row.length === 7)).toBe(true);
+    // One row per step that does something: skips and unchanged steps are counted in a line instead.
+    expect(tables[1]!.rows.map((row) => row.slice(0, 3))).toEqual([
+      ["alex.wilber@contoso.com", "exo", "🔄 update"],
+      ["alex.wilber@contoso.com", "spo", "🔄 update"],
+      ["megan.bowen@contoso.com", "exo", "➕ create"],
+      ["megan.bowen@contoso.com", "spo", "➕ create"],
+      ["nestor.wilke@contoso.com", "aad", "❓ unknown"],
+      ["pradeep.gupta@contoso.com", "exo", "🗑️ delete"],
+    ]);
+    expect(tables[1]!.rows[0]).toEqual(["alex.wilber@contoso.com", "exo", "🔄 update", "a different picture (hash distance 31 > 10)", "648×648 aaaaaaaa", "648×648 bbbbbbbb", "31 bits, ΔE 12.5"]);
+    const lines = linesOf(markdown);
+    expect(lines).toContain("3 people to change (5 steps), 1 unchanged, 1 skipped, 1 unknown");
+    expect(lines).toContain("Not listed: 4 skipped steps and 1 unchanged step; photosync plan shows why each step is skipped.");
+    expect(markdown).not.toContain("patti.fernandez");
+  });
+
+  it("keeps UPNs exactly as they are, for copy and paste: no invisible characters anywhere", () => {
+    const markdown = formatPlanMarkdown(planOf([{ ...alex, steps: [{ ...alex.steps[0]!, reason: "read by @ops-team, see ```x```" }] }]));
+    expect(markdown).not.toMatch(INVISIBLE);
+    expect(tablesOf(markdown)[1]!.rows[0]![0]).toBe("alex.wilber@contoso.com");
+    // A mention-like @ in free text is still kept from pinging anyone, visibly.
+    expect(tablesOf(markdown)[1]!.rows[0]![3]).toBe("read by @ops-team, see ```x```");
+    expect(markdown).toContain("<summary><code>alex.wilber@contoso.com</code></summary>");
   });
 
   it("says plainly when nothing changes", () => {
@@ -106,7 +168,7 @@ describe("markdown format", () => {
     const many = Array.from({ length: 5000 }, (_, i) => ({ ...alex, upn: `user${String(i).padStart(4, "0")}@contoso.com` }));
     const markdown = formatPlanMarkdown(planOf(many));
     expect(markdown.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
-    const listed = new Set([...markdown.matchAll(/\| (user\d{4})@/g)].map((match) => match[1])).size;
+    const listed = new Set([...markdown.matchAll(/\| `(user\d{4})@/g)].map((match) => match[1])).size;
     expect(listed).toBeGreaterThan(50);
     expect(markdown).toContain(`…and ${5000 - listed} more users with changes not listed here`);
     expect(markdown).toContain("digest");

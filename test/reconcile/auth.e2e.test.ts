@@ -63,17 +63,19 @@ describe("signing in to the emulated tenant", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token?api-version=2.0`;
-    vi.stubEnv("ACTIONS_ID_TOKEN_REQUEST_URL", url);
-    vi.stubEnv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "runtime-request-token");
+    // The CLI's io captures what photosync writes; a library writing to process.stdout would bypass it.
+    const write = vi.spyOn(process.stdout, "write");
     try {
-      const env = { ...withoutCertificate(tenant.env()), ACTIONS_ID_TOKEN_REQUEST_URL: url };
+      const env = { ...withoutCertificate(tenant.env()), ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "runtime-request-token" };
       const result = await runCli(["plan", "--format", "json"], { cwd: repo.root, env });
       expect(result.stderr).toBe("");
       expect(result.code).toBe(2);
       expect((JSON.parse(result.stdout) as Plan).counts.unknown).toBe(0);
       expect(requests[0]).toBe("/token?api-version=2.0&audience=api%3A%2F%2FAzureADTokenExchange Bearer runtime-request-token");
+      // Neither the ID token nor anything else goes around the io to standard output (no ::add-mask::, no ::debug::).
+      expect(write.mock.calls.map(([text]) => String(text))).toEqual([]);
     } finally {
-      vi.unstubAllEnvs();
+      write.mockRestore();
       server.close();
     }
   });

@@ -87,7 +87,7 @@ describe("--emulator", () => {
   it("plans the example repo against the built-in demo tenant, keeping its state in .photosync/emulator", async () => {
     const first = await runCli(["plan", "--emulator"], { cwd: repo.root });
     expect(first.code).toBe(2);
-    expect(first.stdout).toContain("Plan: 7 to create, 2 to update, 2 to delete, 2 unchanged, 11 skipped, 0 unknown.");
+    expect(first.stdout).toContain("Plan: 6 people to change (11 steps), 1 unchanged, 1 skipped, 0 unknown.\nSteps: 7 to create, 2 to update, 2 to delete, 2 unchanged, 11 skipped, 0 unknown.\n");
     const state = await readFile(path.join(repo.root, ".photosync/emulator/state.json"), "utf8");
     expect(state.length).toBeGreaterThan(0);
     const again = await runCli(["plan", "--emulator", "--reset-emulator", "--format", "json"], { cwd: repo.root });

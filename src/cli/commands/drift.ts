@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import path from "node:path";
-import { readGitHubContext } from "../../github/context.js";
+import { isGitHubActions, readGitHubContext } from "../../github/context.js";
 import { formatPlanText } from "../../plan/format-text.js";
 import { runPlan } from "../../reconcile/plan-run.js";
 import { fitHeapGrowthToPlan } from "../heap.js";
@@ -20,6 +20,18 @@ export function registerDrift(program: Command, { io, setExitCode }: CommandCont
       .description("GitHub Actions: check every managed person against the tenant; open, update or close the drift issue. Exit 0 whether drifted or not, 1 on errors.")
       .option("-m, --manifest <file>", "the manifest", "photos.yaml"),
   ).action(async (options: { manifest: string; emulator?: boolean; resetEmulator?: boolean }) => {
+    // Checked before planning: a full plan reads every managed person, all for nothing when the
+    // issue cannot be written.
+    const refusal = !isGitHubActions(io.env)
+      ? "drift runs inside GitHub Actions (GITHUB_ACTIONS=true), where it keeps the drift issue; use photosync plan elsewhere. Nothing was read"
+      : !io.env.GITHUB_TOKEN
+        ? "drift needs GITHUB_TOKEN to open, update or close the drift issue: pass it to this step (env: GITHUB_TOKEN: ${{ github.token }}); nothing was read"
+        : undefined;
+    if (refusal) {
+      io.stderr.write(`photosync: ${refusal}\n`);
+      setExitCode(EXIT.failure);
+      return;
+    }
     const github = readGitHubContext(io.env);
     const manifestPath = path.resolve(io.cwd, options.manifest);
     const result = await runPlan({

@@ -1,0 +1,55 @@
+/** The apply report: what a person reads at the end of an apply, and what GitHub shows. */
+import { describe, expect, it } from "vitest";
+import { countsText, formatApplyMarkdown, formatApplyText } from "../../src/apply/format.js";
+import type { ApplyReport, UserResult } from "../../src/apply/model.js";
+import { countOutcomes } from "../../src/apply/model.js";
+import { tablesOf } from "../support/markdown.js";
+
+const alex: UserResult = { upn: "alex.wilber@contoso.com", steps: [{ store: "exo", action: "update", outcome: "done", detail: "uploaded the photo" }, { store: "spo", action: "update", outcome: "done", detail: "uploaded 3 thumbnails" }] };
+const bob: UserResult = {
+  upn: "bob@contoso.com",
+  steps: [{ store: "spo", action: "update", outcome: "failed", detail: "SharePoint refused a write; nothing after it was attempted", error: { code: "Forbidden", message: "Access denied", status: 403 } }],
+};
+const nestor: UserResult = { upn: "nestor.wilke@contoso.com", steps: [{ store: "aad", action: "unknown", outcome: "skipped", detail: "state unknown (read failed: ServiceUnavailable: try later); nothing written" }] };
+
+function reportOf(users: UserResult[]): ApplyReport {
+  return { format: "photosync.apply/v1", tenant: "contoso.onmicrosoft.com", digest: "a".repeat(64), users, counts: countOutcomes(users) };
+}
+
+describe("apply report", () => {
+  it("says what failed, never 'complete', when a step failed", () => {
+    const text = formatApplyText(reportOf([alex, bob]), false);
+    expect(text).toContain("\nApply finished with failures: 2 done, 1 failed (bob@contoso.com spo: Forbidden: Access denied), 0 skipped.\n");
+    expect(text).not.toContain("Apply complete");
+    expect(countsText(reportOf([alex, bob]))).toBe("2 done, 1 failed (bob@contoso.com spo: Forbidden: Access denied), 0 skipped");
+  });
+
+  it("is incomplete, not complete, when steps were skipped (the exit code is 1 then too)", () => {
+    const text = formatApplyText(reportOf([alex, nestor]), false);
+    expect(text).toContain("\nApply incomplete: 2 done, 0 failed, 1 skipped (nestor.wilke@contoso.com aad: state unknown");
+    expect(formatApplyText(reportOf([alex]), false)).toContain("\nApply complete: 2 done, 0 failed, 0 skipped.\n");
+  });
+
+  it("names a few failures and counts the rest", () => {
+    const many = Array.from({ length: 5 }, (_, i) => ({ ...bob, upn: `bob${i}@contoso.com` }));
+    expect(countsText(reportOf(many))).toBe(
+      "0 done, 5 failed (bob0@contoso.com spo: Forbidden: Access denied; bob1@contoso.com spo: Forbidden: Access denied; bob2@contoso.com spo: Forbidden: Access denied; and 2 more), 0 skipped",
+    );
+  });
+
+  it("renders on GitHub as two tables, failures first, UPNs as they are", () => {
+    const markdown = formatApplyMarkdown(reportOf([alex, bob]));
+    expect(markdown).toContain("### ✖ photosync apply finished with failures");
+    const tables = tablesOf(markdown);
+    expect(tables.map((table) => table.header)).toEqual([
+      ["✔ done", "✖ failed", "· skipped"],
+      ["user", "store", "action", "outcome", "detail"],
+    ]);
+    expect(tables[1]!.rows.map((row) => row.slice(0, 4))).toEqual([
+      ["bob@contoso.com", "spo", "update", "✖ failed"],
+      ["alex.wilber@contoso.com", "exo", "update", "✔ done"],
+      ["alex.wilber@contoso.com", "spo", "update", "✔ done"],
+    ]);
+    expect(markdown).not.toMatch(/\u200b/);
+  });
+});
