@@ -7,6 +7,7 @@ import picomatch from "picomatch";
 import path from "node:path";
 import { photoPathShapeError } from "./photo-paths.js";
 import type { Problem } from "./problems.js";
+import { printable } from "./problems.js";
 import type { SourceMap } from "./yaml-source.js";
 import type {
   CropMode,
@@ -110,7 +111,8 @@ export function checkUserEntries(data: unknown, sourceMap: SourceMap): Problem[]
     const photo = photoPathOf(entry, template, upn, sourceMap);
     const shapeError = photo && photoPathShapeError(photo.path);
     if (photo && shapeError) {
-      problems.push({ severity: "error", code: "photo-path", message: `${upn}: photo ${photo.path} ${shapeError}`, position: photo.position, photo: photo.path });
+      const message = `${printable(upn)}: photo ${printable(photo.path)} ${shapeError.reason}`;
+      problems.push({ severity: "error", code: shapeError.code, message, position: photo.position, photo: photo.path });
     }
     const previous = firstByKey.get(upnKey(upn));
     if (previous) {
