@@ -87,4 +87,46 @@ describe("photosync validate on hostile manifests", () => {
       { severity: "error", code: "photo-directory", line: 7, column: 21, message: "link@contoso.com: photo photos/all is the photos/ folder itself; name the image file inside it" },
     ]);
   });
+
+  it.each([
+    ["flow sequences", `[${"[".repeat(4999)}${"]".repeat(5000)}`, 38],
+    ["flow mappings", `${"{ a: ".repeat(5000)}1${" }".repeat(5000)}`, 162],
+    ["block sequences", `\n  ${"- ".repeat(5000)}x`, 65],
+  ])("reports 5,000-deep %s as yaml-too-deep where it gets too deep, among the other problems", async (_name, deep, column) => {
+    const repo = await repoWith(`${HEADER}users:\n  bad user: photos/alex.jpg\ndeep: ${deep}\n`);
+    const problems = await validateEveryFormat(repo);
+    expect(problems).toEqual([
+      { severity: "error", code: "invalid-key", line: 4, column: 3, message: expect.stringContaining("'bad user' is not a valid key in users") },
+      { severity: "error", code: "unknown-key", line: 5, column: 1, message: expect.stringContaining("unknown key 'deep'") },
+      { severity: "error", code: "yaml-too-deep", line: deep.startsWith("\n") ? 6 : 5, column, message: expect.stringContaining("nests deeper than 32 levels") },
+    ]);
+  });
+
+  it("names an exact duplicate key and its first line, and still reports every other problem", async () => {
+    const repo = await repoWith(
+      `${HEADER}users:\n  alex.wilber@contoso.com: photos/alex.jpg\n  missing@contoso.com: photos/missing.jpg\n  alex.wilber@contoso.com: photos/megan.png\n  outside@contoso.com: elsewhere/x.jpg\n`,
+    );
+    const problems = await validateEveryFormat(repo);
+    expect(problems).toEqual([
+      { severity: "error", code: "photo-missing", line: 5, column: 24, message: expect.stringContaining("does not exist") },
+      {
+        severity: "error",
+        code: "duplicate-key",
+        line: 6,
+        column: 3,
+        message: "alex.wilber@contoso.com appears twice in users, first at line 4; keep one (the first is the one checked)",
+      },
+      { severity: "error", code: "photo-path", line: 7, column: 24, message: expect.stringContaining("must be inside photos/") },
+    ]);
+  });
+
+  it("reports a duplicate key alongside schema problems", async () => {
+    const repo = await repoWith(`version: 1\ntenant: { id: contoso.onmicrosoft.com, id: x }\nusers:\n  bad user: photos/alex.jpg\nbogus: 1\n`);
+    const problems = await validateEveryFormat(repo);
+    expect(problems).toEqual([
+      { severity: "error", code: "duplicate-key", line: 2, column: 40, message: "id appears twice in tenant, first at line 2; keep one (the first is the one checked)" },
+      { severity: "error", code: "invalid-key", line: 4, column: 3, message: expect.stringContaining("'bad user'") },
+      { severity: "error", code: "unknown-key", line: 5, column: 1, message: expect.stringContaining("unknown key 'bogus'") },
+    ]);
+  });
 });
