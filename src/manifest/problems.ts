@@ -20,7 +20,7 @@ export interface Problem {
  */
 export function printable(text: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are what this looks for
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 export function countBySeverity(problems: readonly Problem[]): { errors: number; warnings: number } {

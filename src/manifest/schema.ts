@@ -6,6 +6,8 @@ import { Ajv } from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { readFileSync } from "node:fs";
 import type { Problem } from "./problems.js";
+import { printable } from "./problems.js";
+import { upnShapeError } from "./upn.js";
 import type { PathSegment, SourceMap } from "./yaml-source.js";
 
 const schemaUrl = new URL("../../schema/photos.schema.json", import.meta.url);
@@ -56,12 +58,12 @@ function toProblem(error: ErrorObject, sourceMap: SourceMap): Problem | undefine
   const base = { severity: "error" as const, code: "schema" };
   // Errors inside propertyNames are about a key, not a value: point at the key, with the key's hint.
   if (error.propertyName !== undefined) {
-    return {
-      ...base,
-      code: "invalid-key",
-      message: withHint(`'${error.propertyName}' is not a valid key in ${where}`),
-      position: sourceMap.keyPosition(path, error.propertyName),
-    };
+    const key = error.propertyName;
+    const position = sourceMap.keyPosition(path, key);
+    // A key of users is a UPN: say what is wrong with it, the same for every error ajv finds in it.
+    const upn = path.length === 1 && path[0] === "users" ? upnShapeError(key) : undefined;
+    if (upn) return { ...base, code: upn.code, message: `'${printable(key)}' is not a valid key in users: ${upn.reason}`, position };
+    return { ...base, code: "invalid-key", message: withHint(`'${printable(key)}' is not a valid key in ${where}`), position };
   }
   switch (error.keyword) {
     case "additionalProperties": {
