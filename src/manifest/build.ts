@@ -110,7 +110,11 @@ export function checkUserEntries(data: unknown, sourceMap: SourceMap): Problem[]
     const position = sourceMap.keyPosition(["users"], upn);
     const photo = photoPathOf(entry, template, upn, sourceMap);
     const shapeError = photo && photoPathShapeError(photo.path);
-    if (photo && shapeError) {
+    // A plain word where a path or the word remove goes (delete, none, Remove) is meant as remove.
+    if (typeof entry === "string" && photo && /^[\p{L}_-]+$/u.test(entry)) {
+      const message = `${printable(upn)}: ${printable(entry)} is neither a photo path nor the word remove; did you mean remove? (a photo is a path such as photos/alex.jpg)`;
+      problems.push({ severity: "error", code: "photo-path", message, position: photo.position, photo: photo.path });
+    } else if (photo && shapeError) {
       const message = `${printable(upn)}: photo ${printable(photo.path)} ${shapeError.reason}`;
       problems.push({ severity: "error", code: shapeError.code, message, position: photo.position, photo: photo.path });
     }
