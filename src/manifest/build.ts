@@ -7,6 +7,7 @@ import picomatch from "picomatch";
 import path from "node:path";
 import { photoPathShapeError } from "./photo-paths.js";
 import type { Problem } from "./problems.js";
+import { printable } from "./problems.js";
 import type { SourceMap } from "./yaml-source.js";
 import type {
   CropMode,
@@ -109,8 +110,13 @@ export function checkUserEntries(data: unknown, sourceMap: SourceMap): Problem[]
     const position = sourceMap.keyPosition(["users"], upn);
     const photo = photoPathOf(entry, template, upn, sourceMap);
     const shapeError = photo && photoPathShapeError(photo.path);
-    if (photo && shapeError) {
-      problems.push({ severity: "error", code: "photo-path", message: `${upn}: photo ${photo.path} ${shapeError}`, position: photo.position, photo: photo.path });
+    // A plain word where a path or the word remove goes (delete, none, Remove) is meant as remove.
+    if (typeof entry === "string" && photo && /^[\p{L}_-]+$/u.test(entry)) {
+      const message = `${printable(upn)}: ${printable(entry)} is neither a photo path nor the word remove; did you mean remove? (a photo is a path such as photos/alex.jpg)`;
+      problems.push({ severity: "error", code: "photo-path", message, position: photo.position, photo: photo.path });
+    } else if (photo && shapeError) {
+      const message = `${printable(upn)}: photo ${printable(photo.path)} ${shapeError.reason}`;
+      problems.push({ severity: "error", code: shapeError.code, message, position: photo.position, photo: photo.path });
     }
     const previous = firstByKey.get(upnKey(upn));
     if (previous) {

@@ -5,19 +5,35 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Problem } from "./problems.js";
+import { printable } from "./problems.js";
 import type { DesiredState, DesiredUser } from "./types.js";
 
 export const PHOTOS_DIR = "photos";
 
-/** Pure part: is the path, as written, a relative path inside photos/? Returns the reason if not. */
-export function photoPathShapeError(written: string): string | undefined {
-  if (written.includes("\\")) return "use forward slashes (photos/alex.jpg), not backslashes";
+/** Characters never in a photo's file name: control characters (NUL would abort the file system calls). */
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** Why a path, as written, cannot name a photo: the problem code and the rest of the message. */
+export interface PhotoPathShapeError {
+  code: "photo-path" | "photo-directory";
+  reason: string;
+}
+
+/** Pure part: is the path, as written, a relative path to a file inside photos/? Returns the reason if not. */
+export function photoPathShapeError(written: string): PhotoPathShapeError | undefined {
+  const shape = (reason: string): PhotoPathShapeError => ({ code: "photo-path", reason });
+  const control = CONTROL_CHARACTER.exec(written);
+  if (control) return shape(`contains a control character (${printable(control[0])}); photo paths are plain file names such as photos/alex.jpg`);
+  if (written.includes("\\")) return shape("use forward slashes (photos/alex.jpg), not backslashes");
   if (path.posix.isAbsolute(written) || path.win32.isAbsolute(written)) {
-    return "is an absolute path; write it relative to the repo root, e.g. photos/alex.jpg";
+    return shape("is an absolute path; write it relative to the repo root, e.g. photos/alex.jpg");
   }
-  const normalised = path.posix.normalize(written);
-  if (normalised === ".." || normalised.startsWith("../")) return "points outside the repo (..); photos must live in photos/";
-  if (!normalised.startsWith(`${PHOTOS_DIR}/`)) return `must be inside ${PHOTOS_DIR}/, e.g. ${PHOTOS_DIR}/${path.posix.basename(normalised)}`;
+  const normalised = path.posix.normalize(written).replace(/\/+$/, "");
+  if (normalised === ".." || normalised.startsWith("../")) return shape("points outside the repo (..); photos must live in photos/");
+  // The folder itself resolves outside photos/ (it is photos/): without this it would be called a link.
+  if (normalised === PHOTOS_DIR) return { code: "photo-directory", reason: `is the ${PHOTOS_DIR}/ folder itself; name the image file inside it, e.g. ${PHOTOS_DIR}/alex.jpg` };
+  if (!normalised.startsWith(`${PHOTOS_DIR}/`)) return shape(`must be inside ${PHOTOS_DIR}/, e.g. ${PHOTOS_DIR}/${path.posix.basename(normalised)}`);
   return undefined;
 }
 
@@ -53,7 +69,7 @@ function realPath(file: string): string | undefined {
 function checkOne(user: DesiredUser & { photo: { kind: "photo" } }, photosRealDir: string | undefined, folders: FolderRealPaths): { problem: Problem } | { real: string } {
   const written = user.photo.path;
   const fail = (code: string, message: string) => ({
-    problem: { severity: "error", code, message: `${user.upn}: photo ${written} ${message}`, position: user.photo.position, photo: written } satisfies Problem,
+    problem: { severity: "error", code, message: `${user.upn}: photo ${printable(written)} ${message}`, position: user.photo.position, photo: written } satisfies Problem,
   });
   const info = lstatSync(user.photo.absolutePath, { throwIfNoEntry: false });
   if (!info) {
@@ -65,6 +81,8 @@ function checkOne(user: DesiredUser & { photo: { kind: "photo" } }, photosRealDi
   const folder = info.isSymbolicLink() ? undefined : folderRealPath(folders, path.dirname(user.photo.absolutePath));
   const real = folder !== undefined ? path.join(folder, path.basename(user.photo.absolutePath)) : realPath(user.photo.absolutePath);
   if (!real) return fail("photo-missing", "is a broken symbolic link");
+  // A link to photos/ itself (photos/all -> .) is the folder, not a way out of it.
+  if (real === photosRealDir) return fail("photo-directory", `is the ${PHOTOS_DIR}/ folder itself; name the image file inside it`);
   if (!photosRealDir || !real.startsWith(photosRealDir + path.sep)) {
     return fail("photo-path", `is a symbolic link to ${real}, outside ${PHOTOS_DIR}/; copy the file into ${PHOTOS_DIR}/ instead`);
   }

@@ -14,6 +14,15 @@ export interface Problem {
   photo?: string;
 }
 
+/**
+ * Text from the manifest as it may appear in a message: control and bidirectional-override characters
+ * are written as \\uXXXX escapes, so they neither garble a terminal or an annotation nor hide in it.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export function countBySeverity(problems: readonly Problem[]): { errors: number; warnings: number } {
   let errors = 0;
   for (const problem of problems) if (problem.severity === "error") errors++;

@@ -6,6 +6,8 @@ import { Ajv } from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { readFileSync } from "node:fs";
 import type { Problem } from "./problems.js";
+import { printable } from "./problems.js";
+import { upnShapeError } from "./upn.js";
 import type { PathSegment, SourceMap } from "./yaml-source.js";
 
 const schemaUrl = new URL("../../schema/photos.schema.json", import.meta.url);
@@ -19,6 +21,8 @@ function validator(): ValidateFunction {
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
     // Our own annotation: a hint for people, shown with errors of the schema that carries it.
     ajv.addKeyword({ keyword: "x-hint", schemaType: "string" });
+    // Said instead when the value is empty (users: with nothing under it), where "must be a mapping" is no help.
+    ajv.addKeyword({ keyword: "x-empty-hint", schemaType: "string" });
     compiled = ajv.compile(schema);
   }
   return compiled;
@@ -36,15 +40,56 @@ function describePath(path: readonly PathSegment[]): string {
   return path.length === 0 ? "the manifest" : path.join(".");
 }
 
-function hintOf(error: ErrorObject): string | undefined {
+function hintOf(error: ErrorObject, keyword = "x-hint"): string | undefined {
   const parent = error.parentSchema as Record<string, unknown> | undefined;
-  const hint = parent?.["x-hint"];
+  const hint = parent?.[keyword];
   return typeof hint === "string" ? hint : undefined;
 }
 
-function allowedKeys(error: ErrorObject): string {
+function allowedKeys(error: ErrorObject): string[] {
   const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
-  return properties ? Object.keys(properties).join(", ") : "";
+  return properties ? Object.keys(properties) : [];
+}
+
+/** JSON Schema's type names in the words of someone writing YAML. */
+const TYPE_WORDS: Record<string, string> = {
+  object: "a mapping",
+  array: "a list",
+  string: "text",
+  null: "empty",
+  integer: "a whole number",
+  number: "a number",
+  boolean: "true or false",
+};
+
+/** A value from the manifest, as quoted in a message. */
+function shown(value: unknown): string {
+  return typeof value === "string" ? printable(value) : printable(JSON.stringify(value) ?? String(value));
+}
+
+/** Edit distance (insertions, deletions, substitutions, swaps of neighbours) between two short words. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = best;
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/** The allowed word a misspelt one most likely meant (center → centre, crops → crop), if one is close. */
+export function closestWord(written: unknown, allowed: readonly unknown[]): string | undefined {
+  if (typeof written !== "string" || written.length > 64) return undefined;
+  const candidates = allowed
+    .filter((word): word is string => typeof word === "string")
+    .map((word) => ({ word, distance: editDistance(written.toLowerCase(), word.toLowerCase()) }))
+    .filter(({ distance, word }) => distance <= Math.max(1, Math.floor(Math.min(written.length, word.length) / 3)))
+    .sort((a, b) => a.distance - b.distance);
+  return candidates[0]?.word;
 }
 
 /** One person-readable problem for one ajv error; undefined for errors that only restate another. */
@@ -56,21 +101,22 @@ function toProblem(error: ErrorObject, sourceMap: SourceMap): Problem | undefine
   const base = { severity: "error" as const, code: "schema" };
   // Errors inside propertyNames are about a key, not a value: point at the key, with the key's hint.
   if (error.propertyName !== undefined) {
-    return {
-      ...base,
-      code: "invalid-key",
-      message: withHint(`'${error.propertyName}' is not a valid key in ${where}`),
-      position: sourceMap.keyPosition(path, error.propertyName),
-    };
+    const key = error.propertyName;
+    const position = sourceMap.keyPosition(path, key);
+    // A key of users is a UPN: say what is wrong with it, the same for every error ajv finds in it.
+    const upn = path.length === 1 && path[0] === "users" ? upnShapeError(key) : undefined;
+    if (upn) return { ...base, code: upn.code, message: `'${printable(key)}' is not a valid key in users: ${upn.reason}`, position };
+    return { ...base, code: "invalid-key", message: withHint(`'${printable(key)}' is not a valid key in ${where}`), position };
   }
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(error.params.additionalProperty);
       const allowed = allowedKeys(error);
+      const suggestion = closestWord(key, allowed);
       return {
         ...base,
         code: "unknown-key",
-        message: `unknown key '${key}' in ${where}${allowed ? `; allowed: ${allowed}` : ""}`,
+        message: `unknown key '${printable(key)}' in ${where}${suggestion ? `; did you mean '${suggestion}'? (allowed: ${allowed.join(", ")})` : allowed.length > 0 ? `; allowed: ${allowed.join(", ")}` : ""}`,
         position: sourceMap.keyPosition(path, key),
       };
     }
@@ -91,17 +137,18 @@ function toProblem(error: ErrorObject, sourceMap: SourceMap): Problem | undefine
     case "oneOf":
       return { ...base, message: withHint(`${where} is not valid`), position: sourceMap.valuePosition(path) };
     case "pattern":
+      // The pattern itself is no help to a person: every pattern in the schema carries a hint.
+      return { ...base, message: `${where} is not valid${hint ? `: ${hint}` : ""}`, position: sourceMap.valuePosition(path) };
+    case "enum": {
+      const allowed = error.params.allowedValues as unknown[];
+      const suggestion = closestWord(error.data, allowed);
+      const verdict = suggestion ? `: did you mean ${suggestion}? It` : "; it";
       return {
         ...base,
-        message: hint ? `${where} is not valid: ${hint}` : `${where} does not match ${String(error.params.pattern)}`,
+        message: `${where} is ${shown(error.data)}${verdict} must be one of: ${allowed.join(", ")}${hint ? `, ${hint}` : ""}`,
         position: sourceMap.valuePosition(path),
       };
-    case "enum":
-      return {
-        ...base,
-        message: withHint(`${where} must be one of: ${(error.params.allowedValues as unknown[]).join(", ")}`),
-        position: sourceMap.valuePosition(path),
-      };
+    }
     case "const":
       return {
         ...base,
@@ -111,9 +158,27 @@ function toProblem(error: ErrorObject, sourceMap: SourceMap): Problem | undefine
     case "not":
       return { ...base, message: withHint(`${where} is not allowed here`), position: sourceMap.valuePosition(path) };
     case "type": {
-      const expected = String(error.params.type).replace(/,/g, " or ").replace("null", "empty");
+      const expected = String(error.params.type)
+        .split(",")
+        .map((type) => TYPE_WORDS[type] ?? type)
+        .join(" or ");
+      if (error.data === null) {
+        const emptyHint = hintOf(error, "x-empty-hint");
+        const advice = emptyHint ?? hint;
+        return { ...base, message: `${where} is empty${advice ? `: ${advice}` : `; it must be ${expected}`}`, position: sourceMap.valuePosition(path) };
+      }
       return { ...base, message: withHint(`${where} must be ${expected}`), position: sourceMap.valuePosition(path) };
     }
+    case "minimum":
+    case "maximum":
+      return {
+        ...base,
+        message: withHint(`${where} must be at ${error.keyword === "minimum" ? "least" : "most"} ${String(error.params.limit)}; it is ${shown(error.data)}`),
+        position: sourceMap.valuePosition(path),
+      };
+    case "minLength":
+    case "minItems":
+      return { ...base, message: withHint(`${where} is empty; give at least ${String(error.params.limit)} ${error.keyword === "minLength" ? "character" : "item"}`), position: sourceMap.valuePosition(path) };
     case "uniqueItems":
       return {
         ...base,

@@ -24,29 +24,51 @@ export function findPair(map: YAMLMap<Node, Node>, key: string): Pair<Node, Node
   return index.get(key);
 }
 
+/** A key that repeats an earlier key of the same mapping. */
+export interface DuplicateKey {
+  /** The key as written. */
+  key: string;
+  /** Where the repeated key and the first one start. */
+  offset: number;
+  firstOffset: number;
+  /** The mapping, as a dotted path from the root ("" for the root); for messages. */
+  where: string;
+  map: YAMLMap<Node, Node>;
+  pair: Pair<Node, Node>;
+}
+
 /**
- * Offsets of keys that repeat an earlier key of the same mapping, as the `yaml` library's
- * `uniqueKeys` check decides it (scalars by value, other keys by identity), found in one pass.
+ * Keys that repeat an earlier key of the same mapping, as the `yaml` library's `uniqueKeys` check
+ * decides it (scalars by value, other keys by identity; only scalar keys are reported), found in one
+ * pass, in source order.
  */
-export function duplicateKeyOffsets(root: unknown): number[] {
-  const offsets: number[] = [];
-  const stack: unknown[] = [root];
+export function duplicateKeys(root: unknown): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  const stack: Array<[unknown, string]> = [[root, ""]];
+  const child = (where: string, segment: unknown) => (where ? `${where}.${String(segment)}` : String(segment));
   while (stack.length > 0) {
-    const node = stack.pop();
+    const [node, where] = stack.pop()!;
     if (!isCollection(node)) continue;
-    const seen = new Set<unknown>();
-    for (const item of node.items) {
+    const seen = new Map<unknown, Pair<Node, Node>>();
+    node.items.forEach((item: unknown, index) => {
       if (isPair(item)) {
+        const pair = item as Pair<Node, Node>;
         if (isMap(node)) {
-          const identity = isScalar(item.key) ? `scalar:${typeof item.key.value}:${String(item.key.value)}` : item.key;
-          if (seen.has(identity) && isScalar(item.key)) offsets.push(item.key.range?.[0] ?? 0);
-          seen.add(identity);
+          const identity = isScalar(pair.key) ? `scalar:${typeof pair.key.value}:${String(pair.key.value)}` : pair.key;
+          const first = seen.get(identity);
+          if (first && isScalar(pair.key)) {
+            const map = node as YAMLMap<Node, Node>;
+            found.push({ key: String(pair.key.value), offset: pair.key.range?.[0] ?? 0, firstOffset: first.key.range?.[0] ?? 0, where, map, pair });
+          }
+          if (!first) seen.set(identity, pair);
         }
-        stack.push(item.key, item.value);
-      } else {
-        stack.push(item);
+        // Only collections need their path; a scalar key names a value's place, anything else is opaque.
+        if (isCollection(pair.value)) stack.push([pair.value, child(where, isScalar(pair.key) ? pair.key.value : "?")]);
+        if (isCollection(pair.key)) stack.push([pair.key, child(where, "?")]);
+      } else if (isCollection(item)) {
+        stack.push([item, child(where, index)]);
       }
-    }
+    });
   }
-  return offsets.sort((a, b) => a - b);
+  return found.sort((a, b) => a.offset - b.offset);
 }

@@ -2,10 +2,11 @@
  * Parses photos.yaml with the `yaml` library, keeping source positions so every later problem can be
  * reported as file:line:col. Hostile input is bounded: file size, nesting depth and alias expansion.
  */
-import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
-import type { Document, Node, Pair, YAMLMap } from "yaml";
-import { duplicateKeyOffsets, findPair } from "./yaml-index.js";
+import { Composer, isAlias, isCollection, isMap, isScalar, LineCounter, Parser, YAMLParseError } from "yaml";
+import type { CST, Document, Node, Pair, YAMLMap } from "yaml";
+import { duplicateKeys, findPair } from "./yaml-index.js";
 import type { Problem } from "./problems.js";
+import { printable } from "./problems.js";
 import type { SourcePosition } from "./types.js";
 
 /** 16 MiB holds ~200,000 one-line users; anything larger is not a hand-kept manifest. */
@@ -86,25 +87,47 @@ export class SourceMap {
   }
 }
 
-/** Depth of the deepest collection, walked iteratively so hostile input cannot exhaust the stack. */
-function nestingDepth(root: unknown): number {
-  let deepest = 0;
-  const stack: Array<[unknown, number]> = [[root, 0]];
+/**
+ * Empties every collection nested deeper than MAX_NESTING_DEPTH in the parser's tokens and returns
+ * the offset of the first one. This runs before composing because the `yaml` library composes
+ * recursively: thousands of levels exhaust the stack (reported as "Maximum call stack size exceeded",
+ * at a place that depends on the stack left). The token tree is walked iteratively; what remains
+ * composes as usual, so the rest of the manifest is still checked.
+ */
+function pruneTooDeep(tokens: readonly CST.Token[]): number | undefined {
+  let first: number | undefined;
+  const stack: Array<[CST.Token | undefined, number]> = tokens.map((token) => [token, 0]);
   while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (isCollection(node)) {
-      deepest = Math.max(deepest, depth + 1);
-      if (deepest > MAX_NESTING_DEPTH) return deepest;
-      for (const item of node.items) {
-        if (isPair(item)) {
-          stack.push([item.key, depth + 1], [item.value, depth + 1]);
-        } else {
-          stack.push([item, depth + 1]);
-        }
+    const [token, depth] = stack.pop()!;
+    if (token?.type === "document") {
+      stack.push([token.value, depth]);
+    } else if (token?.type === "block-map" || token?.type === "block-seq" || token?.type === "flow-collection") {
+      if (depth + 1 > MAX_NESTING_DEPTH) {
+        first = Math.min(first ?? token.offset, token.offset);
+        token.items = [];
+        continue;
       }
+      for (const item of token.items) stack.push([item.key ?? undefined, depth + 1], [item.value, depth + 1]);
     }
   }
-  return deepest;
+  return first;
+}
+
+/** Composes the one document of photos.yaml from its tokens, as the library's parseDocument does. */
+function composeDocument(tokens: readonly CST.Token[], length: number): Document.Parsed {
+  // Duplicate keys are found below in one pass; the library's own check is quadratic.
+  const composer = new Composer({ uniqueKeys: false });
+  let document: Document.Parsed | undefined;
+  for (const composed of composer.compose(tokens, true, length)) {
+    if (!document) {
+      document = composed;
+    } else {
+      document.errors.push(new YAMLParseError([composed.range[0], composed.range[1]], "MULTIPLE_DOCS", "Source contains multiple documents; photos.yaml holds one: remove this --- and merge what follows into the first"));
+      break;
+    }
+  }
+  // compose(…, forceDoc = true) always yields a document.
+  return document!;
 }
 
 /**
@@ -129,29 +152,42 @@ export function parseManifestText(
     };
   }
   const lineCounter = new LineCounter();
-  // Duplicate keys are found below in one pass; the library's own check is quadratic.
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const tooDeep = pruneTooDeep(tokens);
+  const document = composeDocument(tokens, text.length);
   const sourceMap = new SourceMap(file, document, lineCounter);
   const problems: Problem[] = [];
-  for (const offset of duplicateKeyOffsets(document.contents)) {
-    problems.push({ severity: "error", code: "duplicate-key", message: "this key appears twice in the same mapping; keep one", position: sourceMap.at(offset) });
-  }
-  for (const error of document.errors) {
-    const position = sourceMap.at(error.pos[0]);
-    const duplicate = error.code === "DUPLICATE_KEY";
+  if (tooDeep !== undefined) {
     problems.push({
       severity: "error",
-      code: duplicate ? "duplicate-key" : "yaml-syntax",
-      message: duplicate
-        ? "this key appears twice in the same mapping; keep one"
-        : `YAML syntax: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
-      position,
+      code: "yaml-too-deep",
+      message: `the manifest nests deeper than ${MAX_NESTING_DEPTH} levels here; photos.yaml never needs that: flatten or remove this value (what is deeper is not read)`,
+      position: sourceMap.at(tooDeep),
     });
+  }
+  // A repeated key is reported, and dropped so that everything after sees the first one only, as
+  // positions (findPair) already do; the rest of the manifest is still checked.
+  const repeatedPairs = new Map<YAMLMap<Node, Node>, Set<unknown>>();
+  for (const duplicate of duplicateKeys(document.contents)) {
+    const where = duplicate.where === "" ? "the manifest" : printable(duplicate.where);
+    problems.push({
+      severity: "error",
+      code: "duplicate-key",
+      message: `${printable(duplicate.key)} appears twice in ${where}, first at line ${sourceMap.at(duplicate.firstOffset).line}; keep one (the first is the one checked)`,
+      position: sourceMap.span(duplicate.pair.key) ?? sourceMap.at(duplicate.offset),
+    });
+    repeatedPairs.set(duplicate.map, (repeatedPairs.get(duplicate.map) ?? new Set()).add(duplicate.pair));
+  }
+  for (const [map, pairs] of repeatedPairs) map.items = map.items.filter((pair) => !pairs.has(pair));
+  for (const error of document.errors) {
+    const message = `YAML syntax: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`;
+    problems.push({ severity: "error", code: "yaml-syntax", message, position: sourceMap.at(error.pos[0]) });
   }
   for (const warning of document.warnings) {
     problems.push({ severity: "warning", code: "yaml", message: warning.message.split("\n")[0]!, position: sourceMap.at(warning.pos[0]) });
   }
-  if (problems.some((problem) => problem.severity === "error")) return { sourceMap, problems };
+  // Syntax errors leave a document that cannot be trusted; the problems above leave a usable one.
+  if (document.errors.length > 0) return { sourceMap, problems };
 
   if (document.contents == null || (isScalar(document.contents) && document.contents.value == null)) {
     problems.push({
@@ -168,15 +204,6 @@ export function parseManifestText(
       code: "manifest-not-mapping",
       message: "the manifest must be a mapping with keys such as version, tenant and users",
       position: sourceMap.span(document.contents) ?? fileStart,
-    });
-    return { sourceMap, problems };
-  }
-  if (nestingDepth(document.contents) > MAX_NESTING_DEPTH) {
-    problems.push({
-      severity: "error",
-      code: "yaml-too-deep",
-      message: `the manifest nests deeper than ${MAX_NESTING_DEPTH} levels; photos.yaml never needs that`,
-      position: fileStart,
     });
     return { sourceMap, problems };
   }

@@ -35,6 +35,25 @@ describe("schema/photos.schema.json", () => {
   });
 });
 
+describe("schema messages", () => {
+  const schema = JSON.parse(readFileSync(schemaPath, "utf8")) as unknown;
+
+  it("give every pattern a hint, so no message shows a regular expression", () => {
+    const bare: string[] = [];
+    const walk = (node: unknown, at: string, hinted: boolean) => {
+      if (node === null || typeof node !== "object") return;
+      const record = node as Record<string, unknown>;
+      // An anyOf's hint speaks for the patterns of its branches (their own errors are not shown).
+      const here = hinted || typeof record["x-hint"] === "string";
+      if (typeof record.pattern === "string" && !here) bare.push(at);
+      const inherited = Array.isArray(node) ? hinted : false;
+      for (const [key, value] of Object.entries(record)) walk(value, `${at}.${key}`, key === "anyOf" || key === "oneOf" ? here : inherited);
+    };
+    walk(schema, "$", false);
+    expect(bare).toEqual([]);
+  });
+});
+
 describe("photo path templates", () => {
   it("expands {upn}, {alias} and {domain}", () => {
     expect(expandPhotoTemplate("photos/{upn}.jpg", "alex.wilber@contoso.com")).toBe("photos/alex.wilber@contoso.com.jpg");

@@ -2,7 +2,11 @@
 import { parseDocument } from "yaml";
 import type { Node, YAMLMap } from "yaml";
 import { describe, expect, it } from "vitest";
-import { duplicateKeyOffsets, findPair } from "../../src/manifest/yaml-index.js";
+import { duplicateKeys, findPair } from "../../src/manifest/yaml-index.js";
+
+function duplicateKeyOffsets(root: unknown): number[] {
+  return duplicateKeys(root).map((duplicate) => duplicate.offset);
+}
 
 function libraryDuplicates(text: string): number[] {
   return parseDocument(text, { uniqueKeys: true })
@@ -31,5 +35,14 @@ describe("yaml index", () => {
     expect(String((findPair(map, "user7@contoso.com")?.value as { value: unknown }).value)).toBe("photos/7.jpg");
     expect(findPair(map, "nobody@contoso.com")).toBeUndefined();
     expect(duplicateKeyOffsets(map)).toHaveLength(1);
+  });
+
+  it("names each duplicate, its first occurrence and the mapping it is in", () => {
+    const text = "a: 1\nusers:\n  x@y.com: a.jpg\n  x@y.com: b.jpg\nlist:\n  - { k: 1, k: 2 }\n";
+    const found = duplicateKeys(parseDocument(text, { uniqueKeys: false }).contents).map(({ key, offset, firstOffset, where }) => ({ key, offset, firstOffset, where }));
+    expect(found).toEqual([
+      { key: "x@y.com", offset: 31, firstOffset: 14, where: "users" },
+      { key: "k", offset: 64, firstOffset: 58, where: "list.0" },
+    ]);
   });
 });
