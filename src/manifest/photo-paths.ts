@@ -92,6 +92,17 @@ function checkOne(user: DesiredUser & { photo: { kind: "photo" } }, photosRealDi
   return { real };
 }
 
+/** checkOne, where a file-system error (a name too long, a link loop, no permission) is that user's problem, not the end of the check. */
+function checkOneSafely(user: DesiredUser & { photo: { kind: "photo" } }, photosRealDir: string | undefined, folders: FolderRealPaths): { problem: Problem } | { real: string } {
+  try {
+    return checkOne(user, photosRealDir, folders);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    const message = `${user.upn}: photo ${printable(user.photo.path)} cannot be read (${reason}); check the file's name and permissions`;
+    return { problem: { severity: "error", code: "photo-unreadable", message, position: user.photo.position, photo: user.photo.path } };
+  }
+}
+
 export interface PhotoPathCheck {
   problems: Problem[];
   /** Users whose photo can be opened, in manifest order. */
@@ -110,7 +121,7 @@ export function checkPhotoPaths(state: DesiredState): PhotoPathCheck {
   // Paths of the wrong shape are reported by checkUserEntries (build.ts) and never opened.
   const candidates = state.users.filter((user) => user.photo.kind === "photo" && !photoPathShapeError(user.photo.path));
   const folders: FolderRealPaths = new Map();
-  const outcomes = candidates.map((user) => checkOne(user as DesiredUser & { photo: { kind: "photo" } }, photosRealDir, folders));
+  const outcomes = candidates.map((user) => checkOneSafely(user as DesiredUser & { photo: { kind: "photo" } }, photosRealDir, folders));
   const check: PhotoPathCheck = { problems: [], readable: [], linked: new Map() };
   outcomes.forEach((outcome, i) => {
     const user = candidates[i]!;

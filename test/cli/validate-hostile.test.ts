@@ -75,6 +75,16 @@ describe("photosync validate on hostile manifests", () => {
     ]);
   });
 
+  it("reports a file name the file system refuses (too long) as one problem among the others", async () => {
+    const long = `photos/${"x".repeat(300)}.jpg`;
+    const repo = await repoWith(`${HEADER}users:\n  long@contoso.com: ${long}\n  missing@contoso.com: photos/missing.jpg\n`);
+    const problems = await validateEveryFormat(repo);
+    expect(problems).toEqual([
+      { severity: "error", code: "photo-unreadable", line: 4, column: 21, message: expect.stringContaining("cannot be read (ENAMETOOLONG)") },
+      { severity: "error", code: "photo-missing", line: 5, column: 24, message: expect.stringContaining("does not exist") },
+    ]);
+  });
+
   it("calls the photos/ folder itself a folder, not a symbolic link", async () => {
     const repo = await repoWith(`${HEADER}users:\n  folder@contoso.com: photos/\n  dot@contoso.com: ./photos\n  missing@contoso.com: photos/missing.jpg\n  link@contoso.com: photos/all\n`);
     await symlink(".", path.join(repo.root, "photos", "all"));
