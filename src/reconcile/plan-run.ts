@@ -17,6 +17,7 @@ import type { ReadOptions } from "../tenant/read.js";
 import { readLive } from "../tenant/read.js";
 import type { SessionOptions, TenantSession } from "./session.js";
 import { openSession } from "./session.js";
+import { manifestProblems } from "../validate/shared-thumbnails.js";
 import { readOptionsFromEnv } from "./tuning.js";
 
 /** Plans scoped (--users, --changed-since) to at most this many people do without the photo facts and live caches. */
@@ -63,7 +64,7 @@ function selectByUpn(state: DesiredState, upns: readonly string[]): { users: Des
 
 export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   const loaded = await loadManifest(options.manifestPath, options.displayName ? { displayName: options.displayName } : {});
-  const errors = loaded.problems.filter((problem) => problem.severity === "error");
+  const errors = manifestProblems(loaded).filter((problem) => problem.severity === "error");
   if (!loaded.state || errors.length > 0) return { ok: false, problems: errors };
   const state = loaded.state;
   options.onManifestLoaded?.(state.users.length);

@@ -12,6 +12,7 @@ import type { Problem } from "../manifest/problems.js";
 import { countBySeverity, sortProblems } from "../manifest/problems.js";
 import type { DesiredState, DesiredUser } from "../manifest/types.js";
 import { checkPhotoFile, photoProblem } from "./photo-content.js";
+import { manifestProblems } from "./shared-thumbnails.js";
 
 export interface ValidationReport {
   manifest: string;
@@ -39,8 +40,8 @@ async function unreferencedPhotos(state: DesiredState): Promise<string[]> {
 
 export async function validateRepo(manifestPath: string, displayName?: string): Promise<ValidationReport> {
   const loaded = await loadManifest(manifestPath, displayName ? { displayName } : {});
-  const problems = [...loaded.problems];
   const state = loaded.state;
+  const problems = manifestProblems(loaded);
   let photos = 0;
   if (state) {
     // One check per distinct file; every user using it gets its findings at their own line.

@@ -18,6 +18,7 @@ import type { Problem } from "../../manifest/problems.js";
 import { upnKey } from "../../manifest/types.js";
 import { analyseDesired } from "../../plan/desired.js";
 import { formatProblemLine } from "../../validate/format.js";
+import { manifestProblems } from "../../validate/shared-thumbnails.js";
 import { EXIT, useColour } from "../io.js";
 import { unknownUsersMessage, usersOption } from "../options.js";
 import { outDirProblem, replaceRender, userDirName } from "../render-output.js";
@@ -75,7 +76,7 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
         io.stderr.write("photosync: nothing was rendered; fix the problems above (photosync validate shows them all)\n");
         setExitCode(EXIT.failure);
       };
-      const manifestErrors = loaded.problems.filter((problem) => problem.severity === "error");
+      const manifestErrors = manifestProblems(loaded).filter((problem) => problem.severity === "error");
       if (!loaded.state || manifestErrors.length > 0) return refuse(manifestErrors);
       const state = loaded.state;
 
