@@ -12,6 +12,7 @@ import type { TokenCredential } from "@azure/identity";
 import { decodeJwt } from "jose";
 import type { Response } from "undici";
 import type { AuthMethod } from "./auth.js";
+import { GITHUB_OIDC_AUDIENCE } from "./github-oidc.js";
 import type { TenantEndpoints } from "./endpoints.js";
 import type { TrustedHttp } from "./http.js";
 
@@ -74,7 +75,7 @@ const AADSTS_FIXES: ReadonlyArray<[RegExp, (clientId: string) => string]> = [
   [/AADSTS7000215|AADSTS7000222/, () => "the client secret is wrong or expired: set AZURE_CLIENT_SECRET to the secret's value (not its id), or create a new one under the app's Certificates & secrets"],
   [/AADSTS700016/, (id) => `no app with client id ${id} in this tenant: check AZURE_CLIENT_ID and the tenant (tenant.id in photos.yaml, or AZURE_TENANT_ID), and that the app has been consented to in that tenant`],
   [/AADSTS90002|AADSTS900023/, () => "the tenant was not found: check tenant.id in photos.yaml (or AZURE_TENANT_ID)"],
-  [/AADSTS70021|AADSTS700213|AADSTS700211/, (id) => `the app ${id} has no federated credential for this workflow: add one (issuer https://token.actions.githubusercontent.com, audience api://AzureADTokenExchange) whose subject matches this job (see the README's "Adopting it")`],
+  [/AADSTS70021|AADSTS700213|AADSTS700211/, (id) => `the app ${id} has no federated credential for this workflow: add one (issuer https://token.actions.githubusercontent.com, audience ${GITHUB_OIDC_AUDIENCE}) whose subject matches this job (see the README's "Adopting it")`],
   [/AADSTS700027|AADSTS700024/, (id) => `the certificate in AZURE_CLIENT_CERTIFICATE_PATH is not registered on app ${id} (or has expired): upload its public part under the app's Certificates & secrets`],
   [/AADSTS7000218/, () => "no secret, certificate or federated token was given: set AZURE_CLIENT_CERTIFICATE_PATH (or run in GitHub Actions with id-token: write)"],
 ];

@@ -22,9 +22,7 @@ beforeAll(() => {
 beforeEach(() => tenant.emulator.admin.resetCounters());
 
 /** Every request the emulator saw, sign-in included. */
-function requestsSeen(): number {
-  return Object.values(tenant.emulator.admin.counters().endpoints).reduce((sum, count) => sum + count.count, 0);
-}
+const requestsSeen = (): number => tenant.emulator.admin.counters().totals.requests;
 
 /** validate's lines for the repo, as `file:line:col error: … [code]`. */
 async function validateErrors(): Promise<string[]> {
