@@ -9,7 +9,7 @@ import type { Fingerprint } from "../images/fingerprint.js";
 import { largestGraphSizeAtMost } from "../images/settings.js";
 import type { DesiredState, DesiredUser, StoreName } from "../manifest/types.js";
 import { upnKey } from "../manifest/types.js";
-import type { LiveUser, PhotoObservation, SpoObservation, SpoPropertyName } from "../tenant/live.js";
+import type { LiveUser, PhotoObservation, SpoObservation, SpoPropertyName, ThumbnailName } from "../tenant/live.js";
 import { THUMBNAIL_NAMES } from "../tenant/live.js";
 import type { ActionCounts, DesiredImage, Plan, PhotoSummary, StoreStep, UserPlan } from "./model.js";
 import { ACTIONS } from "./model.js";
@@ -71,6 +71,11 @@ function propertyDifferences(actual: Record<SpoPropertyName, string>, expected: 
   return differing;
 }
 
+/** "small", "small and large", "small, medium and large". */
+function listed(names: readonly string[]): string {
+  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
 /** SharePoint: three thumbnails and three profile properties, all of which must agree. */
 function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observed: SpoObservation | undefined): StoreStep {
   const store = "spo";
@@ -111,23 +116,30 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
   if (present.length === 0 && differing.length > 0) {
     return { store, action: "create", reason: "no photo yet", before: null, after, thumbnails: { before: [], after: thumbnailsAfter }, properties: propertiesShown(differing) };
   }
-  const problems: string[] = [];
+  // What is wrong with each thumbnail; the same finding for several is said once ("small and medium thumbnails missing").
+  const thumbnailIssues = new Map<string, ThumbnailName[]>();
+  const note = (name: ThumbnailName, issue: string) => {
+    const names = thumbnailIssues.get(issue);
+    if (names) names.push(name);
+    else thumbnailIssues.set(issue, [name]);
+  };
   let distance: StoreStep["distance"];
   for (const name of THUMBNAIL_NAMES) {
     const live = observed.thumbnails[name];
     const wanted = desired.thumbnails[name];
     if (!live) {
-      problems.push(`${name} thumbnail missing`);
+      note(name, " missing");
       continue;
     }
     if (live.fingerprint.width !== wanted.edge || live.fingerprint.height !== wanted.edge) {
-      problems.push(`${name} thumbnail the wrong size (${live.fingerprint.width}x${live.fingerprint.height}, not ${wanted.edge}x${wanted.edge})`);
+      note(name, ` the wrong size (${live.fingerprint.width}x${live.fingerprint.height}, not ${wanted.edge}x${wanted.edge})`);
       continue;
     }
     const result = compare(wanted.fingerprint, live.fingerprint, { minEdge: wanted.edge });
     if (name === "large") distance = result.distances;
-    if (!result.same) problems.push(`${name} thumbnail: ${result.reason}`);
+    if (!result.same) note(name, `: ${result.reason}`);
   }
+  const problems = [...thumbnailIssues].map(([issue, names]) => `${listed(names)} ${names.length > 1 ? "thumbnails" : "thumbnail"}${issue}`);
   for (const name of differing) problems.push(`${name} is ${JSON.stringify(observed.properties[name])}, expected ${JSON.stringify(expected[name])}`);
   if (problems.length === 0) {
     return { store, action: "noop", reason: "same picture", before, after, ...(distance ? { distance } : {}) };

@@ -198,7 +198,7 @@ describe("plan: SharePoint", () => {
 
   it("treats an empty placeholder state as 'placeholder shown' and a PictureURL pointing at missing files as broken", () => {
     const steps = planOne(desiredUser(upn), megan.rendered, live({ state: "read", thumbnails: {}, properties: spoProperties(upn, "0") }));
-    expect(steps.spo).toMatchObject({ action: "update", reason: "small thumbnail missing; medium thumbnail missing; large thumbnail missing" });
+    expect(steps.spo).toMatchObject({ action: "update", reason: "small, medium and large thumbnails missing" });
   });
 
   it("deletes thumbnails and resets the properties on removal", async () => {
