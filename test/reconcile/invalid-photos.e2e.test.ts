@@ -24,11 +24,23 @@ beforeEach(() => tenant.emulator.admin.resetCounters());
 /** Every request the emulator saw, sign-in included. */
 const requestsSeen = (): number => tenant.emulator.admin.counters().totals.requests;
 
-/** validate's lines for the repo, as `file:line:col error: … [code]`. */
+/**
+ * The error lines of a run, as `file:line:col error: … [code]`. libvips words a decode failure
+ * differently when photos are decoded at the same time (its error buffer is shared), so the
+ * decoder's own reason in brackets is left out of the comparison.
+ */
+function errorLines(output: string): string[] {
+  return output
+    .split("\n")
+    .filter((line) => line.includes(" error: "))
+    .map((line) => line.replace(/cannot be decoded as (\w+) \(.*\); the file/, "cannot be decoded as $1 (…); the file"));
+}
+
+/** validate's error lines for the repo. */
 async function validateErrors(): Promise<string[]> {
   const result = await runCli(["validate", "--format", "text"], { cwd: repo.root });
   expect(result.code).toBe(1);
-  return result.stdout.split("\n").filter((line) => line.includes(" error: "));
+  return errorLines(result.stdout);
 }
 
 describe("a repo validate refuses", () => {
@@ -43,7 +55,7 @@ describe("a repo validate refuses", () => {
 
     const result = await runCli(["apply", "--yes", "--force"], { cwd: repo.root, env: tenant.env("writer") });
     expect(result.code).toBe(1);
-    expect(result.stderr.split("\n")).toEqual(expect.arrayContaining(expected));
+    expect(errorLines(result.stderr)).toEqual(expected);
     expect(result.stderr).toContain("nothing was read or written");
     expect(result.stdout + result.stderr).not.toContain("unknown");
     expect(requestsSeen()).toBe(0);
@@ -51,7 +63,7 @@ describe("a repo validate refuses", () => {
     const planned = await runCli(["plan", "--format", "json"], { cwd: repo.root, env: tenant.env() });
     expect(planned.code).toBe(1);
     expect(planned.stdout).toBe("");
-    expect(planned.stderr.split("\n")).toEqual(expect.arrayContaining(expected));
+    expect(errorLines(planned.stderr)).toEqual(expected);
     expect(requestsSeen()).toBe(0);
     await writeFile(alex, original);
   });
@@ -72,8 +84,7 @@ describe("a repo validate refuses", () => {
     const result = await runCli(["plan"], { cwd: repo.root, env: tenant.env() });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
-    const errors = result.stderr.split("\n").filter((line) => line.includes(" error: "));
-    expect(errors).toEqual(expected);
+    expect(errorLines(result.stderr)).toEqual(expected);
     expect(result.stderr).not.toMatch(/unknown|Input Buffer is empty|some reads failed/);
     expect(requestsSeen()).toBe(0);
   });
