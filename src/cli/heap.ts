@@ -20,13 +20,13 @@ export const SMALL_PLAN_PEOPLE = 2_000;
 const setOnCommandLine = (execArgv: readonly string[]): boolean => execArgv.some((flag) => /^--heap[-_]growing[-_]percent\b/.test(flag));
 
 /** Applies HEAP_GROWING_PERCENT unless the command line set one (V8 reads it at every collection). */
-export function limitHeapGrowth(execArgv: readonly string[] = process.execArgv): void {
+export function limitHeapGrowth(execArgv: readonly string[] = process.execArgv, setFlags: (flags: string) => void = setFlagsFromString): void {
   if (setOnCommandLine(execArgv)) return;
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  setFlags(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
 
 /** For a plan of `people`: V8's own growth below SMALL_PLAN_PEOPLE (0 means "V8 decides"), the limit from there on. */
-export function fitHeapGrowthToPlan(people: number, execArgv: readonly string[] = process.execArgv): void {
+export function fitHeapGrowthToPlan(people: number, execArgv: readonly string[] = process.execArgv, setFlags: (flags: string) => void = setFlagsFromString): void {
   if (setOnCommandLine(execArgv)) return;
-  setFlagsFromString(`--heap-growing-percent=${people < SMALL_PLAN_PEOPLE ? 0 : HEAP_GROWING_PERCENT}`);
+  setFlags(`--heap-growing-percent=${people < SMALL_PLAN_PEOPLE ? 0 : HEAP_GROWING_PERCENT}`);
 }
