@@ -102,6 +102,28 @@ describe("executePlan", () => {
     }
   });
 
+  it("reports a photo that fails to render as the repo's problem, and sends nothing for that person", async () => {
+    // The file changed after the plan checked it: apply renders it afresh, and it is no image now.
+    const repo = await makeTempRepo("", { "photos/alex.jpg": Buffer.from("no longer a JPEG") });
+    try {
+      const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
+      user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: `${repo.root}/photos/alex.jpg`, position: user.position };
+      const state = { ...desiredState([user]), rootDir: repo.root };
+      const { client, calls } = scriptedGraph(() => [{ status: 204 }]);
+      const plan = planOf([{ upn: "alex@contoso.com", id: "id-1", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "update", reason: "a different picture" }] }]);
+      const results = await executePlan({ graph: client } as TenantConnection, state, plan, new Map([["alex@contoso.com", { id: "id-1", upn: "alex@contoso.com" }]]));
+      expect(calls).toEqual([]);
+      expect(results[0]!.steps[0]).toMatchObject({
+        outcome: "failed",
+        detail: "the repo's photo photos/alex.jpg could not be rendered; nothing was written",
+        error: { code: "photo-render", message: expect.stringMatching(/^photos\/alex\.jpg could not be rendered \(.+\); export the photo again and check it with photosync validate$/) },
+      });
+      expect(results[0]!.steps[0]!.error).not.toHaveProperty("status");
+    } finally {
+      await repo.remove();
+    }
+  });
+
   it("never writes an unknown step, and reports it as skipped", async () => {
     const { client, calls } = scriptedGraph(() => []);
     const plan = planOf([{ upn: "alex@contoso.com", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "unknown", reason: "read failed: TooManyRequests: retry" }] }]);
