@@ -154,10 +154,16 @@ async function sharePointRefusal(response: Response): Promise<string> {
  */
 export async function checkAccess(check: AccessCheck): Promise<void> {
   const needed = neededPermissions(check);
-  const graphToken = await tokenFor(check, check.endpoints.graphScope, "Microsoft Graph");
-  requireRoles(check, graphToken, "Microsoft Graph", needed.graph);
-  if (!check.sharePoint) return;
-  const sharePointToken = await tokenFor(check, check.endpoints.sharePointScope, "SharePoint Online");
+  // Both sign-ins at once (each is a round trip to Entra ID); Graph's failure is the one told first.
+  const [graph, sharePoint] = await Promise.allSettled([
+    tokenFor(check, check.endpoints.graphScope, "Microsoft Graph"),
+    check.sharePoint ? tokenFor(check, check.endpoints.sharePointScope, "SharePoint Online") : Promise.resolve(undefined),
+  ]);
+  if (graph.status === "rejected") throw graph.reason;
+  requireRoles(check, graph.value, "Microsoft Graph", needed.graph);
+  if (sharePoint.status === "rejected") throw sharePoint.reason;
+  const sharePointToken = sharePoint.value;
+  if (sharePointToken === undefined) return;
   requireRoles(check, sharePointToken, "SharePoint", needed.sharePoint);
   // SharePoint refuses some tokens Entra ID hands out (app-only tokens from a client secret,
   // a token for another host): one request to ask, before any person is read.
