@@ -29,7 +29,8 @@ export interface ApplyRunOptions extends Omit<PlanRunOptions, "keepSession" | "w
 
 export type ApplyRunResult =
   | { kind: "invalid"; problems: Problem[] }
-  | { kind: "dry-run"; plan: Plan }
+  /** `refusals`: the safety rails `apply --yes` would refuse this plan by (a dry run says so up front). */
+  | { kind: "dry-run"; plan: Plan; refusals: RailRefusal[] }
   | { kind: "digest-mismatch"; plan: Plan; expected: string }
   | { kind: "refused"; plan: Plan; refusals: RailRefusal[] }
   | { kind: "applied"; plan: Plan; report: ApplyReport; forced: RailRefusal[] };
@@ -39,11 +40,11 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
   if (!planned.ok) return { kind: "invalid", problems: planned.problems };
   const { plan, state, session } = planned;
   try {
-    if (!options.yes) return { kind: "dry-run", plan };
+    const refusals = checkRails(plan, state.users.length, state.safety);
+    if (!options.yes) return { kind: "dry-run", plan, refusals };
     if (options.expectDigest !== undefined && options.expectDigest !== plan.digest) {
       return { kind: "digest-mismatch", plan, expected: options.expectDigest };
     }
-    const refusals = checkRails(plan, state.users.length, state.safety);
     if (refusals.length > 0 && !options.force) return { kind: "refused", plan, refusals };
 
     const identities = new Map<string, { id: string; upn: string }>();

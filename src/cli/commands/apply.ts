@@ -3,18 +3,13 @@ import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { formatApplyJson, formatApplyMarkdown, formatApplyRefusalJson, formatApplyText, countsText } from "../../apply/format.js";
-import type { RailRefusal } from "../../apply/rails.js";
-import { checkRails } from "../../apply/rails.js";
 import { isGitHubActions } from "../../github/context.js";
 import { runApply } from "../../reconcile/apply-run.js";
 import type { ApplyRunResult } from "../../reconcile/apply-run.js";
-import type { PlanRunOptions } from "../../reconcile/plan-run.js";
-import { runPlan } from "../../reconcile/plan-run.js";
 import { EXIT, useColour } from "../io.js";
 import { parseDigest, usersOption } from "../options.js";
 import { createRunProgress } from "../progress.js";
 import type { CommandContext } from "../program.js";
-import type { Plan } from "../../plan/model.js";
 import type { PlanFormat } from "./plan.js";
 import { addTenantOptions, formatPlan, planExitCode, reportProblems } from "./plan.js";
 
@@ -32,16 +27,6 @@ interface ApplyCommandOptions {
 
 const OVERRIDE_HINT = "Check the plan; if it is right, run with --yes --force to override the rail (or raise the limit in photos.yaml under safety).";
 
-/** runApply's result, with the rails a dry run's plan would break. */
-type ApplyCommandResult = Exclude<ApplyRunResult, { kind: "dry-run" }> | { kind: "dry-run"; plan: Plan; refusals: RailRefusal[] };
-
-/** What `apply` without --yes shows: the plan, and the rails that `apply --yes` would refuse it by. */
-async function dryRun(options: PlanRunOptions): Promise<ApplyCommandResult> {
-  const planned = await runPlan(options);
-  if (!planned.ok) return { kind: "invalid", problems: planned.problems };
-  return { kind: "dry-run", plan: planned.plan, refusals: checkRails(planned.plan, planned.state.users.length, planned.state.safety) };
-}
-
 export function registerApply(program: Command, { io, setExitCode }: CommandContext): void {
   addTenantOptions(
     program
@@ -57,27 +42,21 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
   ).action(async (options: ApplyCommandOptions) => {
     const manifestPath = path.resolve(io.cwd, options.manifest);
     const progress = createRunProgress(io.stderr, "apply", "checking and analysing photos", options.yes ? "reading the tenant, writing and verifying" : "reading the tenant");
-    const common = {
-      manifestPath,
-      displayName: path.relative(io.cwd, manifestPath) || manifestPath,
-      env: io.env,
-      ...(options.users ? { users: options.users } : {}),
-      ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
-      warn: (message: string) => progress.log(`photosync: warning: ${message}\n`),
-      onManifestLoaded: (people: number) => progress.started(people),
-      onAnalysed: (done: number, total: number) => progress.analysed(done, total),
-    };
-    // A dry run is apply's own read-only plan. It is planned here rather than by runApply, whose
-    // dry-run result has no manifest, because the rails need its safety settings and head count:
-    // the dry run must say when --yes alone would be refused.
-    let result: ApplyCommandResult;
+    let result: ApplyRunResult;
     try {
-      result = options.yes
-        ? await runApply({ ...common, yes: true, ...(options.expectDigest ? { expectDigest: options.expectDigest } : {}), ...(options.force ? { force: true } : {}) }).then((applied) =>
-            // With --yes runApply never stops at a dry run; the branch only satisfies the types.
-            applied.kind === "dry-run" ? { ...applied, refusals: [] } : applied,
-          )
-        : await dryRun(common);
+      result = await runApply({
+        manifestPath,
+        displayName: path.relative(io.cwd, manifestPath) || manifestPath,
+        env: io.env,
+        ...(options.users ? { users: options.users } : {}),
+        ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
+        warn: (message: string) => progress.log(`photosync: warning: ${message}\n`),
+        onManifestLoaded: (people: number) => progress.started(people),
+        onAnalysed: (done: number, total: number) => progress.analysed(done, total),
+        yes: options.yes === true,
+        ...(options.expectDigest ? { expectDigest: options.expectDigest } : {}),
+        ...(options.force ? { force: true } : {}),
+      });
     } finally {
       progress.stop();
     }
