@@ -6,10 +6,10 @@
 import type { ApplyReport } from "../apply/model.js";
 import { formatApplyMarkdown } from "../apply/format.js";
 import { formatPlanMarkdown } from "../plan/format-markdown.js";
+import { countPeople } from "../plan/format-text.js";
 import type { Plan } from "../plan/model.js";
 import { hasChanges } from "../plan/plan.js";
 import { upsertPlanComment } from "./comment.js";
-import { readJobFiles } from "./context.js";
 import type { GitHubContext, JobFiles } from "./context.js";
 import { syncDriftIssue } from "./drift-issue.js";
 import type { DriftAction } from "./drift-issue.js";
@@ -27,8 +27,7 @@ export async function publishPlan(plan: Plan, context: GitHubContext, options: {
   return `plan comment ${result.action} on pull request #${context.pullRequest.number}`;
 }
 
-/** The apply command passes no context: its job files are read from the process's environment. */
-export async function publishApply(report: ApplyReport, files: JobFiles = readJobFiles(process.env)): Promise<void> {
+export async function publishApply(report: ApplyReport, files: JobFiles): Promise<void> {
   await writeSummary(files, formatApplyMarkdown(report));
   await writeOutputs(files, { failed: String(report.counts.failed), done: String(report.counts.done) });
 }
@@ -45,7 +44,7 @@ export async function publishDrift(plan: Plan, context: GitHubContext): Promise<
   const markdown = formatPlanMarkdown(plan, { context: `Scheduled drift check of every managed person · [run](${context.runUrl})` });
   await writeSummary(context.files, markdown);
   await writeOutputs(context.files, { ...planOutputs(plan), drifted: drifted ? "true" : "false" });
-  const people = plan.users.filter((user) => user.steps.some((step) => ["create", "update", "delete"].includes(step.action))).length;
+  const people = countPeople(plan).change;
   const result = await syncDriftIssue(gitHubClient(context), { owner: context.owner, repo: context.repo }, {
     drifted,
     title: `photosync: ${people} ${people === 1 ? "person's photo differs" : "people's photos differ"} from the repo`,

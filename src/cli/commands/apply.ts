@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { formatApplyJson, formatApplyMarkdown, formatApplyRefusalJson, formatApplyText, countsText } from "../../apply/format.js";
-import { isGitHubActions } from "../../github/context.js";
+import { isGitHubActions, readJobFiles } from "../../github/context.js";
 import { runApply } from "../../reconcile/apply-run.js";
 import type { ApplyRunResult } from "../../reconcile/apply-run.js";
 import { EXIT, useColour } from "../io.js";
@@ -97,7 +97,7 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
         const report = result.report;
         const text = options.format === "json" ? formatApplyJson(report) : options.format === "markdown" ? formatApplyMarkdown(report) : formatApplyText(report, colour);
         await emit(text, countsText(report));
-        if (isGitHubActions(io.env)) await (await import("../../github/publish.js")).publishApply(report);
+        if (isGitHubActions(io.env)) await (await import("../../github/publish.js")).publishApply(report, readJobFiles(io.env));
         const incomplete = report.counts.failed > 0 || report.counts.skipped > 0;
         setExitCode(incomplete ? EXIT.failure : EXIT.ok);
       }
