@@ -9,16 +9,16 @@ import pLimit from "p-limit";
 import { renderCached } from "../images/cache.js";
 import type { RenderCache } from "../images/cache.js";
 import type { RenderedPhoto } from "../images/variants.js";
-import type { DesiredState, DesiredUser, StoreName } from "../manifest/types.js";
-import { upnKey } from "../manifest/types.js";
-import type { Plan, StoreStep, UserPlan } from "../plan/model.js";
-import type { TenantConnection } from "../tenant/connection.js";
+import type { DesiredState, DesiredUser, StoreName } from "../model/desired.js";
+import { upnKey } from "../model/desired.js";
+import type { Plan, StoreStep, UserPlan } from "../model/plan.js";
+import type { TenantConnection } from "../stores/connection.js";
 import { toServiceError } from "../tenant/errors.js";
-import type { BatchOptions } from "../tenant/graph-batch.js";
-import type { WriteResult } from "./graph-writer.js";
-import { writeGraphPhotos } from "./graph-writer.js";
-import type { StepResult, UserResult } from "./model.js";
-import { removeSpoPhoto, writeSpoPhoto } from "./spo-writer.js";
+import type { BatchOptions } from "../stores/graph/batch.js";
+import type { WriteResult } from "../stores/graph/write.js";
+import { writeGraphPhotos } from "../stores/graph/write.js";
+import type { StepResult, UserResult } from "../model/apply.js";
+import { removeSpoPhoto, writeSpoPhoto } from "../stores/sharepoint/write.js";
 
 export interface ExecuteOptions {
   graph?: BatchOptions;

@@ -1,8 +1,8 @@
 /** An apply report for a terminal (text), for programs (json) and for GitHub (markdown). Pure. */
 import { cell, code, GITHUB_COMMENT_LIMIT } from "../plan/format-markdown.js";
-import type { Plan } from "../plan/model.js";
-import type { ApplyReport, Outcome, StepResult } from "./model.js";
-import type { RailRefusal } from "./rails.js";
+import type { Plan } from "../model/plan.js";
+import type { ApplyReport, Outcome, StepResult } from "../model/apply.js";
+import type { RailRefusal } from "../plan/rails.js";
 
 const SYMBOL: Record<Outcome, string> = { done: "✔", failed: "✖", skipped: "·" };
 const COLOUR: Record<Outcome, number> = { done: 32, failed: 31, skipped: 2 };

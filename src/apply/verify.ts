@@ -3,15 +3,15 @@
  * once more: a step is verified only when the store now holds what was asked for. A store that
  * accepted a write but serves something else is a failure, not a success.
  */
-import type { DesiredState } from "../manifest/types.js";
-import { upnKey } from "../manifest/types.js";
-import type { DesiredImage } from "../plan/model.js";
+import type { DesiredState } from "../model/desired.js";
+import { upnKey } from "../model/desired.js";
+import type { DesiredImage } from "../model/plan.js";
 import { plan } from "../plan/plan.js";
-import type { TenantConnection } from "../tenant/connection.js";
-import { LiveCache } from "../tenant/live-cache.js";
-import type { ReadOptions } from "../tenant/read.js";
-import { readLive } from "../tenant/read.js";
-import type { UserResult } from "./model.js";
+import type { TenantConnection } from "../stores/connection.js";
+import { LiveCache } from "../stores/live-cache.js";
+import type { ReadOptions } from "../stores/read-live.js";
+import { readLive } from "../stores/read-live.js";
+import type { UserResult } from "../model/apply.js";
 
 export interface VerifyOptions {
   read?: ReadOptions;

@@ -6,6 +6,12 @@ export interface CliIo {
   cwd: string;
 }
 
+/** A command's action stores its exit code here; commander itself knows nothing of exit codes. */
+export interface CommandContext {
+  io: CliIo;
+  setExitCode(code: number): void;
+}
+
 export function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }

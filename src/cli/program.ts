@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { createRequire } from "node:module";
-import type { CliIo } from "./io.js";
+import type { CliIo, CommandContext } from "./io.js";
 import { EXIT } from "./io.js";
 import { registerApply } from "./commands/apply.js";
 import { registerDrift } from "./commands/drift.js";
@@ -10,12 +10,6 @@ import { registerRender } from "./commands/render.js";
 import { registerValidate } from "./commands/validate.js";
 
 const packageJson = createRequire(import.meta.url)("../../package.json") as { version: string };
-
-/** A command's action stores its exit code here; commander itself knows nothing of exit codes. */
-export interface CommandContext {
-  io: CliIo;
-  setExitCode(code: number): void;
-}
 
 /** Scripts and workflows branch on these; the README's "Exit codes" section says the same. */
 const EXIT_CODES_HELP = `

@@ -7,7 +7,7 @@
 import { mkdir, readFile, readdir, rmdir, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PHOTOS_DIR } from "../manifest/photo-paths.js";
-import { upnKey } from "../manifest/types.js";
+import { upnKey } from "../model/desired.js";
 
 /** Lists what the last render wrote, relative to the folder. */
 export const RENDER_MARKER = ".photosync-render.json";

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { appendFile } from "node:fs/promises";
-import type { Plan } from "../plan/model.js";
+import type { Plan } from "../model/plan.js";
 import { hasChanges } from "../plan/plan.js";
 import type { JobFiles } from "./context.js";
 

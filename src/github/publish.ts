@@ -3,11 +3,11 @@
  * outputs, the sticky pull-request comment and the drift issue. The CLI calls these; no logic
  * lives in the workflow files.
  */
-import type { ApplyReport } from "../apply/model.js";
+import type { ApplyReport } from "../model/apply.js";
 import { formatApplyMarkdown } from "../apply/format.js";
 import { formatPlanMarkdown } from "../plan/format-markdown.js";
 import { countPeople } from "../plan/format-text.js";
-import type { Plan } from "../plan/model.js";
+import type { Plan } from "../model/plan.js";
 import { hasChanges } from "../plan/plan.js";
 import { upsertPlanComment } from "./comment.js";
 import type { GitHubContext, JobFiles } from "./context.js";

@@ -12,14 +12,16 @@
  *   is a 32 px summary, and the render's own fingerprint matches this one well within the
  *   comparison's thresholds (test/images/analysis.test.ts measures it on every variant size).
  */
-import type { RenderSettings } from "../manifest/types.js";
+import type { RenderSettings } from "../model/desired.js";
 import { parseHexColour } from "./colour.js";
 import { focalSquare, isFocalPoint } from "./crop.js";
 import type { Box } from "./crop.js";
 import { openImage } from "./decode.js";
 import { fingerprintRendition, hashRendition } from "./fingerprint.js";
-import type { Fingerprint, RgbImage } from "./fingerprint.js";
-import { GRAPH_MAX_EDGE, SOURCE_FAIL_ON, SOURCE_FORMATS, SOURCE_FORMAT_NAMES } from "./settings.js";
+import type { Fingerprint } from "../model/fingerprint.js";
+import type { RgbImage } from "./fingerprint.js";
+import { GRAPH_MAX_EDGE } from "./graph-sizes.js";
+import { SOURCE_FAIL_ON, SOURCE_FORMATS, SOURCE_FORMAT_NAMES } from "./settings.js";
 import { attentionOffset, entropyOffset } from "./smart-crop.js";
 
 /**

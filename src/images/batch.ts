@@ -2,8 +2,8 @@
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import pLimit from "p-limit";
-import type { DesiredState, RenderSettings, ThumbnailSizes } from "../manifest/types.js";
-import { upnKey } from "../manifest/types.js";
+import type { DesiredState, RenderSettings, ThumbnailSizes } from "../model/desired.js";
+import { upnKey } from "../model/desired.js";
 import { emptyStats, renderCached } from "./cache.js";
 import type { RenderCache, RenderStats } from "./cache.js";
 import type { RenderOptions, RenderedPhoto } from "./variants.js";

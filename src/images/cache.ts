@@ -7,17 +7,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeCacheEntry } from "../files/write-atomic.js";
-import type { RenderSettings, ThumbnailSizes } from "../manifest/types.js";
+import type { RenderSettings, ThumbnailSizes } from "../model/desired.js";
 import { FINGERPRINT_VERSION, isFingerprint } from "./fingerprint.js";
-import {
-  ENCODER_SETTINGS,
-  GRAPH_MAX_BYTES,
-  GRAPH_MAX_EDGE,
-  PIPELINE_VERSION,
-  QUALITY_STEPS,
-  VARIANT_NAMES,
-  libraryVersions,
-} from "./settings.js";
+import { libraryVersions } from "./decode.js";
+import { GRAPH_MAX_BYTES, GRAPH_MAX_EDGE } from "./graph-sizes.js";
+import { ENCODER_SETTINGS, PIPELINE_VERSION, QUALITY_STEPS, VARIANT_NAMES } from "./settings.js";
 import type { VariantName } from "./settings.js";
 import { renderVariants, sha256 } from "./variants.js";
 import type { RenderOptions, RenderedPhoto, Variant } from "./variants.js";

@@ -6,7 +6,7 @@
 import { deltaE, srgbToLab } from "./colour.js";
 import type { Lab } from "./colour.js";
 import { FINGERPRINT_VERSION, isFingerprint } from "./fingerprint.js";
-import type { Fingerprint } from "./fingerprint.js";
+import type { Fingerprint } from "../model/fingerprint.js";
 import { hammingDistance } from "./phash.js";
 
 /** At most this many of the 64 hash bits may differ between renditions of the same photo. */

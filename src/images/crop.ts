@@ -1,5 +1,5 @@
 /** Where the square crop of a photo goes. Pure. */
-import type { CropMode, FocalPoint } from "../manifest/types.js";
+import type { CropMode, FocalPoint } from "../model/desired.js";
 
 export interface Box {
   left: number;

@@ -4,15 +4,24 @@ import type { Sharp } from "sharp";
 import type { FailOnOptions } from "sharp";
 import { FAIL_ON, MAX_INPUT_PIXELS, MAX_SOURCE_BYTES } from "./settings.js";
 
-// Every image photosync opens is decoded once: libvips' operation cache would only hold on to up to
-// 50 MB of decoded pixels nobody asks for again (a cold plan decodes 40,000 images of 10,000 people).
-sharp.cache(false);
+let configured = false;
+/**
+ * Every image photosync opens is decoded once, so libvips' operation cache would only hold on to
+ * decoded pixels nobody asks for again. Switched off on first use rather than at import, so that
+ * importing this module changes nothing.
+ */
+function configureSharp(): void {
+  if (configured) return;
+  sharp.cache(false);
+  configured = true;
+}
 
 /**
  * A sharp instance over untrusted bytes: EXIF orientation applied, pixel count limited,
  * corrupt data refused, and only the first frame of an animation.
  */
 export function openImage(bytes: Buffer, options: { failOn?: FailOnOptions } = {}): Sharp {
+  configureSharp();
   if (bytes.length > MAX_SOURCE_BYTES) {
     throw new Error(`image is ${bytes.length} bytes, more than the ${MAX_SOURCE_BYTES} accepted`);
   }
@@ -22,4 +31,10 @@ export function openImage(bytes: Buffer, options: { failOn?: FailOnOptions } = {
     autoOrient: true,
     animated: false,
   });
+}
+
+/** The libraries whose behaviour shapes the output bytes; part of the cache key. */
+export function libraryVersions(): { sharp: string; vips: string } {
+  const versions = sharp.versions as { sharp?: string; vips: string };
+  return { sharp: versions.sharp ?? "unknown", vips: versions.vips };
 }

@@ -2,37 +2,20 @@
  * Fingerprints: what "the same photo" is decided on, for our renders and for whatever the
  * services hand back after re-encoding and resizing them. Plain JSON data (cached, stored in plans).
  */
+import type { Fingerprint } from "../model/fingerprint.js";
 import { srgbToLab } from "./colour.js";
-import { openImage } from "./decode.js";
 import { PHASH_SIZE, perceptualHash } from "./phash.js";
-import { decodeSmallJpeg } from "./small-jpeg.js";
 
 /**
  * Bump when the fingerprint of the same image changes; fingerprints of other versions are not comparable.
  * 2: the PHASH_SIZE rendition is an area average computed here (1 used a libvips resize).
  */
 export const FINGERPRINT_VERSION = 2;
-/** Images up to this edge are decoded whole for a fingerprint; larger ones are shrunk to it while decoding. */
-const DECODE_WHOLE_MAX = 256;
 /** Edge of the coarse Lab grid used as colour signature. */
 export const COLOUR_GRID = 4;
 /** Edge of the small RGB rendition compared for near-flat images. */
 export const PIXEL_GRID = 8;
 
-export interface Fingerprint {
-  version: number;
-  /** Size of the image as decoded (after EXIF orientation). */
-  width: number;
-  height: number;
-  /** 64-bit DCT perceptual hash, 16 hex digits. */
-  hash: string;
-  /** Mean CIE Lab colour of each cell of a COLOUR_GRID x COLOUR_GRID grid, row-major, [L,a,b] flattened. */
-  colour: number[];
-  /** PIXEL_GRID x PIXEL_GRID sRGB rendition, row-major RGB, as hex. */
-  pixels: string;
-  /** How far the hash's coefficients sit from its threshold (luma levels): low means near-flat, hash unreliable. */
-  detail: number;
-}
 
 // "+ 0" turns -0 into 0, so a fingerprint equals itself after a JSON round trip.
 const round = (value: number, places: number): number => Number(value.toFixed(places)) + 0;
@@ -182,27 +165,6 @@ export function hashRendition(image: RgbImage, box = { left: 0, top: 0, width: i
     }
   }
   return out;
-}
-
-/**
- * Fingerprints any image bytes (our renders, or a JPEG/PNG/GIF a service returned). Transparent
- * areas are read as white; animations by their first frame. Thumbnails are decoded whole (small
- * plain JPEGs without sharp, see small-jpeg.ts); larger images are shrunk while decoding (JPEG
- * shrink-on-load), and only then is their header read for the true size.
- */
-export async function fingerprintImage(bytes: Buffer): Promise<Fingerprint> {
-  const small = await decodeSmallJpeg(bytes);
-  if (small) return fingerprintRendition(hashRendition({ ...small, channels: 4 }), small.width, small.height);
-  const { data, info } = await openImage(bytes)
-    .resize(DECODE_WHOLE_MAX, DECODE_WHOLE_MAX, { fit: "inside", withoutEnlargement: true })
-    .flatten({ background: "#ffffff" })
-    .toColourspace("srgb")
-    .removeAlpha()
-    .raw({ depth: "uchar" })
-    .toBuffer({ resolveWithObject: true });
-  const shrunk = Math.max(info.width, info.height) >= DECODE_WHOLE_MAX;
-  const { width, height } = shrunk ? (await openImage(bytes).metadata()).autoOrient : info;
-  return fingerprintRendition(hashRendition({ pixels: data, width: info.width, height: info.height }), width, height);
 }
 
 const HASH_PATTERN = /^[0-9a-f]{16}$/;

@@ -2,7 +2,7 @@
  * Normalisation: any accepted source photo to one square, upright, sRGB, opaque master image
  * (raw pixels, at most GRAPH_MAX_EDGE) from which every store's variant is made.
  */
-import type { RenderSettings } from "../manifest/types.js";
+import type { RenderSettings } from "../model/desired.js";
 import { analyseSource } from "./analysis.js";
 import type { SourceAnalysis, SourceFacts } from "./analysis.js";
 import { parseHexColour } from "./colour.js";

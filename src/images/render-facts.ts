@@ -13,10 +13,10 @@
 import { join } from "node:path";
 import { jsonLines, readJsonLines } from "../files/json-lines.js";
 import { writeCacheEntry } from "../files/write-atomic.js";
-import type { ThumbnailSizes } from "../manifest/types.js";
+import type { ThumbnailSizes } from "../model/desired.js";
 import type { SourceAnalysis } from "./analysis.js";
 import { isFingerprint } from "./fingerprint.js";
-import type { Fingerprint } from "./fingerprint.js";
+import type { Fingerprint } from "../model/fingerprint.js";
 import { VARIANT_NAMES } from "./settings.js";
 import type { VariantName } from "./settings.js";
 

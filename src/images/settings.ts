@@ -2,22 +2,13 @@
  * The fixed rules of the image pipeline. Everything here is part of the render cache key
  * (through PIPELINE_VERSION and ENCODER_SETTINGS), so changing a value re-renders every photo.
  */
-import sharp from "sharp";
+// Types only: importing this module must not load sharp (the planner uses these rules).
 import type { FailOnOptions, JpegOptions } from "sharp";
 
 /** Bump when the pipeline's output changes for the same input (invalidates the render cache). */
 // 3: attention and entropy crops are placed by smart-crop.ts, no longer by libvips.
 // 4: the analysis rendition's shorter edge is 96 px, not 128 (crops and fingerprints move slightly).
 export const PIPELINE_VERSION = 4;
-
-/** The largest Graph (Exchange Online / Entra ID) photo size; the Graph render never exceeds it. */
-export const GRAPH_MAX_EDGE = 648;
-
-/** Square sizes Exchange Online serves a photo in (Graph `/photos/{size}`). */
-export const GRAPH_HD_SIZES: readonly number[] = [48, 64, 96, 120, 240, 360, 432, 504, 648];
-
-/** Graph refuses photo uploads larger than 4 MB per request. */
-export const GRAPH_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
  * JPEG encoder settings for every variant. Baseline (not progressive) JPEG because it is the
@@ -68,19 +59,6 @@ export const SOURCE_FORMATS: readonly string[] = ["jpeg", "png", "webp", "gif", 
 /** The accepted formats as people name them (sharp's "heif" source format is AVIF here). */
 export const SOURCE_FORMAT_NAMES = "JPEG, PNG, WebP, AVIF, TIFF or GIF";
 
-/** The libraries whose behaviour shapes the output bytes; part of the cache key. */
-export function libraryVersions(): { sharp: string; vips: string } {
-  const versions = sharp.versions as { sharp?: string; vips: string };
-  return { sharp: versions.sharp ?? "unknown", vips: versions.vips };
-}
-
 /** Every variant the pipeline produces: the Graph photo and SharePoint's three thumbnails. */
 export type VariantName = "graph" | "spo-S" | "spo-M" | "spo-L";
 export const VARIANT_NAMES: readonly VariantName[] = ["graph", "spo-S", "spo-M", "spo-L"];
-
-/** The largest Graph HD size not above edge: what Exchange Online can serve for a photo of that edge. */
-export function largestGraphSizeAtMost(edge: number): number | undefined {
-  let best: number | undefined;
-  for (const size of GRAPH_HD_SIZES) if (size <= edge) best = size;
-  return best;
-}

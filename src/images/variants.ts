@@ -2,12 +2,13 @@
 import { createHash } from "node:crypto";
 import sharp from "sharp";
 import type { Sharp } from "sharp";
-import type { RenderSettings, ThumbnailSizes } from "../manifest/types.js";
-import { fingerprintImage } from "./fingerprint.js";
-import type { Fingerprint } from "./fingerprint.js";
+import type { RenderSettings, ThumbnailSizes } from "../model/desired.js";
+import { fingerprintImage } from "./fingerprint-image.js";
+import type { Fingerprint } from "../model/fingerprint.js";
 import { normalise } from "./normalise.js";
 import type { NormalisedImage } from "./normalise.js";
-import { ENCODER_SETTINGS, GRAPH_MAX_BYTES, QUALITY_STEPS } from "./settings.js";
+import { GRAPH_MAX_BYTES } from "./graph-sizes.js";
+import { ENCODER_SETTINGS, QUALITY_STEPS } from "./settings.js";
 import type { VariantName } from "./settings.js";
 
 export interface Variant {

@@ -18,8 +18,8 @@ import type {
   SourcePosition,
   StoreName,
   TenantSettings,
-} from "./types.js";
-import { STORE_NAMES, upnKey } from "./types.js";
+} from "../model/desired.js";
+import { STORE_NAMES, upnKey } from "../model/desired.js";
 
 export const DEFAULT_PHOTO_TEMPLATE = "photos/{upn}.jpg";
 export const DEFAULT_MIN_SIZE = 240;

@@ -10,7 +10,7 @@ import { checkPhotoPaths } from "./photo-paths.js";
 import type { Problem } from "./problems.js";
 import { sortProblems } from "./problems.js";
 import { validateAgainstSchema } from "./schema.js";
-import type { DesiredState, DesiredUser } from "./types.js";
+import type { DesiredState, DesiredUser } from "../model/desired.js";
 import { MAX_MANIFEST_BYTES, parseManifestText } from "./yaml-source.js";
 
 export interface LoadResult {

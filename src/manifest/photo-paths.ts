@@ -6,7 +6,7 @@ import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Problem } from "./problems.js";
 import { printable } from "./problems.js";
-import type { DesiredState, DesiredUser } from "./types.js";
+import type { DesiredState, DesiredUser } from "../model/desired.js";
 
 export const PHOTOS_DIR = "photos";
 

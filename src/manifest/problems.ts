@@ -1,4 +1,4 @@
-import type { SourcePosition } from "./types.js";
+import type { SourcePosition } from "../model/desired.js";
 
 export type Severity = "error" | "warning";
 

@@ -7,7 +7,7 @@ import type { CST, Document, Node, Pair, YAMLMap } from "yaml";
 import { duplicateKeys, findPair } from "./yaml-index.js";
 import type { Problem } from "./problems.js";
 import { printable } from "./problems.js";
-import type { SourcePosition } from "./types.js";
+import type { SourcePosition } from "../model/desired.js";
 
 /** 16 MiB holds ~200,000 one-line users; anything larger is not a hand-kept manifest. */
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;

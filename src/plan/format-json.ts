@@ -1,5 +1,5 @@
 /** The plan as JSON: the Plan object itself, versioned by its `format` field. Pure. */
-import type { Plan } from "./model.js";
+import type { Plan } from "../model/plan.js";
 
 export function formatPlanJson(result: Plan): string {
   return [...formatPlanJsonChunks(result)].join("");

@@ -4,7 +4,7 @@
  * unified diff of each changing user folded away. It always fits GitHub's 65,536-character
  * comment limit: rows past the budget are summarised instead of cut mid-way. Pure.
  */
-import type { Action, Plan, StoreStep, UserPlan } from "./model.js";
+import type { Action, Plan, StoreStep, UserPlan } from "../model/plan.js";
 import { hasChanges } from "./plan.js";
 import { userStateDiff } from "./state-diff.js";
 import { peopleLine, plural } from "./format-text.js";

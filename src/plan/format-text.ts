@@ -1,5 +1,5 @@
 /** The plan for a terminal, in the manner of `terraform plan`. Pure. */
-import type { Action, Plan, StoreStep, UserPlan } from "./model.js";
+import type { Action, Plan, StoreStep, UserPlan } from "../model/plan.js";
 import { hasChanges } from "./plan.js";
 import { userStateDiff } from "./state-diff.js";
 

@@ -5,16 +5,16 @@
 import { createHash } from "node:crypto";
 import { stringify } from "safe-stable-stringify";
 import { compare } from "../images/compare.js";
-import type { Fingerprint } from "../images/fingerprint.js";
-import { largestGraphSizeAtMost } from "../images/settings.js";
-import type { DesiredState, DesiredUser, StoreName } from "../manifest/types.js";
-import { upnKey } from "../manifest/types.js";
-import type { LiveUser, PhotoObservation, SpoObservation, SpoPropertyName, ThumbnailName } from "../tenant/live.js";
-import { THUMBNAIL_NAMES } from "../tenant/live.js";
-import type { ActionCounts, DesiredImage, Plan, PhotoSummary, StoreStep, UserPlan } from "./model.js";
-import { ACTIONS } from "./model.js";
-import { routeStores } from "./routing.js";
-import { pictureUrl, samePictureUrl } from "./spo-names.js";
+import type { Fingerprint } from "../model/fingerprint.js";
+import { largestGraphSizeAtMost } from "../images/graph-sizes.js";
+import type { DesiredState, DesiredUser, StoreName } from "../model/desired.js";
+import { upnKey } from "../model/desired.js";
+import type { LiveUser, PhotoObservation, SpoObservation, SpoPropertyName, ThumbnailName } from "../model/observations.js";
+import { THUMBNAIL_NAMES } from "../model/observations.js";
+import type { ActionCounts, DesiredImage, Plan, PhotoSummary, StoreStep, UserPlan } from "../model/plan.js";
+import { ACTIONS } from "../model/plan.js";
+import { routeStores } from "../model/routing.js";
+import { pictureUrl, samePictureUrl } from "../stores/sharepoint/names.js";
 
 export interface PlanInput {
   state: DesiredState;

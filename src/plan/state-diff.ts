@@ -3,7 +3,7 @@
  * sees exactly which photo and which SharePoint profile property changes. Pure.
  */
 import { createPatch } from "diff";
-import type { PhotoSummary, StoreStep, UserPlan } from "./model.js";
+import type { PhotoSummary, StoreStep, UserPlan } from "../model/plan.js";
 
 const photoLine = (photo: PhotoSummary | null | undefined): string =>
   photo ? `${photo.width}x${photo.height} #${photo.hash}` : "none";

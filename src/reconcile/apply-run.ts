@@ -5,14 +5,14 @@
  */
 import { RenderCache, defaultCacheDir } from "../images/cache.js";
 import type { Problem } from "../manifest/problems.js";
-import { upnKey } from "../manifest/types.js";
-import type { Plan } from "../plan/model.js";
+import { upnKey } from "../model/desired.js";
+import type { Plan } from "../model/plan.js";
 import { hasChanges } from "../plan/plan.js";
 import { WRITES, executePlan } from "../apply/execute.js";
-import type { ApplyReport } from "../apply/model.js";
-import { countOutcomes } from "../apply/model.js";
-import type { RailRefusal } from "../apply/rails.js";
-import { checkRails } from "../apply/rails.js";
+import type { ApplyReport } from "../model/apply.js";
+import { countOutcomes } from "../model/apply.js";
+import type { RailRefusal } from "../plan/rails.js";
+import { checkRails } from "../plan/rails.js";
 import { verifyResults } from "../apply/verify.js";
 import type { PlanRunOptions } from "./plan-run.js";
 import { runPlan } from "./plan-run.js";

@@ -5,17 +5,17 @@
 import { RenderCache, defaultCacheDir } from "../images/cache.js";
 import { loadManifest } from "../manifest/load.js";
 import type { Problem } from "../manifest/problems.js";
-import type { DesiredState, DesiredUser } from "../manifest/types.js";
-import { upnKey } from "../manifest/types.js";
-import { resolveChangedSince } from "../plan/git.js";
-import { analyseDesired } from "../plan/desired.js";
-import type { DesiredImage, Plan } from "../plan/model.js";
+import type { DesiredState, DesiredUser } from "../model/desired.js";
+import { upnKey } from "../model/desired.js";
+import { resolveChangedSince } from "../scope/git.js";
+import { analyseDesired } from "./desired.js";
+import type { DesiredImage, Plan } from "../model/plan.js";
 import { plan } from "../plan/plan.js";
-import type { LiveUser } from "../tenant/live.js";
-import { LiveCache } from "../tenant/live-cache.js";
-import type { ReadOptions } from "../tenant/read.js";
-import { readLive } from "../tenant/read.js";
-import type { SessionOptions, TenantSession } from "./session.js";
+import type { LiveUser } from "../model/observations.js";
+import { LiveCache } from "../stores/live-cache.js";
+import type { ReadOptions } from "../stores/read-live.js";
+import { readLive } from "../stores/read-live.js";
+import type { SessionOptions, RunSession } from "./session.js";
 import { openSession } from "./session.js";
 import { manifestProblems } from "../validate/shared-thumbnails.js";
 import { readOptionsFromEnv } from "./tuning.js";
@@ -52,7 +52,7 @@ export type PlanRunResult =
       live: Map<string, LiveUser>;
       /** What was planned: everyone, or a subset and why. */
       scope: { kind: "all" | "users" | "changed"; note?: string; dropped: Array<{ upn: string; reason: string }> };
-      session?: TenantSession;
+      session?: RunSession;
     };
 
 function selectByUpn(state: DesiredState, upns: readonly string[]): { users: DesiredUser[]; unknown: string[] } {

@@ -4,16 +4,17 @@
  * real Microsoft endpoints are used.
  */
 import { readFile } from "node:fs/promises";
-import type { DesiredState } from "../manifest/types.js";
+import type { DesiredState } from "../model/desired.js";
 import { checkAccess } from "../tenant/access.js";
 import { authSettingsFromEnv, authWarning, createCredential } from "../tenant/auth.js";
 import type { AuthSettings } from "../tenant/auth.js";
-import { connect } from "../tenant/connection.js";
-import type { TenantConnection } from "../tenant/connection.js";
+import { connectStores } from "../stores/connection.js";
+import type { TenantConnection } from "../stores/connection.js";
 import { tenantEndpoints } from "../tenant/endpoints.js";
 import type { TenantEndpoints } from "../tenant/endpoints.js";
 import { azureHttpClient } from "../tenant/http.js";
 import type { LocalEmulator } from "../tenant/local-emulator.js";
+import { openTenantSession } from "../tenant/session.js";
 
 export interface SessionOptions {
   env: NodeJS.ProcessEnv;
@@ -23,14 +24,14 @@ export interface SessionOptions {
   warn?: (message: string) => void;
 }
 
-export interface TenantSession {
+export interface RunSession {
   connection: TenantConnection;
   /** Present in --emulator mode. */
   emulator?: LocalEmulator;
   close(): Promise<void>;
 }
 
-export async function openSession(state: DesiredState, options: SessionOptions): Promise<TenantSession> {
+export async function openSession(state: DesiredState, options: SessionOptions): Promise<RunSession> {
   let endpoints: TenantEndpoints;
   let auth: AuthSettings;
   let emulator: LocalEmulator | undefined;
@@ -49,13 +50,15 @@ export async function openSession(state: DesiredState, options: SessionOptions):
     if (warning) options.warn?.(warning);
   }
   const sharePoint = state.users.some((user) => user.stores.includes("spo"));
-  const connection = connect(endpoints, (http) =>
-    createCredential(auth, endpoints, {
-      env: options.env,
-      httpClient: azureHttpClient(http.fetch),
-      // Instance discovery asks Microsoft's public cloud about the authority: only for the real one.
-      disableInstanceDiscovery: emulator !== undefined || options.env.PHOTOSYNC_AUTHORITY_HOST !== undefined,
-    }),
+  const connection = connectStores(
+    openTenantSession(endpoints, (http) =>
+      createCredential(auth, endpoints, {
+        env: options.env,
+        httpClient: azureHttpClient(http.fetch),
+        // Instance discovery asks Microsoft's public cloud about the authority: only for the real one.
+        disableInstanceDiscovery: emulator !== undefined || options.env.PHOTOSYNC_AUTHORITY_HOST !== undefined,
+      }),
+    ),
   );
   try {
     // One sign-in per service and a permission check before any person is read: a failure is

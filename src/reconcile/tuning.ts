@@ -6,7 +6,7 @@
  * - PHOTOSYNC_VERIFY_ATTEMPTS / PHOTOSYNC_VERIFY_DELAY_MS: reads back after apply (default 3, 2000).
  */
 import type { VerifyOptions } from "../apply/verify.js";
-import type { ReadOptions } from "../tenant/read.js";
+import type { ReadOptions } from "../stores/read-live.js";
 
 function tryCount(value: string | undefined): number | undefined {
   const number = Number(value);

@@ -2,7 +2,7 @@
  * Where the tenant's services are. The real Microsoft endpoints are the defaults; an emulator or a
  * sovereign cloud is chosen explicitly (environment variables or --emulator), never guessed.
  */
-import type { DesiredState } from "../manifest/types.js";
+import type { DesiredState } from "../model/desired.js";
 
 export interface TenantEndpoints {
   tenantId: string;

@@ -1,5 +1,5 @@
 /** Turning whatever a client library threw into a ServiceError: code, message, status. Never a token. */
-import type { ServiceError } from "./live.js";
+import type { ServiceError } from "../model/observations.js";
 
 export function toServiceError(error: unknown): ServiceError {
   if (error && typeof error === "object") {

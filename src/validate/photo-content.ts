@@ -12,9 +12,10 @@ import path from "node:path";
 import sharp from "sharp";
 import { analyseSource } from "../images/analysis.js";
 import type { SourceAnalysis } from "../images/analysis.js";
-import { GRAPH_MAX_EDGE, MAX_INPUT_PIXELS, MAX_SOURCE_BYTES, SOURCE_FAIL_ON, SOURCE_FORMAT_NAMES } from "../images/settings.js";
+import { GRAPH_MAX_EDGE } from "../images/graph-sizes.js";
+import { MAX_INPUT_PIXELS, MAX_SOURCE_BYTES, SOURCE_FAIL_ON, SOURCE_FORMAT_NAMES } from "../images/settings.js";
 import type { Problem } from "../manifest/problems.js";
-import type { DesiredUser, RenderSettings } from "../manifest/types.js";
+import type { DesiredUser, RenderSettings } from "../model/desired.js";
 
 /** Source files larger than this are refused before decoding (a 50 MP JPEG is ~25 MB). */
 export const MAX_PHOTO_BYTES = MAX_SOURCE_BYTES;

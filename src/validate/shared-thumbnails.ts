@@ -5,8 +5,8 @@
  * the manifest must say which one SharePoint leaves alone. Pure.
  */
 import type { Problem } from "../manifest/problems.js";
-import type { DesiredState, DesiredUser } from "../manifest/types.js";
-import { thumbnailBaseName } from "../plan/spo-names.js";
+import type { DesiredState, DesiredUser } from "../model/desired.js";
+import { thumbnailBaseName } from "../stores/sharepoint/names.js";
 
 export function sharedThumbnailProblems(state: DesiredState): Problem[] {
   const byName = new Map<string, DesiredUser[]>();

@@ -10,7 +10,7 @@ import { loadManifest } from "../manifest/load.js";
 import { PHOTOS_DIR } from "../manifest/photo-paths.js";
 import type { Problem } from "../manifest/problems.js";
 import { countBySeverity, sortProblems } from "../manifest/problems.js";
-import type { DesiredState, DesiredUser } from "../manifest/types.js";
+import type { DesiredState, DesiredUser } from "../model/desired.js";
 import { checkPhotoFile, photoProblem } from "./photo-content.js";
 import { manifestProblems } from "./shared-thumbnails.js";
 

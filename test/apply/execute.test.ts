@@ -2,13 +2,13 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { describe, expect, it } from "vitest";
 import { WAVE_SIZE, executePlan } from "../../src/apply/execute.js";
-import { checkRails } from "../../src/apply/rails.js";
+import { checkRails } from "../../src/plan/rails.js";
 import { renderPortrait } from "../../src/demo/portrait.js";
 import type { RenderCache } from "../../src/images/cache.js";
 import { renderVariants } from "../../src/images/variants.js";
-import type { Plan, UserPlan } from "../../src/plan/model.js";
+import type { Plan, UserPlan } from "../../src/model/plan.js";
 import { countActions, planDigest } from "../../src/plan/plan.js";
-import type { TenantConnection } from "../../src/tenant/connection.js";
+import type { TenantConnection } from "../../src/stores/connection.js";
 import { desiredState, desiredUser } from "../support/plan-fixtures.js";
 import { makeTempRepo } from "../support/temp-repo.js";
 

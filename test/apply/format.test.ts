@@ -1,8 +1,8 @@
 /** The apply report: what a person reads at the end of an apply, and what GitHub shows. */
 import { describe, expect, it } from "vitest";
 import { countsText, formatApplyMarkdown, formatApplyText } from "../../src/apply/format.js";
-import type { ApplyReport, UserResult } from "../../src/apply/model.js";
-import { countOutcomes } from "../../src/apply/model.js";
+import type { ApplyReport, UserResult } from "../../src/model/apply.js";
+import { countOutcomes } from "../../src/model/apply.js";
 import { tablesOf } from "../support/markdown.js";
 
 const alex: UserResult = { upn: "alex.wilber@contoso.com", steps: [{ store: "exo", action: "update", outcome: "done", detail: "uploaded the photo" }, { store: "spo", action: "update", outcome: "done", detail: "uploaded 3 thumbnails" }] };

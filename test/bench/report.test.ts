@@ -1,7 +1,7 @@
 /** The bench report's verdicts on the targets, and where it says a missed target's time went. */
 import { describe, expect, it } from "vitest";
-import { formatTargets, judgeTargets, setBaselineRatios, whereTimeWent } from "../../src/bench/report.js";
-import type { ScenarioResult } from "../../src/bench/scenarios.js";
+import { formatTargets, judgeTargets, setBaselineRatios, whereTimeWent } from "../../bench/report.js";
+import type { ScenarioResult } from "../../bench/scenarios.js";
 
 function scenario(id: string, people: number, seconds: { wall: number; cpu: number; emulator: number }, subjects = people): ScenarioResult {
   return {

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
 import { analyseSource } from "../../src/images/analysis.js";
 import { COLOUR_DELTA_E_MAX, HASH_DISTANCE_MAX, compare } from "../../src/images/compare.js";
-import type { RenderSettings } from "../../src/manifest/types.js";
+import type { RenderSettings } from "../../src/model/desired.js";
 import { normalise } from "../../src/images/normalise.js";
 import { renderVariants } from "../../src/images/variants.js";
 import { DEFAULT_THUMBNAILS, settings } from "./helpers.js";

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
 import { renderAll, renderJobs } from "../../src/images/batch.js";
-import type { DesiredState, DesiredUser } from "../../src/manifest/types.js";
+import type { DesiredState, DesiredUser } from "../../src/model/desired.js";
 import { settings } from "./helpers.js";
 
 let dir: string;

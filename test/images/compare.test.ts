@@ -6,7 +6,7 @@
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { portraitSvg } from "../../src/demo/portrait.js";
-import { sourcePhoto } from "../../src/bench/dataset.js";
+import { sourcePhoto } from "../../bench/dataset.js";
 import {
   COLOUR_DELTA_E_MAX,
   FLAT_DETAIL_MIN,
@@ -15,10 +15,11 @@ import {
   PIXEL_DELTA_E_MAX,
   compare,
 } from "../../src/images/compare.js";
-import { fingerprintImage, isFingerprint } from "../../src/images/fingerprint.js";
-import type { Fingerprint } from "../../src/images/fingerprint.js";
+import { fingerprintImage } from "../../src/images/fingerprint-image.js";
+import { isFingerprint } from "../../src/images/fingerprint.js";
+import type { Fingerprint } from "../../src/model/fingerprint.js";
 import { renderVariants } from "../../src/images/variants.js";
-import type { RenderSettings } from "../../src/manifest/types.js";
+import type { RenderSettings } from "../../src/model/desired.js";
 import { DEFAULT_THUMBNAILS, settings, solid } from "./helpers.js";
 
 /** Varied test photos: different seeds, shapes and crop modes. */
@@ -211,7 +212,7 @@ describe("compare: near-flat images", () => {
 });
 
 describe("compare: low-detail photos", () => {
-  // Grainy, low-contrast portraits from the bench's data set (src/bench/dataset.ts), with hash detail between
+  // Grainy, low-contrast portraits from the bench's data set (bench/dataset.ts), with hash detail between
   // FLAT_DETAIL_MIN and LOW_DETAIL_MAX; 8266 is the one whose own render differed from its source's
   // fingerprint by 16 hash bits at colour ΔE 0.4. (Below FLAT_DETAIL_MIN only pixels count, and a
   // mirrored symmetric face is the same picture there: see "near-flat images".)

@@ -2,7 +2,7 @@
 import sharp from "sharp";
 import type { Sharp } from "sharp";
 import { deltaE, srgbToLab } from "../../src/images/colour.js";
-import type { RenderSettings, ThumbnailSizes } from "../../src/manifest/types.js";
+import type { RenderSettings, ThumbnailSizes } from "../../src/model/desired.js";
 
 export type Rgb = readonly [number, number, number];
 

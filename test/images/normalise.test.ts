@@ -7,7 +7,7 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
 import { normalise } from "../../src/images/normalise.js";
-import { GRAPH_MAX_EDGE } from "../../src/images/settings.js";
+import { GRAPH_MAX_EDGE } from "../../src/images/graph-sizes.js";
 import type { Rgb } from "./helpers.js";
 import { colourDistance, fillRect, fromRaw, pixelAt, settings, solid } from "./helpers.js";
 

@@ -2,7 +2,8 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
-import { GRAPH_MAX_BYTES, VARIANT_NAMES } from "../../src/images/settings.js";
+import { GRAPH_MAX_BYTES } from "../../src/images/graph-sizes.js";
+import { VARIANT_NAMES } from "../../src/images/settings.js";
 import { renderVariants } from "../../src/images/variants.js";
 import { DEFAULT_THUMBNAILS, settings } from "./helpers.js";
 

@@ -8,8 +8,8 @@ import { mkdir, mkdtemp, rm, symlink, unlink, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { changedUsers, stateFromManifestText } from "../../src/plan/changed-since.js";
-import { refProblem, resolveChangedSince } from "../../src/plan/git.js";
+import { changedUsers, stateFromManifestText } from "../../src/scope/changed-since.js";
+import { refProblem, resolveChangedSince } from "../../src/scope/git.js";
 
 const BASE_MANIFEST = `version: 1
 tenant:

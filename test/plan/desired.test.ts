@@ -7,9 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
 import { RenderCache, cacheKeyForHash } from "../../src/images/cache.js";
 import { sha256 } from "../../src/images/variants.js";
-import type { DesiredState } from "../../src/manifest/types.js";
-import { analyseDesired } from "../../src/plan/desired.js";
-import type { DesiredImage } from "../../src/plan/model.js";
+import type { DesiredState } from "../../src/model/desired.js";
+import { analyseDesired } from "../../src/reconcile/desired.js";
+import type { DesiredImage } from "../../src/model/plan.js";
 import { desiredState, desiredUser } from "../support/plan-fixtures.js";
 
 let dir: string;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { formatPlanJson, formatPlanJsonChunks } from "../../src/plan/format-json.js";
 import { formatPlanMarkdown, GITHUB_COMMENT_LIMIT, PLAN_COMMENT_MARKER } from "../../src/plan/format-markdown.js";
 import { formatPlanText } from "../../src/plan/format-text.js";
-import type { Plan, UserPlan } from "../../src/plan/model.js";
+import type { Plan, UserPlan } from "../../src/model/plan.js";
 import { countActions, planDigest } from "../../src/plan/plan.js";
 import { userStateDiff } from "../../src/plan/state-diff.js";
 import { linesOf, tablesOf } from "../support/markdown.js";

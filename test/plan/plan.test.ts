@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { upnKey } from "../../src/manifest/types.js";
-import type { DesiredUser } from "../../src/manifest/types.js";
-import type { DesiredImage, StoreStep } from "../../src/plan/model.js";
+import { upnKey } from "../../src/model/desired.js";
+import type { DesiredUser } from "../../src/model/desired.js";
+import type { DesiredImage, StoreStep } from "../../src/model/plan.js";
 import { plan } from "../../src/plan/plan.js";
-import { SKIP_REASONS } from "../../src/plan/routing.js";
-import type { LiveUser } from "../../src/tenant/live.js";
+import { SKIP_REASONS } from "../../src/model/routing.js";
+import type { LiveUser } from "../../src/model/observations.js";
 import type { Face } from "../support/plan-fixtures.js";
 import { desiredState, desiredUser, face, member, spoProperties } from "../support/plan-fixtures.js";
 

@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Plan } from "../../src/plan/model.js";
+import type { Plan } from "../../src/model/plan.js";
 import { cliProcessArgs, runCli } from "../support/cli.js";
 import type { TestTenant } from "../support/tenant.js";
 import { useExampleTenant } from "../support/tenant.js";

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_READER_CLIENT_ID } from "../../src/emulator/index.js";
 import { authSettingsFromEnv, authWarning } from "../../src/tenant/auth.js";
-import type { Plan } from "../../src/plan/model.js";
+import type { Plan } from "../../src/model/plan.js";
 import { runCli } from "../support/cli.js";
 import type { TestTenant } from "../support/tenant.js";
 import { useExampleTenant } from "../support/tenant.js";

@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
-import type { Plan } from "../../src/plan/model.js";
+import type { Plan } from "../../src/model/plan.js";
 import { runCli } from "../support/cli.js";
 import type { TestTenant } from "../support/tenant.js";
 import { copyExampleRepo, startTestTenant } from "../support/tenant.js";

@@ -7,7 +7,7 @@ import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
 import { createTrustedHttp } from "../../src/tenant/http.js";
-import type { Plan } from "../../src/plan/model.js";
+import type { Plan } from "../../src/model/plan.js";
 import { runCli } from "../support/cli.js";
 import type { TestTenant } from "../support/tenant.js";
 import { requestsTo, useExampleTenant } from "../support/tenant.js";

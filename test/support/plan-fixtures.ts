@@ -1,11 +1,11 @@
 /** Hand-built desired and live states for planner and formatter tests, with real fingerprints. */
 import sharp from "sharp";
 import { renderPortrait } from "../../src/demo/portrait.js";
-import { fingerprintImage } from "../../src/images/fingerprint.js";
-import type { Fingerprint } from "../../src/images/fingerprint.js";
-import type { DesiredState, DesiredUser, StoreName } from "../../src/manifest/types.js";
-import type { DesiredImage } from "../../src/plan/model.js";
-import type { DirectoryUser, LiveUser, SpoPropertyName, ThumbnailName } from "../../src/tenant/live.js";
+import { fingerprintImage } from "../../src/images/fingerprint-image.js";
+import type { Fingerprint } from "../../src/model/fingerprint.js";
+import type { DesiredState, DesiredUser, StoreName } from "../../src/model/desired.js";
+import type { DesiredImage } from "../../src/model/plan.js";
+import type { DirectoryUser, LiveUser, SpoPropertyName, ThumbnailName } from "../../src/model/observations.js";
 
 export const position = { file: "photos.yaml", line: 1, column: 1 };
 

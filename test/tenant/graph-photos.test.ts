@@ -2,10 +2,10 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
-import type { Fingerprint } from "../../src/images/fingerprint.js";
-import { GRAPH_BATCH_LIMIT } from "../../src/tenant/graph-batch.js";
-import { readGraphPhotos } from "../../src/tenant/graph-photos.js";
-import { LiveCache } from "../../src/tenant/live-cache.js";
+import type { Fingerprint } from "../../src/model/fingerprint.js";
+import { GRAPH_BATCH_LIMIT } from "../../src/stores/graph/batch.js";
+import { readGraphPhotos } from "../../src/stores/graph/read.js";
+import { LiveCache } from "../../src/stores/live-cache.js";
 
 interface Item {
   id: string;

@@ -2,7 +2,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { graphBatch } from "../../src/tenant/graph-batch.js";
+import { graphBatch } from "../../src/stores/graph/batch.js";
 import { createTrustedHttp } from "../../src/tenant/http.js";
 import type { TrustedHttp } from "../../src/tenant/http.js";
 import type { Client } from "@microsoft/microsoft-graph-client";

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
-import { fingerprintImage } from "../../src/images/fingerprint.js";
-import type { Fingerprint } from "../../src/images/fingerprint.js";
-import { LiveCache } from "../../src/tenant/live-cache.js";
+import { fingerprintImage } from "../../src/images/fingerprint-image.js";
+import type { Fingerprint } from "../../src/model/fingerprint.js";
+import { LiveCache } from "../../src/stores/live-cache.js";
 
 let dir: string;
 let a: Fingerprint;

@@ -9,7 +9,7 @@ import type { ApplyRunResult } from "../../reconcile/apply-run.js";
 import { EXIT, useColour } from "../io.js";
 import { parseDigest, usersOption } from "../options.js";
 import { createRunProgress } from "../progress.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../io.js";
 import type { PlanFormat } from "./plan.js";
 import { addTenantOptions, formatPlan, planExitCode, reportProblems } from "./plan.js";
 

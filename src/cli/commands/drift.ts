@@ -5,7 +5,7 @@ import { formatPlanText } from "../../plan/format-text.js";
 import { runPlan } from "../../reconcile/plan-run.js";
 import { fitHeapGrowthToPlan } from "../heap.js";
 import { EXIT } from "../io.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../io.js";
 import { addTenantOptions, reportProblems } from "./plan.js";
 
 /**

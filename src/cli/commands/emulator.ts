@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import type { FaultConfig, RunningEmulator } from "../../emulator/index.js";
 import { EXIT } from "../io.js";
 import type { CliIo } from "../io.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../io.js";
 
 export interface EmulatorCommandOptions {
   port?: string;

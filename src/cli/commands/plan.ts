@@ -5,7 +5,7 @@ import path from "node:path";
 import { formatPlanJson, formatPlanJsonChunks } from "../../plan/format-json.js";
 import { formatPlanMarkdown } from "../../plan/format-markdown.js";
 import { countsLine, formatPlanText } from "../../plan/format-text.js";
-import type { Plan } from "../../plan/model.js";
+import type { Plan } from "../../model/plan.js";
 import { hasChanges } from "../../plan/plan.js";
 import { isGitHubActions, readGitHubContext } from "../../github/context.js";
 import { runPlan } from "../../reconcile/plan-run.js";
@@ -16,7 +16,7 @@ import { onlyUnknownUsers, usersOption } from "../options.js";
 import { createRunProgress } from "../progress.js";
 import { EXIT, useColour } from "../io.js";
 import type { CliIo } from "../io.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../io.js";
 
 export type PlanFormat = "text" | "json" | "markdown";
 

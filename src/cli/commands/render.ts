@@ -15,8 +15,8 @@ import { VARIANT_NAMES } from "../../images/settings.js";
 import type { RenderedPhoto } from "../../images/variants.js";
 import { loadManifest } from "../../manifest/load.js";
 import type { Problem } from "../../manifest/problems.js";
-import { upnKey } from "../../manifest/types.js";
-import { analyseDesired } from "../../plan/desired.js";
+import { upnKey } from "../../model/desired.js";
+import { analyseDesired } from "../../reconcile/desired.js";
 import { formatProblemLine } from "../../validate/format.js";
 import { manifestProblems } from "../../validate/shared-thumbnails.js";
 import { EXIT, useColour } from "../io.js";
@@ -24,7 +24,7 @@ import { unknownUsersMessage, usersOption } from "../options.js";
 import { outDirProblem, replaceRender, userDirName } from "../render-output.js";
 
 export { userDirName };
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../io.js";
 
 export const CONTACT_SHEET = "contact-sheet.png";
 export const INDEX_FILE = "index.json";

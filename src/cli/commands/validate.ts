@@ -4,7 +4,7 @@ import path from "node:path";
 import { COLOUR, formatValidationSummary, formatValidationText, PLAIN, toValidationJson } from "../../validate/format.js";
 import { validateRepo } from "../../validate/validate.js";
 import { EXIT, useColour } from "../io.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../io.js";
 
 export type OutputFormat = "text" | "json" | "github";
 

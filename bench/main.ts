@@ -1,0 +1,207 @@
+/**
+ * `npm run bench`: how fast photosync plans, applies and renders against a tenant of N people
+ * behind a realistic latency, next to the naive way. See README "Performance".
+ *
+ *   npm run bench                          # quick preset (N=200, a couple of minutes on 2 cores)
+ *   npm run bench -- --preset full         # N=1,000 and 10,000 (the issue's targets)
+ *   npm run bench -- --people 500,2000 --latency 50 --jitter 20 --apply 100 --render 300 --baseline 100
+ */
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { Command, Option } from "commander";
+import sharp from "sharp";
+import { dataset, ensureDataset } from "./dataset.js";
+import { startEmulatorProcess } from "./emulator-process.js";
+import { formatTable, formatTargets, judgeTargets, setBaselineRatios } from "./report.js";
+import type { Programs, ScenarioResult, SizePlan } from "./scenarios.js";
+import { SizeRun } from "./scenarios.js";
+import { VALIDATE_SHARED_PEOPLE, validateSharedPhoto } from "./validate-scale.js";
+import { BenchTenant } from "./tenant.js";
+import { createWorkspace } from "./workspace.js";
+
+const run = promisify(execFile);
+const REPO = path.resolve(import.meta.dirname, "..");
+const BENCH_DIR = path.join(REPO, ".photosync", "bench");
+
+interface Options {
+  preset: "quick" | "full";
+  people?: string;
+  latency: string;
+  jitter: string;
+  apply?: string;
+  render?: string;
+  baseline?: string;
+  data: string;
+  keep?: boolean;
+}
+
+const PRESETS: Record<Options["preset"], SizePlan[]> = {
+  quick: [{ people: 200, apply: 50, render: 200, baseline: 200 }],
+  full: [
+    { people: 1000, apply: 0, render: 1000, baseline: 1000 },
+    { people: 10000, apply: 1000, render: 0, baseline: 0 },
+  ],
+};
+
+function sizePlans(options: Options): SizePlan[] {
+  let plans = PRESETS[options.preset];
+  if (options.people !== undefined) {
+    const sizes = options.people.split(",").map((value) => Number(value.trim()));
+    if (sizes.some((size) => !Number.isInteger(size) || size < 20)) throw new Error("--people: comma-separated whole numbers of at least 20");
+    plans = sizes.map((people, index) => ({ people, apply: index === sizes.length - 1 ? Math.min(1000, people) : 0, render: index === 0 ? Math.min(1000, people) : 0, baseline: index === 0 ? Math.min(1000, people) : 0 }));
+  }
+  const override = (value: string | undefined, name: string): number | undefined => {
+    if (value === undefined) return undefined;
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 0) throw new Error(`--${name}: a whole number`);
+    return number;
+  };
+  const apply = override(options.apply, "apply");
+  const render = override(options.render, "render");
+  const baseline = override(options.baseline, "baseline");
+  return plans.map((plan, index) => ({
+    ...plan,
+    ...(apply !== undefined && index === plans.length - 1 ? { apply } : {}),
+    ...(render !== undefined && index === 0 ? { render } : {}),
+    ...(baseline !== undefined && index === 0 ? { baseline } : {}),
+  }));
+}
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** Compiles photosync (and the bench's programs) the way it ships, so process start is the real one. */
+async function build(): Promise<string> {
+  const outDir = path.join(BENCH_DIR, "dist");
+  log(`building photosync into ${path.relative(REPO, outDir)} …`);
+  try {
+    // bench/tsconfig.json compiles src/ and bench/ together: outDir/src/… and outDir/bench/….
+    await run(path.join(REPO, "node_modules", ".bin", "tsc"), ["-p", path.join(REPO, "bench", "tsconfig.json"), "--noEmit", "false", "--outDir", outDir], { cwd: REPO });
+  } catch (error) {
+    // Type errors elsewhere still emit JavaScript; only a missing program is fatal.
+    log(`warning: tsc reported problems: ${String((error as { stdout?: string }).stdout ?? error).slice(0, 500)}`);
+  }
+  await stat(path.join(outDir, "src", "cli", "main.js"));
+  // The build reads ../../package.json and ../../schema/ from its modules, as from dist/.
+  for (const name of ["package.json", "schema"]) {
+    await rm(path.join(outDir, name), { force: true });
+    await symlink(path.join(REPO, name), path.join(outDir, name));
+  }
+  return outDir;
+}
+
+/** The commit the bench builds from, read before building (commits made during a run are not in its figures), and whether the tree had other changes. */
+async function gitCommit(): Promise<{ commit?: string; uncommittedChanges?: boolean }> {
+  try {
+    const commit = (await run("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO })).stdout.trim();
+    const status = (await run("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: REPO })).stdout.trim();
+    return { commit, uncommittedChanges: status !== "" };
+  } catch {
+    return {};
+  }
+}
+
+async function runSize(plan: SizePlan, programs: Programs, dist: string, options: Options): Promise<ScenarioResult[]> {
+  const data = dataset(path.resolve(options.data));
+  const root = await mkdtemp(path.join(tmpdir(), `photosync-bench-${plan.people}-`));
+  log(`\nN = ${plan.people}: repo and tenant in ${root}`);
+  const workspace = await createWorkspace(root, data, plan.people);
+  const emulator = await startEmulatorProcess({ entry: path.join(dist, "src", "cli", "main.js"), fixture: workspace.fixture, stateDir: path.join(root, "emulator"), log });
+  const tenant = new BenchTenant(emulator.endpoints);
+  try {
+    const started = Date.now();
+    await tenant.seedInSync(data, Array.from({ length: plan.people }, (_, i) => i), (done) => log(`  seeded ${done}/${plan.people}`));
+    log(`  tenant seeded in ${((Date.now() - started) / 1000).toFixed(0)} s (everyone in sync)`);
+    await tenant.setLatency(Number(options.latency), Number(options.jitter));
+    const size = new SizeRun(workspace, data, tenant, programs, plan, log);
+    await size.planScenarios();
+    await size.driftScenario();
+    await size.pullRequestScenario();
+    if (plan.apply > 0) await size.applyScenario();
+    if (plan.render > 0) await size.renderScenarios();
+    if (plan.baseline > 0) await size.baselineScenario();
+    return size.results;
+  } finally {
+    await tenant.admin.close();
+    await emulator.stop();
+    if (!options.keep) await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function main(options: Options): Promise<number> {
+  const plans = sizePlans(options);
+  const source = await gitCommit();
+  const dist = await build();
+  const programs: Programs = {
+    child: path.join(dist, "bench", "child.js"),
+    cli: path.join(dist, "src", "cli", "main.js"),
+    naive: path.join(dist, "bench", "naive.js"),
+    renderJob: path.join(dist, "bench", "render-job.js"),
+  };
+  const largest = Math.max(...plans.map((plan) => plan.people));
+  const data = dataset(path.resolve(options.data));
+  log(`source photos: ${path.relative(REPO, data.dir) || data.dir} …`);
+  const made = await ensureDataset(data, largest, (done, total) => {
+    if (done % 500 === 0 || done === total) log(`  generated ${done}/${total}`);
+  });
+  if (made > 0) log(`  ${made} new source photos`);
+
+  const started = new Date();
+  const results: ScenarioResult[] = [];
+  log(`\nvalidate: ${VALIDATE_SHARED_PEOPLE.toLocaleString("en")} people sharing one photo`);
+  results.push(await validateSharedPhoto(programs, data.source(0)));
+  for (const plan of plans) results.push(...(await runSize(plan, programs, dist, options)));
+  setBaselineRatios(results);
+  const machine = {
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? "unknown",
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    platform: `${process.platform} ${process.arch}`,
+    node: process.version,
+    sharp: sharp.versions.sharp,
+    libvips: sharp.versions.vips,
+  };
+  const targets = judgeTargets(results, machine.cores);
+  const report = {
+    format: "photosync.bench/v1",
+    date: started.toISOString(),
+    ...source,
+    preset: options.people ? "custom" : options.preset,
+    latency: { ms: Number(options.latency), jitterMs: Number(options.jitter) },
+    machine,
+    sizes: plans,
+    scenarios: results,
+    targets,
+  };
+  await mkdir(BENCH_DIR, { recursive: true });
+  const file = path.join(BENCH_DIR, `report-${started.toISOString().replace(/[:.]/g, "-")}.json`);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(path.join(BENCH_DIR, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+
+  const out = process.stdout;
+  out.write(`\nphotosync bench — ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, sharp ${machine.sharp} (libvips ${machine.libvips}), latency ${options.latency} ms ± ${Number(options.jitter) / 2} ms\n\n`);
+  out.write(`${formatTable(results)}\n\n`);
+  out.write(`Targets (issue 8):\n${formatTargets(targets)}\n\n`);
+  out.write(`Report: ${file}\n`);
+  const failedChecks = results.filter((result) => !result.check.ok);
+  return failedChecks.length > 0 ? 1 : 0;
+}
+
+const program = new Command("bench")
+  .description("Benchmark photosync against the emulator (a separate process) with request latency, next to a naive baseline.")
+  .addOption(new Option("--preset <preset>", "quick: N=200 (a couple of minutes); full: N=1,000 and 10,000").choices(["quick", "full"]).default("quick"))
+  .option("--people <list>", "tenant sizes, comma-separated (overrides the preset's)")
+  .option("--latency <ms>", "mean latency per request (Graph, SharePoint, sign-in)", "20")
+  .option("--jitter <ms>", "latency spread: uniform over latency ± jitter/2", "10")
+  .option("--apply <n>", "people changed and applied (at the largest size; 0 skips)")
+  .option("--render <n>", "photos rendered cold and cached (at the smallest size; 0 skips)")
+  .option("--baseline <n>", "people in the naive baseline (at the smallest size; 0 skips)")
+  .option("--data <dir>", "where generated source photos are kept between runs", path.join(BENCH_DIR, "data"))
+  .option("--keep", "keep the temporary repo and tenant")
+  .action(async (options: Options) => {
+    process.exitCode = await main(options);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,32 @@
+/**
+ * Fingerprinting image bytes: the decoding half (sharp, and small-jpeg.ts for thumbnails). The
+ * arithmetic is in fingerprint.ts, which stays free of sharp so that the planner can use it.
+ */
+import type { Fingerprint } from "../model/fingerprint.js";
+import { openImage } from "./decode.js";
+import { fingerprintRendition, hashRendition } from "./fingerprint.js";
+import { decodeSmallJpeg } from "./small-jpeg.js";
+
+/** Images up to this edge are decoded whole for a fingerprint; larger ones are shrunk to it while decoding. */
+const DECODE_WHOLE_MAX = 256;
+
+/**
+ * Fingerprints any image bytes (our renders, or a JPEG/PNG/GIF a service returned). Transparent
+ * areas are read as white; animations by their first frame. Thumbnails are decoded whole (small
+ * plain JPEGs without sharp, see small-jpeg.ts); larger images are shrunk while decoding (JPEG
+ * shrink-on-load), and only then is their header read for the true size.
+ */
+export async function fingerprintImage(bytes: Buffer): Promise<Fingerprint> {
+  const small = await decodeSmallJpeg(bytes);
+  if (small) return fingerprintRendition(hashRendition({ ...small, channels: 4 }), small.width, small.height);
+  const { data, info } = await openImage(bytes)
+    .resize(DECODE_WHOLE_MAX, DECODE_WHOLE_MAX, { fit: "inside", withoutEnlargement: true })
+    .flatten({ background: "#ffffff" })
+    .toColourspace("srgb")
+    .removeAlpha()
+    .raw({ depth: "uchar" })
+    .toBuffer({ resolveWithObject: true });
+  const shrunk = Math.max(info.width, info.height) >= DECODE_WHOLE_MAX;
+  const { width, height } = shrunk ? (await openImage(bytes).metadata()).autoOrient : info;
+  return fingerprintRendition(hashRendition({ pixels: data, width: info.width, height: info.height }), width, height);
+}

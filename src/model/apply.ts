@@ -1,0 +1,36 @@
+/** What an apply did: plain, sorted, versioned data, rendered by format.ts. */
+import type { StoreName } from "./desired.js";
+import type { Action } from "./plan.js";
+import type { ServiceError } from "./observations.js";
+
+export type Outcome = "done" | "failed" | "skipped";
+
+export interface StepResult {
+  store: StoreName;
+  action: Action;
+  outcome: Outcome;
+  /** What happened, in words: "uploaded 3 thumbnails, set PictureURL, …" or why it was skipped. */
+  detail: string;
+  /** The service's answer when it failed. */
+  error?: ServiceError;
+}
+
+export interface UserResult {
+  upn: string;
+  steps: StepResult[];
+}
+
+export interface ApplyReport {
+  format: "photosync.apply/v1";
+  tenant: string;
+  /** The digest of the plan that was applied. */
+  digest: string;
+  users: UserResult[];
+  counts: Record<Outcome, number>;
+}
+
+export function countOutcomes(users: readonly UserResult[]): Record<Outcome, number> {
+  const counts: Record<Outcome, number> = { done: 0, failed: 0, skipped: 0 };
+  for (const user of users) for (const step of user.steps) counts[step.outcome]++;
+  return counts;
+}

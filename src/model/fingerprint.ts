@@ -1,0 +1,15 @@
+/** A fingerprint: what "the same photo" is decided on (computed by images/fingerprint.ts). Plain JSON data, cached and stored in plans. */
+export interface Fingerprint {
+  version: number;
+  /** Size of the image as decoded (after EXIF orientation). */
+  width: number;
+  height: number;
+  /** 64-bit DCT perceptual hash, 16 hex digits. */
+  hash: string;
+  /** Mean CIE Lab colour of each cell of a COLOUR_GRID x COLOUR_GRID grid, row-major, [L,a,b] flattened. */
+  colour: number[];
+  /** PIXEL_GRID x PIXEL_GRID sRGB rendition, row-major RGB, as hex. */
+  pixels: string;
+  /** How far the hash's coefficients sit from its threshold (luma levels): low means near-flat, hash unreliable. */
+  detail: number;
+}

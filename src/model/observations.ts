@@ -1,0 +1,73 @@
+/**
+ * What photosync observed in the tenant: plain data produced by the store adapters and consumed by
+ * the planner. A read that failed is recorded as such ("unknown"), never as an absent photo.
+ */
+import type { Fingerprint } from "./fingerprint.js";
+
+/** A failed read or write, as the service reported it. */
+export interface ServiceError {
+  /** The service's error code (e.g. TooManyRequests, ErrorAccessDenied) or a transport code (ECONNRESET). */
+  code: string;
+  message: string;
+  status?: number;
+}
+
+export type MailboxKind = "cloud" | "onPremises" | "none";
+
+/** The directory facts that decide which stores apply to a person. */
+export interface DirectoryUser {
+  id: string;
+  upn: string;
+  userType: "Member" | "Guest";
+  accountEnabled: boolean;
+  licensed: boolean;
+  mailbox: MailboxKind;
+}
+
+export type UserLookup =
+  | { state: "found"; user: DirectoryUser }
+  | { state: "missing" }
+  | { state: "unknown"; error: ServiceError };
+
+/** A Graph profile photo (Exchange Online or Entra ID) as read. */
+export type PhotoObservation =
+  | {
+      state: "present";
+      /** The size of the largest photo the service holds (from the metadata, not the bytes read). */
+      width: number;
+      height: number;
+      etag?: string;
+      /** Fingerprint of (a small rendition of) the photo, with width/height of the largest photo. */
+      fingerprint: Fingerprint;
+    }
+  | { state: "absent" }
+  | { state: "unknown"; error: ServiceError };
+
+export type ThumbnailName = "small" | "medium" | "large";
+export const THUMBNAIL_NAMES: readonly ThumbnailName[] = ["small", "medium", "large"];
+
+/** The SharePoint profile properties photosync manages. */
+export const SPO_PROPERTIES = ["PictureURL", "SPS-PicturePlaceholderState", "SPS-PictureExchangeSyncState"] as const;
+export type SpoPropertyName = (typeof SPO_PROPERTIES)[number];
+
+export interface ThumbnailObservation {
+  etag?: string;
+  fingerprint: Fingerprint;
+}
+
+/** SharePoint's thumbnails and profile properties of one person as read. */
+export type SpoObservation =
+  | {
+      state: "read";
+      thumbnails: Partial<Record<ThumbnailName, ThumbnailObservation>>;
+      /** null: the person has no SharePoint user profile. */
+      properties: Record<SpoPropertyName, string> | null;
+    }
+  | { state: "unknown"; error: ServiceError };
+
+export interface LiveUser {
+  lookup: UserLookup;
+  exo?: PhotoObservation;
+  aad?: PhotoObservation;
+  spo?: SpoObservation;
+}

@@ -1,0 +1,65 @@
+/** The plan: plain, sorted, versioned data. Computed by plan.ts, rendered by the format-* modules. */
+import type { Fingerprint } from "./fingerprint.js";
+import type { StoreName } from "./desired.js";
+import type { SpoPropertyName, ThumbnailName } from "./observations.js";
+
+export type Action = "create" | "update" | "delete" | "noop" | "skip" | "unknown";
+export const ACTIONS: readonly Action[] = ["create", "update", "delete", "noop", "skip", "unknown"];
+/** Actions that write to the tenant. */
+export const CHANGING_ACTIONS: readonly Action[] = ["create", "update", "delete"];
+
+/** A photo as the plan shows it: enough to see what changes, small enough for a PR comment. */
+export interface PhotoSummary {
+  width: number;
+  height: number;
+  /** The 64-bit perceptual hash (hex), to tell photos apart at a glance. */
+  hash: string;
+}
+
+export interface StoreStep {
+  store: StoreName;
+  action: Action;
+  /** Why, in words a person can check: "a different picture (hash distance 31 > 10)". */
+  reason: string;
+  /** The photo in the store now (null: none); absent when unknown or not applicable. */
+  before?: PhotoSummary | null;
+  /** The photo after apply (null: removed). */
+  after?: PhotoSummary | null;
+  /** How far the live photo is from the desired one. */
+  distance?: { hash: number; colour: number; pixels: number };
+  /** SharePoint: thumbnails present before and after, and the profile properties before and after. */
+  thumbnails?: { before: ThumbnailName[]; after: ThumbnailName[] };
+  properties?: { before: Partial<Record<SpoPropertyName, string>>; after: Partial<Record<SpoPropertyName, string>> };
+}
+
+export interface UserPlan {
+  upn: string;
+  /** The Entra object id, when the tenant was read. */
+  id?: string;
+  /** The photo file as written in the manifest, or "remove". */
+  photo: string;
+  steps: StoreStep[];
+}
+
+export type ActionCounts = Record<Action, number>;
+
+export interface Plan {
+  format: "photosync.plan/v1";
+  tenant: string;
+  /** Users, sorted by UPN (case-insensitive); each user's steps in store order exo, aad, spo. */
+  users: UserPlan[];
+  /** Steps per action over all users. */
+  counts: ActionCounts;
+  /** sha256 of the canonical JSON of tenant + users: binds an apply to the plan that was reviewed. */
+  digest: string;
+}
+
+/** What the planner needs to know of one user's desired photo after rendering. */
+export type DesiredImage =
+  | {
+      state: "rendered";
+      path: string;
+      graph: { edge: number; fingerprint: Fingerprint };
+      thumbnails: Record<ThumbnailName, { edge: number; fingerprint: Fingerprint }>;
+    }
+  | { state: "remove" };

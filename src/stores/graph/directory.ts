@@ -1,0 +1,91 @@
+/**
+ * Finding managed people in Entra ID: UPN → user (or object id → user, following renames), with the
+ * facts that decide their stores. Batched: 15 UPNs per $filter (Graph's limit for `in`), 20 filters
+ * per $batch, so 300 people cost one request.
+ */
+import type { Client } from "@microsoft/microsoft-graph-client";
+import type { DesiredUser } from "../../model/desired.js";
+import { upnKey } from "../../model/desired.js";
+import type { BatchOptions, GraphRequest } from "./batch.js";
+import { graphBatch } from "./batch.js";
+import type { DirectoryUser, MailboxKind, UserLookup } from "../../model/observations.js";
+
+/** Graph allows at most 15 values in an `in` filter. */
+export const FILTER_IN_LIMIT = 15;
+export const USER_SELECT = "id,userPrincipalName,userType,accountEnabled,assignedLicenses,assignedPlans,onPremisesSyncEnabled";
+
+interface GraphUser {
+  id: string;
+  userPrincipalName: string;
+  userType?: string | null;
+  accountEnabled?: boolean | null;
+  assignedLicenses?: unknown[];
+  assignedPlans?: Array<{ service?: string; capabilityStatus?: string }>;
+  onPremisesSyncEnabled?: boolean | null;
+}
+
+/**
+ * A first view of the mailbox from the directory alone: an enabled Exchange plan means a cloud
+ * mailbox is expected. The Exchange photo read confirms it (a "no mailbox" answer corrects it).
+ */
+export function mailboxFromDirectory(user: GraphUser): MailboxKind {
+  const exchange = (user.assignedPlans ?? []).some((plan) => plan.service?.toLowerCase() === "exchange" && plan.capabilityStatus === "Enabled");
+  if (exchange) return "cloud";
+  return user.onPremisesSyncEnabled ? "onPremises" : "none";
+}
+
+export function toDirectoryUser(user: GraphUser): DirectoryUser {
+  return {
+    id: user.id,
+    upn: user.userPrincipalName,
+    userType: user.userType === "Guest" ? "Guest" : "Member",
+    accountEnabled: user.accountEnabled !== false,
+    licensed: (user.assignedLicenses ?? []).length > 0,
+    mailbox: mailboxFromDirectory(user),
+  };
+}
+
+const quote = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+function filterRequest(property: "userPrincipalName" | "id", values: readonly string[]): GraphRequest {
+  const filter = `${property} in (${values.map(quote).join(",")})`;
+  return { method: "GET", url: `/users?$filter=${encodeURIComponent(filter)}&$select=${USER_SELECT}&$top=${FILTER_IN_LIMIT}` };
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+/** Looks up every desired user; the result is keyed by upnKey of the manifest's UPN. */
+export async function lookupUsers(client: Client, users: readonly DesiredUser[], options: BatchOptions = {}): Promise<Map<string, UserLookup>> {
+  const byId = users.filter((user) => user.id);
+  const byUpn = users.filter((user) => !user.id);
+  const upnChunks = chunk(byUpn.map((user) => user.upn), FILTER_IN_LIMIT);
+  const idChunks = chunk(byId.map((user) => user.id!), FILTER_IN_LIMIT);
+  const requests = [...upnChunks.map((upns) => filterRequest("userPrincipalName", upns)), ...idChunks.map((ids) => filterRequest("id", ids))];
+  const results = await graphBatch(client, "v1.0", requests, options);
+
+  const lookups = new Map<string, UserLookup>();
+  const found = new Map<string, GraphUser>();
+  results.forEach((result, index) => {
+    const members = index < upnChunks.length ? upnChunks[index]! : idChunks[index - upnChunks.length]!.map((id) => byId.find((user) => user.id === id)!.upn);
+    if (!result.ok) {
+      for (const upn of members) lookups.set(upnKey(upn), { state: "unknown", error: result.error });
+      return;
+    }
+    for (const user of (result.body as { value?: GraphUser[] }).value ?? []) {
+      found.set(upnKey(user.userPrincipalName), user);
+      found.set(`id:${user.id.toLowerCase()}`, user);
+    }
+  });
+  for (const user of users) {
+    const key = upnKey(user.upn);
+    if (lookups.has(key)) continue;
+    // An object id wins: it follows the person through a UPN rename.
+    const match = (user.id ? found.get(`id:${user.id}`) : undefined) ?? found.get(key);
+    lookups.set(key, match ? { state: "found", user: toDirectoryUser(match) } : { state: "missing" });
+  }
+  return lookups;
+}

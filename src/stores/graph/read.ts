@@ -1,0 +1,142 @@
+/**
+ * Reading profile photos through Graph (profilephoto-get.md): v1.0 for Exchange Online, beta for
+ * Entra ID. One metadata request per person (batched) gives the real size and the etag; the bytes
+ * are fetched only when the etag is not in the live cache, and then only a small size — enough for
+ * a fingerprint.
+ */
+import type { Client } from "@microsoft/microsoft-graph-client";
+import pLimit from "p-limit";
+import { fingerprintImage } from "../../images/fingerprint-image.js";
+import type { BatchOptions, GraphResult, GraphVersion } from "./batch.js";
+import { GRAPH_BATCH_LIMIT, graphBatch } from "./batch.js";
+import type { PhotoObservation, ServiceError } from "../../model/observations.js";
+import { LiveCache } from "../live-cache.js";
+
+/** "No photo", as current, EXO-era and older tenants say it (docs/microsoft-365.md). */
+export const NO_PHOTO_CODES = new Set(["ImageNotFound", "ErrorItemNotFound", "ResourceNotFound"]);
+/** "This user has no Exchange Online mailbox" (legacy tenants, v1.0). */
+export const NO_MAILBOX_CODES = new Set(["ErrorNonExistentMailbox", "MailboxNotHostedInExchangeOnline", "MailboxNotEnabledForRESTAPI"]);
+/** The size downloaded for fingerprinting: small, but well above the 32 px the hash works on. */
+export const FINGERPRINT_SIZE = 96;
+
+export type GraphPhotoRead = PhotoObservation | { state: "no-mailbox"; onPremises: boolean; error: ServiceError };
+
+interface PhotoMetadata {
+  "@odata.mediaContentType"?: string;
+  "@odata.mediaEtag"?: string;
+  width?: number;
+  height?: number;
+}
+
+function classifyMetadata(result: GraphResult): GraphPhotoRead | PhotoMetadata {
+  if (!result.ok) {
+    if (result.status === 404 && NO_PHOTO_CODES.has(result.error.code)) return { state: "absent" };
+    if (NO_MAILBOX_CODES.has(result.error.code)) {
+      return { state: "no-mailbox", onPremises: result.error.code === "MailboxNotHostedInExchangeOnline", error: result.error };
+    }
+    return { state: "unknown", error: result.error };
+  }
+  const metadata = result.body as PhotoMetadata;
+  // Older tenants answer "no photo" with a 1x1 GIF and an empty etag.
+  if (metadata["@odata.mediaContentType"] === "image/gif" && (metadata.width ?? 1) <= 1 && !metadata["@odata.mediaEtag"]) return { state: "absent" };
+  if (!metadata.width || !metadata.height) return { state: "unknown", error: { code: "UnexpectedResponse", message: "photo metadata without a size" } };
+  return metadata;
+}
+
+interface Download {
+  target: PhotoReadTarget;
+  meta: PhotoMetadata;
+  cacheKey: string | undefined;
+}
+
+export interface PhotoReadTarget {
+  /** The key results come back under (the manifest's UPN key). */
+  key: string;
+  userId: string;
+}
+
+/**
+ * Reads the photo of each target from `version`'s /users/{id}/photo. `store` names the cache
+ * partition ("exo" or "aad").
+ */
+export async function readGraphPhotos(
+  client: Client,
+  version: GraphVersion,
+  store: string,
+  targets: readonly PhotoReadTarget[],
+  cache: LiveCache,
+  options: BatchOptions = {},
+): Promise<Map<string, GraphPhotoRead>> {
+  const reads = new Map<string, GraphPhotoRead>();
+  const metadata = await graphBatch(client, version, targets.map((target) => ({ method: "GET", url: `/users/${target.userId}/photo` })), options);
+
+  const downloads: Download[] = [];
+  targets.forEach((target, index) => {
+    const classified = classifyMetadata(metadata[index]!);
+    if ("state" in classified) {
+      reads.set(target.key, classified);
+      return;
+    }
+    const etag = classified["@odata.mediaEtag"] || undefined;
+    const cacheKey = LiveCache.key(store, target.userId, etag);
+    const cached = cache.get(cacheKey);
+    if (cached) {
+      reads.set(target.key, { state: "present", width: classified.width!, height: classified.height!, ...(etag ? { etag } : {}), fingerprint: cached });
+    } else {
+      downloads.push({ target, meta: classified, cacheKey });
+    }
+  });
+  if (downloads.length === 0) return reads;
+
+  // Photos larger than the fingerprint size exist in it (the HD sizes go down to 48); smaller ones are read whole.
+  const urlOf = (download: Download) =>
+    Math.min(download.meta.width!, download.meta.height!) > FINGERPRINT_SIZE
+      ? `/users/${download.target.userId}/photos/${FINGERPRINT_SIZE}x${FINGERPRINT_SIZE}/$value`
+      : `/users/${download.target.userId}/photo/$value`;
+  const fetchBytes = async (slice: readonly Download[]): Promise<GraphResult[]> => {
+    const bytes = await graphBatch(client, version, slice.map((download) => ({ method: "GET", url: urlOf(download) })), options);
+    // A store that keeps photos at any dimension (Entra ID) may not have the small size: read it whole.
+    const missingSize = slice.map((_, index) => index).filter((index) => !bytes[index]!.ok && bytes[index]!.status === 404);
+    if (missingSize.length === 0) return bytes;
+    const whole = await graphBatch(client, version, missingSize.map((index) => ({ method: "GET", url: `/users/${slice[index]!.target.userId}/photo/$value` })), options);
+    const replaced = new Map(missingSize.map((index, i) => [index, whole[i]!]));
+    return bytes.map((result, index) => replaced.get(index) ?? result);
+  };
+
+  const limit = pLimit(4);
+  const fingerprintAll = (slice: readonly Download[], bytes: readonly GraphResult[]): Promise<unknown> =>
+    Promise.all(
+      slice.map((download, index) =>
+        limit(async () => {
+          const result = bytes[index]!;
+          const { target, meta } = download;
+          if (!result.ok || !Buffer.isBuffer(result.body)) {
+            const error = result.ok ? { code: "UnexpectedResponse", message: "photo bytes were not binary" } : result.error;
+            reads.set(target.key, result.ok || result.status !== 404 ? { state: "unknown", error } : { state: "absent" });
+            return;
+          }
+          try {
+            const fingerprint = await fingerprintImage(result.body);
+            cache.set(download.cacheKey, fingerprint);
+            const etag = meta["@odata.mediaEtag"];
+            reads.set(target.key, { state: "present", width: meta.width!, height: meta.height!, ...(etag ? { etag } : {}), fingerprint });
+          } catch (error) {
+            reads.set(target.key, { state: "unknown", error: { code: "UndecodablePhoto", message: `the service returned a photo that cannot be decoded: ${String(error)}` } });
+          }
+        }),
+      ),
+    );
+
+  // Slice by slice, fingerprinting one while the next downloads: memory holds two slices of photo
+  // bytes, not every photo of the tenant.
+  const sliceSize = GRAPH_BATCH_LIMIT * (options.concurrency ?? 4);
+  let fingerprinting: Promise<unknown> = Promise.resolve();
+  for (let start = 0; start < downloads.length; start += sliceSize) {
+    const slice = downloads.slice(start, start + sliceSize);
+    const bytes = await fetchBytes(slice);
+    await fingerprinting;
+    fingerprinting = fingerprintAll(slice, bytes);
+  }
+  await fingerprinting;
+  return reads;
+}

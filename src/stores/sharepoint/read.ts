@@ -1,0 +1,212 @@
+/**
+ * SharePoint Online through PnPjs (@pnp/sp v4): the My Site host's "User Photos/Profile Pictures"
+ * thumbnails and the admin host's user profile properties. Reads go in $batch requests
+^ * (batch.ts); a thumbnail's bytes are downloaded only when its ETag is not in the live cache.
+ */
+import { SPQueryable } from "@pnp/sp";
+import type { ISPQueryable } from "@pnp/sp";
+import pLimit from "p-limit";
+import { fingerprintImage } from "../../images/fingerprint-image.js";
+import { accountName, thumbnailFileName, thumbnailPath } from "./names.js";
+import { isRetryableStatus, retryAfterSeconds, toServiceError } from "../../tenant/errors.js";
+import type { ServiceError, SpoObservation, SpoPropertyName, ThumbnailName, ThumbnailObservation } from "../../model/observations.js";
+import { SPO_PROPERTIES, THUMBNAIL_NAMES } from "../../model/observations.js";
+import { LiveCache } from "../live-cache.js";
+import type { SharePointSite } from "./site.js";
+import { sendGetBatch } from "./batch.js";
+import type { BatchPartError } from "./batch.js";
+
+/** SharePoint answers at most 100 operations per $batch; stay below. */
+const SPO_BATCH_LIMIT = 90;
+/** $batch requests in flight at once. */
+const SPO_BATCH_CONCURRENCY = 8;
+/**
+ * Thumbnail downloads in flight at once. Binary answers cannot travel in a $batch, so a cold read
+ * costs one request per new thumbnail; this many at a time keeps latency from adding up.
+ */
+const SPO_DOWNLOAD_CONCURRENCY = 16;
+
+export interface SpoReadOptions {
+  /** Tries per batched operation, the first included. */
+  maxAttempts?: number;
+  backoffMs?: number;
+  /** $batch requests in flight at once (default SPO_BATCH_CONCURRENCY). */
+  concurrency?: number;
+  /** Thumbnail downloads in flight at once (default SPO_DOWNLOAD_CONCURRENCY). */
+  downloadConcurrency?: number;
+  /** Told each operation's Retry-After, so other requests to SharePoint wait too (TrustedHttp's back-off). */
+  onThrottled?: (seconds: number) => void;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { status?: number } | undefined)?.status;
+}
+
+/** An answer reduced by `pick`; one `pick` cannot read (not the shape SharePoint documents) is a failed read. */
+function picked<T>(pick: (answer: unknown) => T, answer: unknown): PromiseSettledResult<T> {
+  try {
+    return { status: "fulfilled", value: pick(answer) };
+  } catch (error) {
+    return { status: "rejected", reason: new Error(`SharePoint's answer could not be read: ${String(error)}`) };
+  }
+}
+
+/**
+ * Runs GETs (absolute URLs of one site) in `$batch` requests (spo-batch.ts), retrying those answered
+ * 429/5xx after their Retry-After. Resolves to one settled result per URL, in order, each answer
+ * reduced by `pick` as it arrives (a user profile holds ~100 properties; a plan needs three).
+ */
+async function runSpoBatched<T>(
+  base: ISPQueryable,
+  urls: readonly string[],
+  pick: (answer: unknown) => T,
+  options: SpoReadOptions = {},
+): Promise<Array<PromiseSettledResult<T>>> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const results: Array<PromiseSettledResult<T>> = new Array(urls.length);
+  const runChunk = async (start: number): Promise<void> => {
+    let pending = Array.from({ length: Math.min(SPO_BATCH_LIMIT, urls.length - start) }, (_, i) => start + i);
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      let settled: Array<PromiseSettledResult<unknown>>;
+      try {
+        settled = await sendGetBatch(base, pending.map((index) => urls[index]!));
+      } catch (error) {
+        // The batch request itself failed: every operation in it failed the same way.
+        for (const index of pending) results[index] = { status: "rejected", reason: error };
+        pending = attempt < maxAttempts && (statusOf(error) === undefined || isRetryableStatus(statusOf(error))) ? pending : [];
+        if (pending.length > 0) await sleep((options.backoffMs ?? 1000) * 2 ** (attempt - 1));
+        continue;
+      }
+      const retry: number[] = [];
+      let waitSeconds = 0;
+      settled.forEach((result, i) => {
+        const index = pending[i]!;
+        results[index] = result.status === "fulfilled" ? picked(pick, result.value) : result;
+        if (result.status !== "rejected" || !isRetryableStatus(statusOf(result.reason))) return;
+        const after = retryAfterSeconds((result.reason as BatchPartError).retryAfter);
+        // SharePoint asked for quiet: every request to it waits, retried or not.
+        if (after !== undefined) options.onThrottled?.(after);
+        if (attempt < maxAttempts) {
+          retry.push(index);
+          waitSeconds = Math.max(waitSeconds, after ?? ((options.backoffMs ?? 1000) / 1000) * 2 ** (attempt - 1));
+        }
+      });
+      pending = retry;
+      if (pending.length > 0) await sleep(waitSeconds * 1000);
+    }
+  };
+  // A few batches in flight at once, as for Graph: latency, not SharePoint, was the limit.
+  const limit = pLimit(options.concurrency ?? SPO_BATCH_CONCURRENCY);
+  const starts: number[] = [];
+  for (let start = 0; start < urls.length; start += SPO_BATCH_LIMIT) starts.push(start);
+  await Promise.all(starts.map((start) => limit(() => runChunk(start))));
+  return results;
+}
+
+interface FileInfo {
+  ETag?: string;
+}
+
+interface ProfileAnswer {
+  "odata.null"?: boolean;
+  AccountName?: string;
+  UserProfileProperties?: Array<{ Key: string; Value: string }>;
+}
+
+function profileProperties(answer: ProfileAnswer): Record<SpoPropertyName, string> | null {
+  if (answer["odata.null"] || !answer.UserProfileProperties) return null;
+  const values = new Map(answer.UserProfileProperties.map((entry) => [entry.Key, entry.Value ?? ""]));
+  return Object.fromEntries(SPO_PROPERTIES.map((name) => [name, values.get(name) ?? ""])) as Record<SpoPropertyName, string>;
+}
+
+/** Each target's thumbnails' ETags (undefined: the file has none), three per target, in order. */
+function readFileEtags(mySite: SharePointSite, targets: readonly SpoTarget[], options: SpoReadOptions): Promise<Array<PromiseSettledResult<string | undefined>>> {
+  // PnPjs's fluent API writes each URL (paths encoded as it does); spo-batch.ts sends them.
+  const urls = targets.flatMap((target) =>
+    THUMBNAIL_NAMES.map((thumbnail) => mySite.web.getFileByServerRelativePath(thumbnailPath(target.upn, thumbnail)).select("ETag").toRequestUrl()),
+  );
+  return runSpoBatched(mySite.web, urls, (answer) => (answer as FileInfo | null)?.ETag, options);
+}
+
+/** Each target's managed profile properties (null: no user profile), in order. */
+function readProfiles(admin: SharePointSite, targets: readonly SpoTarget[], options: SpoReadOptions): Promise<Array<PromiseSettledResult<Record<SpoPropertyName, string> | null>>> {
+  const urls = targets.map((target) => {
+    // As PnPjs's profiles.getPropertiesFor builds it; that method sends the request at once.
+    const query = SPQueryable(admin.profiles, "getpropertiesfor(@v)");
+    query.query.set("@v", `'${accountName(target.upn)}'`);
+    return query.toRequestUrl();
+  });
+  return runSpoBatched(admin.web, urls, (answer) => profileProperties((answer ?? {}) as ProfileAnswer), options);
+}
+
+export interface SpoTarget {
+  key: string;
+  upn: string;
+}
+
+/** Reads each person's three thumbnails (ETag, then bytes when new) and profile properties. */
+export async function readSharePoint(
+  sites: { mySite: SharePointSite; admin: SharePointSite },
+  targets: readonly SpoTarget[],
+  cache: LiveCache,
+  options: SpoReadOptions = {},
+): Promise<Map<string, SpoObservation>> {
+  const [files, profiles] = await Promise.all([readFileEtags(sites.mySite, targets, options), readProfiles(sites.admin, targets, options)]);
+
+  const observations = new Map<string, SpoObservation>();
+  const downloads: Array<{ target: SpoTarget; thumbnail: ThumbnailName; etag?: string; cacheKey?: string }> = [];
+  const thumbnails = new Map<string, Partial<Record<ThumbnailName, ThumbnailObservation>>>();
+
+  targets.forEach((target, t) => {
+    const profile = profiles[t]!;
+    const failures: ServiceError[] = [];
+    if (profile.status === "rejected") failures.push(toServiceError(profile.reason));
+    const found: Partial<Record<ThumbnailName, ThumbnailObservation>> = {};
+    THUMBNAIL_NAMES.forEach((thumbnail, n) => {
+      const file = files[t * THUMBNAIL_NAMES.length + n]!;
+      if (file.status === "rejected") {
+        if (statusOf(file.reason) !== 404) failures.push(toServiceError(file.reason));
+        return;
+      }
+      const etag = file.value;
+      const cacheKey = LiveCache.key("spo", thumbnailFileName(target.upn, thumbnail), etag);
+      const cached = cache.get(cacheKey);
+      if (cached) found[thumbnail] = { ...(etag ? { etag } : {}), fingerprint: cached };
+      else downloads.push({ target, thumbnail, ...(etag ? { etag } : {}), ...(cacheKey ? { cacheKey } : {}) });
+    });
+    if (failures.length > 0) {
+      observations.set(target.key, { state: "unknown", error: failures[0]! });
+      return;
+    }
+    thumbnails.set(target.key, found);
+    observations.set(target.key, { state: "read", thumbnails: found, properties: (profile as PromiseFulfilledResult<Record<SpoPropertyName, string> | null>).value });
+  });
+
+  const limit = pLimit(options.downloadConcurrency ?? SPO_DOWNLOAD_CONCURRENCY);
+  await Promise.all(
+    downloads
+      .filter((download) => observations.get(download.target.key)?.state === "read")
+      .map((download) =>
+        limit(async () => {
+          let bytes: Buffer;
+          try {
+            bytes = await sites.mySite.download(thumbnailPath(download.target.upn, download.thumbnail));
+          } catch (error) {
+            // Deleted between the two reads, or the download failed: this read did not succeed.
+            observations.set(download.target.key, { state: "unknown", error: toServiceError(error) });
+            return;
+          }
+          try {
+            const fingerprint = await fingerprintImage(bytes);
+            cache.set(download.cacheKey, fingerprint);
+            thumbnails.get(download.target.key)![download.thumbnail] = { ...(download.etag ? { etag: download.etag } : {}), fingerprint };
+          } catch {
+            // A file that is not a decodable image counts as no thumbnail: the plan replaces it.
+          }
+        }),
+      ),
+  );
+  return observations;
+}
