@@ -1,6 +1,6 @@
 /**
  * JSON-lines cache files: a first line `{"format": ...}`, then one JSON value per line. Read and
- * written a line at a time, so a file sized for a whole tenant (tens of MB at 10,000 people) never
+ * written a line at a time, so a file sized for a whole tenant never
  * sits in memory as one text. A line that does not parse (a torn or edited file) is skipped: these
  * files only make runs faster, and their readers check every value they take.
  */

@@ -1,9 +1,8 @@
 /**
  * A source photo's analysis: its format and upright size, where the square crop goes, and the
  * fingerprint of the cropped photo, all from one small decode. JPEG decodes at 1/2, 1/4 or 1/8
- * scale straight from the compressed data, so for a 1.2 MP photo this costs ~7 ms of CPU (the
- * attention and entropy searches add well under 1 ms, see smart-crop.ts), where a render costs
- * ~80 ms.
+ * scale straight from the compressed data, so an analysis costs a small fraction of a render
+ * (docs/performance.md has the figures).
  *
  * Two things rest on it:
  * - the crop: attention and entropy crops are decided here, once, and the render cuts the same
@@ -26,8 +25,7 @@ import { attentionOffset, entropyOffset } from "./smart-crop.js";
 
 /**
  * Shorter edge of the analysis rendition: three pixels per cell of the 32 px grid the crop search
- * and the hash work on. At most 96 lets JPEG decode sources from 768 px at 1/8 scale (at 128 a
- * 1000 px photo decoded at 1/4, ~1 ms of CPU more).
+ * and the hash work on. At most 96 lets JPEG decode sources from 768 px at 1/8 scale, its cheapest.
  */
 export const ANALYSIS_EDGE = 96;
 

@@ -17,10 +17,9 @@ export const COLOUR_DELTA_E_MAX = 8;
 export const FLAT_DETAIL_MIN = 8;
 /**
  * Below this hash detail the hash is trusted only in part: more of its bits sit near the median and
- * flip when a photo is re-encoded (in the bench's 10,000 grainy portraits, 5% are below 21, and one
- * at 20 differed from its own render by 16 bits while its colours matched within ΔE 1). There, a
- * hash distance up to twice HASH_DISTANCE_MAX counts as the same picture when the small pixel
- * rendition agrees within PIXEL_DELTA_E_MAX (different people there measured ΔE 8 and more).
+ * flip when a photo is re-encoded (grainy, low-contrast portraits: test/images/compare.test.ts has
+ * them). There, a hash distance up to twice HASH_DISTANCE_MAX counts as the same picture when the
+ * small pixel rendition agrees within PIXEL_DELTA_E_MAX, which different people never do.
  */
 export const LOW_DETAIL_MAX = 40;
 /** For near-flat and low-detail images: largest ΔE of any cell of the small pixel rendition. */

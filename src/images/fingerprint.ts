@@ -114,7 +114,7 @@ function scratch(length: number): Float64Array {
  * The PHASH_SIZE x PHASH_SIZE rendition of an RGB image, or of a box of it: every output pixel is
  * the mean of the source area it covers ("fill": the aspect ratio is not kept, so a non-square
  * image cannot be cropped into looking like our square render). Done here rather than by libvips,
- * whose resize alone costs more CPU (~1.5 ms) than the rest of a thumbnail's fingerprint. Pure.
+ * whose resize alone costs more CPU than the rest of a thumbnail's fingerprint. Pure.
  */
 export function hashRendition(image: RgbImage, box = { left: 0, top: 0, width: image.width, height: image.height }): Uint8Array {
   const n = PHASH_SIZE;

@@ -5,9 +5,8 @@
  * render cache's full entries.
  *
  * All entries live in one JSON-lines file (`.photosync/cache/facts.jsonl`, a line per photo), read
- * once when a plan starts and written once when it ends. A file per entry cost a cold plan one file
- * created per photo, ~1 ms of the kernel's time each on the machine the benchmark runs on: more
- * than a tenth of a cold plan at 1,000 people. Every line is checked (key, edges, fingerprint);
+ * once when a plan starts and written once when it ends: a file per entry would cost a cold plan
+ * one file created per photo, a noticeable share of its time. Every line is checked (key, edges, fingerprint);
  * anything off is a miss, and the caller analyses the source again.
  */
 import { join } from "node:path";

@@ -1,10 +1,10 @@
 /**
  * Decodes the small plain JPEGs the services hand back (48–200 px thumbnails) without sharp.
  *
- * Why: a plan fingerprints four or five of them per person, and each sharp call costs ~0.8 ms of
- * CPU whatever the image's size (half of it on the main thread, reading sharp's options). mozjpeg
- * compiled to WebAssembly (@jsquash/jpeg, from Google's Squoosh) decodes a 96 px thumbnail in
- * ~0.1 ms. It is the same decoder libvips uses here, so the pixels are the same, bit for bit
+ * Why: a plan fingerprints four or five of them per person, and a sharp call has a fixed cost
+ * whatever the image's size (much of it on the main thread, reading sharp's options), several
+ * times what mozjpeg compiled to WebAssembly (@jsquash/jpeg, from Google's Squoosh) needs for a
+ * thumbnail. It is the same decoder libvips uses here, so the pixels are the same, bit for bit
  * (test/images/small-jpeg.test.ts checks it); and WebAssembly keeps the hostile bytes in a sandbox.
  *
  * Only plain JPEGs no larger than SMALL_JPEG_MAX_EDGE are decoded here (jpeg-header.ts), so the

@@ -3,9 +3,8 @@
  *
  * The two strategies follow libvips' smartcrop (libvips/conversion/smartcrop.c, 8.x), which sharp
  * exposes as `position: "attention" | "entropy"`; the schema documents them in those terms. Asking
- * libvips costs ~8 ms of CPU a photo whatever its size (a pipeline of a dozen float image
- * operations), which made it half of a cold plan's analysis; on a 32 px grid the same arithmetic
- * costs a fraction of a millisecond. Where two regions score almost alike, the square can land on
+ * libvips runs a dozen float image operations at the photo's size, and dominated a cold plan's
+ * analysis; on a 32 px grid the same arithmetic is nearly free. Where two regions score almost alike, the square can land on
  * the other one than libvips' would: our 32 px reduction averages areas where libvips uses a
  * Lanczos kernel. Pure.
  */

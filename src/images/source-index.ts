@@ -97,11 +97,11 @@ export class SourceIndex {
       return { sha256: entry.sha256, fromIndex: true };
     }
     const hashedNs = this.now();
-    // Synchronous, like the stat: from the page cache a photo reads in ~0.1 ms, where readFile's
-    // open, stat, read and close promises cost ~0.5 ms of the main thread.
+    // Synchronous, like the stat: from the page cache a read is cheaper than the four promises
+    // (open, stat, read, close) readFile costs the main thread.
     const bytes = readFileSync(absolute);
-    // createHash, on the main thread: ~0.2 ms for a 360 KB photo (SHA extensions). WebCrypto's digest runs on
-    // the thread pool but first copies the bytes, which cost the main thread twice that, and ~0.8 ms in all.
+    // createHash on the main thread: WebCrypto's digest runs on the thread pool but first copies
+    // the bytes, which costs the main thread more than hashing them here.
     const hash = sha256(bytes);
     this.entries.set(absolute, { ...current, sha256: hash, hashedNs: String(hashedNs) });
     this.dirty = true;

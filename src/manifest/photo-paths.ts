@@ -112,8 +112,8 @@ export interface PhotoPathCheck {
 }
 
 /**
- * Checks every user's photo path. Synchronous file-system calls on purpose: each is a few
- * microseconds, where a promise per call cost ~30 µs of the main thread, 0.3 s at 10,000 people.
+ * Checks every user's photo path. Synchronous file-system calls on purpose: each is far cheaper
+ * than the promise an asynchronous call costs the main thread (docs/performance.md).
  */
 export function checkPhotoPaths(state: DesiredState): PhotoPathCheck {
   const rootReal = realPath(state.rootDir) ?? state.rootDir;
