@@ -68,7 +68,7 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
     const cache = options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir));
     const connection = session!.connection;
     const graph = { onThrottled: connection.http.backoff.reporter("graph"), ...read.graph };
-    const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(connection, state, plan, identities, { graph, cache }) : [];
+    const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(connection, state, plan, identities, { graph, cache, sources }) : [];
     await verifyResults(connection, state, desired, users, { read, ...verifyOptionsFromEnv(options.env) });
     users.sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
     const report: ApplyReport = { format: "photosync.apply/v1", tenant: plan.tenant, digest: plan.digest, users, counts: countOutcomes(users) };

@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { WAVE_SIZE, executePlan } from "../../src/apply/execute.js";
 import { checkRails } from "../../src/plan/rails.js";
 import { renderPortrait } from "../../src/demo/portrait.js";
-import type { RenderCache } from "../../src/images/cache.js";
-import { renderVariants } from "../../src/images/variants.js";
+import { unlink, writeFile } from "node:fs/promises";
+import { RenderCache, emptyStats, renderCached } from "../../src/images/cache.js";
+import { renderVariants, sha256 } from "../../src/images/variants.js";
 import type { Plan, UserPlan } from "../../src/model/plan.js";
 import { countActions, planDigest } from "../../src/plan/plan.js";
 import type { TenantConnection } from "../../src/stores/connection.js";
@@ -119,6 +120,71 @@ describe("executePlan", () => {
         error: { code: "photo-render", message: expect.stringMatching(/^photos\/alex\.jpg could not be rendered \(.+\); export the photo again and check it with photosync validate$/) },
       });
       expect(results[0]!.steps[0]!.error).not.toHaveProperty("status");
+    } finally {
+      await repo.remove();
+    }
+  });
+
+  it("renders from the source the plan analysed: a warm render is used without reading or decoding the file again", async () => {
+    const portrait = await renderPortrait({ seed: "alex", width: 400, height: 400 });
+    const repo = await makeTempRepo("", { "photos/alex.jpg": portrait });
+    try {
+      const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
+      user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: `${repo.root}/photos/alex.jpg`, position: user.position };
+      const state = { ...desiredState([user]), rootDir: repo.root };
+      const cache = new RenderCache(`${repo.root}/.photosync/cache`);
+      await renderCached(portrait, user.render, state.tenant.sharepoint.thumbnails, cache);
+      // Gone from disk: apply must not need it, since the plan said which bytes it analysed.
+      await unlink(user.photo.absolutePath);
+      const { client, calls } = scriptedGraph(() => [{ status: 204 }]);
+      const plan = planOf([{ upn: "alex@contoso.com", id: "id-1", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "create", reason: "no photo yet" }] }]);
+      const stats = emptyStats();
+      const sources = new Map([["alex@contoso.com", { sha256: sha256(portrait) }]]);
+      const results = await executePlan({ graph: client } as TenantConnection, state, plan, new Map([["alex@contoso.com", { id: "id-1", upn: "alex@contoso.com" }]]), { cache, sources, stats });
+      expect(results[0]!.steps[0]).toMatchObject({ outcome: "done" });
+      expect(calls).toHaveLength(1);
+      expect(stats).toMatchObject({ hits: 1, decodes: 0 });
+    } finally {
+      await repo.remove();
+    }
+  });
+
+  it("decodes a source once to render it when there is no render yet", async () => {
+    const portrait = await renderPortrait({ seed: "alex", width: 400, height: 400 });
+    const repo = await makeTempRepo("", { "photos/alex.jpg": portrait });
+    try {
+      const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
+      user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: `${repo.root}/photos/alex.jpg`, position: user.position };
+      const state = { ...desiredState([user]), rootDir: repo.root };
+      const { client } = scriptedGraph(() => [{ status: 204 }]);
+      const plan = planOf([{ upn: "alex@contoso.com", id: "id-1", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "create", reason: "no photo yet" }] }]);
+      const stats = emptyStats();
+      const sources = new Map([["alex@contoso.com", { sha256: sha256(portrait) }]]);
+      await executePlan({ graph: client } as TenantConnection, state, plan, new Map([["alex@contoso.com", { id: "id-1", upn: "alex@contoso.com" }]]), { sources, stats });
+      expect(stats.decodes).toBe(1);
+    } finally {
+      await repo.remove();
+    }
+  });
+
+  it("refuses to upload a source that changed after the plan analysed it", async () => {
+    const reviewed = await renderPortrait({ seed: "alex", width: 400, height: 400 });
+    const repo = await makeTempRepo("", { "photos/alex.jpg": reviewed });
+    try {
+      const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
+      user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: `${repo.root}/photos/alex.jpg`, position: user.position };
+      const state = { ...desiredState([user]), rootDir: repo.root };
+      // A valid photo, but not the one the plan showed.
+      await writeFile(user.photo.absolutePath, await renderPortrait({ seed: "megan", width: 400, height: 400 }));
+      const { client, calls } = scriptedGraph(() => [{ status: 204 }]);
+      const plan = planOf([{ upn: "alex@contoso.com", id: "id-1", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "update", reason: "a different picture" }] }]);
+      const sources = new Map([["alex@contoso.com", { sha256: sha256(reviewed) }]]);
+      const results = await executePlan({ graph: client } as TenantConnection, state, plan, new Map([["alex@contoso.com", { id: "id-1", upn: "alex@contoso.com" }]]), { sources });
+      expect(calls).toEqual([]);
+      expect(results[0]!.steps[0]).toMatchObject({
+        outcome: "failed",
+        error: { code: "photo-render", message: expect.stringContaining("the file changed after the plan analysed it") },
+      });
     } finally {
       await repo.remove();
     }
