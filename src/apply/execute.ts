@@ -6,9 +6,11 @@
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import pLimit from "p-limit";
-import { renderCached } from "../images/cache.js";
-import type { RenderCache } from "../images/cache.js";
+import { cacheKeyForHash, renderCached } from "../images/cache.js";
+import type { RenderCache, RenderStats } from "../images/cache.js";
+import { sha256 } from "../images/variants.js";
 import type { RenderedPhoto } from "../images/variants.js";
+import type { AnalysedSource } from "../model/record.js";
 import type { DesiredState, DesiredUser, StoreName } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
 import type { Plan, StoreStep, UserPlan } from "../model/plan.js";
@@ -25,6 +27,13 @@ export interface ExecuteOptions {
   /** People whose SharePoint steps run at once. */
   spoConcurrency?: number;
   cache?: RenderCache;
+  /**
+   * The source each person's plan was analysed from (keyed by upnKey): apply renders those bytes
+   * and no others, and with a render cache finds the render without reading the file.
+   */
+  sources?: ReadonlyMap<string, AnalysedSource>;
+  /** Counts the renders (hits, decodes) this apply made. */
+  stats?: RenderStats;
 }
 
 /** Step actions that write to the tenant. */
@@ -44,9 +53,22 @@ function record(work: Work, step: StoreStep, outcome: StepResult["outcome"], det
   work.results.set(step.store, { store: step.store, action: step.action, outcome, detail, ...(error ? { error } : {}) });
 }
 
-async function renderFor(state: DesiredState, user: DesiredUser, cache: RenderCache | undefined): Promise<RenderedPhoto> {
+async function renderFor(state: DesiredState, user: DesiredUser, options: ExecuteOptions): Promise<RenderedPhoto> {
   if (user.photo.kind !== "photo") throw new Error("no photo to render");
-  return renderCached(await readFile(user.photo.absolutePath), user.render, state.tenant.sharepoint.thumbnails, cache);
+  const { thumbnails } = state.tenant.sharepoint;
+  const analysed = options.sources?.get(upnKey(user.upn));
+  if (analysed && options.cache) {
+    // The render of the very bytes the plan analysed: no need to read or hash the file again.
+    const cached = await options.cache.read(cacheKeyForHash(analysed.sha256, user.render, thumbnails));
+    if ("photo" in cached) {
+      if (options.stats) options.stats.hits++;
+      return { ...cached.photo, settings: user.render, thumbnails };
+    }
+  }
+  const bytes = await readFile(user.photo.absolutePath);
+  // Uploading bytes nobody reviewed is worse than not uploading: the plan's analysis is of other bytes.
+  if (analysed && sha256(bytes) !== analysed.sha256) throw new Error("the file changed after the plan analysed it; plan again");
+  return renderCached(bytes, user.render, thumbnails, options.cache, options.stats);
 }
 
 async function graphStore(connection: TenantConnection, store: "exo" | "aad", works: Work[], options: ExecuteOptions): Promise<Work[]> {
@@ -152,7 +174,7 @@ export async function executePlan(
           }
           if (user.photo.kind === "photo") {
             try {
-              work.photo = await renderFor(state, user, options.cache);
+              work.photo = await renderFor(state, user, options);
             } catch (error) {
               // The repo's photo, not the tenant: said as such, with what to do (nothing was sent).
               const reason = error instanceof Error ? error.message.split("\n")[0]! : String(error);

@@ -11,6 +11,8 @@ import type { TenantConnection } from "../stores/connection.js";
 import { LiveCache } from "../stores/live-cache.js";
 import type { ReadOptions } from "../stores/read-live.js";
 import { readLive } from "../stores/read-live.js";
+import type { PersonRecord } from "../model/record.js";
+import { routePerson } from "../model/routing.js";
 import type { UserResult } from "../model/apply.js";
 
 export interface VerifyOptions {
@@ -36,8 +38,14 @@ export async function verifyResults(
     if (attempt > 1) await sleep(options.delayMs ?? 2000);
     const keys = new Set(pending.map((result) => upnKey(result.upn)));
     const users = state.users.filter((user) => keys.has(upnKey(user.upn)));
-    const live = await readLive(connection, users, new LiveCache(), options.read);
-    const again = new Map(plan({ state, users, desired, live }).users.map((user) => [upnKey(user.upn), user]));
+    const reads = await readLive(connection, users, new LiveCache(), routePerson, options.read);
+    const records = users.map((user): PersonRecord => {
+      const read = reads.get(upnKey(user.upn));
+      const image = desired.get(upnKey(user.upn));
+      if (!image) throw new Error(`internal error: no desired photo for ${user.upn}; please report this`);
+      return { desired: user, image, ...(read ? { live: read.live, ...(read.routes ? { routes: read.routes } : {}) } : {}) };
+    });
+    const again = new Map(plan({ state, records }).users.map((user) => [upnKey(user.upn), user]));
     const stillWrong: UserResult[] = [];
     for (const result of pending) {
       const steps = again.get(upnKey(result.upn))?.steps ?? [];

@@ -63,3 +63,8 @@ function noMailboxReason(user: DirectoryUser): string {
   if (!user.licensed) return SKIP_REASONS.unlicensedExo;
   return user.mailbox === "onPremises" ? SKIP_REASONS.onPremisesMailbox : SKIP_REASONS.noMailbox;
 }
+
+/** The routes of one manifest entry for a person with these directory facts. */
+export function routePerson(user: { stores: readonly StoreName[]; storesOverridden: boolean }, identity: DirectoryUser): StoreRoute[] {
+  return routeStores(user.stores, user.storesOverridden, identity);
+}

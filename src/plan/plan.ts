@@ -13,10 +13,21 @@ import type { LiveUser, PhotoObservation, SpoObservation, SpoPropertyName, Thumb
 import { THUMBNAIL_NAMES } from "../model/observations.js";
 import type { ActionCounts, DesiredImage, Plan, PhotoSummary, StoreStep, UserPlan } from "../model/plan.js";
 import { ACTIONS } from "../model/plan.js";
-import { routeStores } from "../model/routing.js";
+import type { PersonRecord } from "../model/record.js";
+import { routePerson } from "../model/routing.js";
 import { pictureUrl, samePictureUrl } from "../stores/sharepoint/names.js";
 
-export interface PlanInput {
+/** The pipeline's input: one record per planned person, routed already (reconcile/plan-run.ts). */
+export interface RecordsInput {
+  state: DesiredState;
+  records: readonly PersonRecord[];
+}
+
+/**
+ * The same from separate maps (tests, and callers holding no routes): a found person is routed
+ * here from the lookup as given.
+ */
+export interface MapsInput {
   state: DesiredState;
   /** Only these users are planned (all managed users when absent). */
   users?: readonly DesiredUser[];
@@ -24,6 +35,20 @@ export interface PlanInput {
   desired: ReadonlyMap<string, DesiredImage>;
   /** Keyed by upnKey(upn); a user missing here was not read (their steps are unknown). */
   live: ReadonlyMap<string, LiveUser>;
+}
+
+export type PlanInput = RecordsInput | MapsInput;
+
+function recordsOf(input: MapsInput): PersonRecord[] {
+  return (input.users ?? input.state.users).map((user) => {
+    const key = upnKey(user.upn);
+    const image = input.desired.get(key);
+    // Photos with problems never reach the planner (plan-run.ts refuses first): a missing one is a bug.
+    if (!image) throw new Error(`internal error: no desired photo for ${user.upn}; please report this`);
+    const live = input.live.get(key);
+    const lookup = live?.lookup;
+    return { desired: user, image, ...(live ? { live } : {}), ...(lookup?.state === "found" ? { routes: routePerson(user, lookup.user) } : {}) };
+  });
 }
 
 const summary = (fingerprint: Fingerprint, width = fingerprint.width, height = fingerprint.height): PhotoSummary => ({
@@ -156,13 +181,11 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
   };
 }
 
-function planUser(input: PlanInput, user: DesiredUser): UserPlan {
-  const key = upnKey(user.upn);
-  const desired = input.desired.get(key);
-  // Photos with problems never reach the planner (plan-run.ts refuses first): a missing one is a bug.
-  if (!desired) throw new Error(`internal error: no desired photo for ${user.upn}; please report this`);
+function planUser(state: DesiredState, record: PersonRecord): UserPlan {
+  const user = record.desired;
+  const desired = record.image;
   const photo = user.photo.kind === "photo" ? user.photo.path : "remove";
-  const live = input.live.get(key);
+  const live = record.live;
   const lookup = live?.lookup;
   if (!live || !lookup || lookup.state === "unknown") {
     const reason = lookup?.state === "unknown" ? `user lookup failed: ${lookup.error.code}: ${lookup.error.message}` : "not read";
@@ -171,9 +194,10 @@ function planUser(input: PlanInput, user: DesiredUser): UserPlan {
   if (lookup.state === "missing") {
     return { upn: user.upn, photo, steps: user.stores.map((store) => ({ store, action: "skip", reason: "no such user in the tenant" })) };
   }
-  const steps = routeStores(user.stores, user.storesOverridden, lookup.user).map((route): StoreStep => {
+  if (!record.routes) throw new Error(`internal error: ${user.upn} was found but not routed; please report this`);
+  const steps = record.routes.map((route): StoreStep => {
     if (!route.managed) return { store: route.store, action: "skip", reason: route.reason };
-    if (route.store === "spo") return spoStep(input.state, lookup.user.upn, desired, live.spo);
+    if (route.store === "spo") return spoStep(state, lookup.user.upn, desired, live.spo);
     return graphStep(route.store, desired, live[route.store]);
   });
   return { upn: user.upn, id: lookup.user.id, photo, steps };
@@ -197,8 +221,9 @@ export function planDigest(tenant: string, users: readonly UserPlan[]): string {
 }
 
 export function plan(input: PlanInput): Plan {
-  const users = (input.users ?? input.state.users)
-    .map((user) => planUser(input, user))
+  const records = "records" in input ? input.records : recordsOf(input);
+  const users = records
+    .map((record) => planUser(input.state, record))
     .sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
   return { format: "photosync.plan/v1", tenant: input.state.tenant.id, users, counts: countActions(users), digest: planDigest(input.state.tenant.id, users) };
 }

@@ -6,7 +6,8 @@
 import { RenderCache, defaultCacheDir } from "../images/cache.js";
 import type { Problem } from "../manifest/problems.js";
 import { upnKey } from "../model/desired.js";
-import type { Plan } from "../model/plan.js";
+import type { DesiredImage, Plan } from "../model/plan.js";
+import type { AnalysedSource } from "../model/record.js";
 import { hasChanges } from "../plan/plan.js";
 import { WRITES, executePlan } from "../apply/execute.js";
 import type { ApplyReport } from "../model/apply.js";
@@ -47,20 +48,28 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
     }
     if (refusals.length > 0 && !options.force) return { kind: "refused", plan, refusals };
 
-    const identities = new Map<string, { id: string; upn: string }>();
-    for (const [key, live] of planned.live) if (live.lookup.state === "found") identities.set(key, { id: live.lookup.user.id, upn: live.lookup.user.upn });
     // From here on only the people with something to write matter: let the tenant-wide
-    // observations and everyone else's desired fingerprints go before rendering starts.
-    planned.live.clear();
+    // observations and everyone else's records go before rendering starts. What apply keeps of
+    // each person is their identity, the analysis the plan made and the source it was made from.
     // executePlan writes the WRITES steps and reports the unknown ones.
     const acting = new Set(plan.users.filter((user) => user.steps.some((step) => WRITES.has(step.action) || step.action === "unknown")).map((user) => upnKey(user.upn)));
-    for (const key of planned.desired.keys()) if (!acting.has(key)) planned.desired.delete(key);
+    const identities = new Map<string, { id: string; upn: string }>();
+    const desired = new Map<string, DesiredImage>();
+    const sources = new Map<string, AnalysedSource>();
+    for (const [key, record] of planned.records) {
+      if (!acting.has(key)) continue;
+      const lookup = record.live?.lookup;
+      if (lookup?.state === "found") identities.set(key, { id: lookup.user.id, upn: lookup.user.upn });
+      desired.set(key, record.image);
+      if (record.source) sources.set(key, record.source);
+    }
+    planned.records.clear();
     const read = options.read ?? readOptionsFromEnv(options.env);
     const cache = options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir));
     const connection = session!.connection;
     const graph = { onThrottled: connection.http.backoff.reporter("graph"), ...read.graph };
-    const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(connection, state, plan, identities, { graph, cache }) : [];
-    await verifyResults(connection, state, planned.desired, users, { read, ...verifyOptionsFromEnv(options.env) });
+    const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(connection, state, plan, identities, { graph, cache, sources }) : [];
+    await verifyResults(connection, state, desired, users, { read, ...verifyOptionsFromEnv(options.env) });
     users.sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
     const report: ApplyReport = { format: "photosync.apply/v1", tenant: plan.tenant, digest: plan.digest, users, counts: countOutcomes(users) };
     return { kind: "applied", plan, report, forced: refusals };

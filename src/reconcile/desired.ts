@@ -24,6 +24,7 @@ import type { PhotoFinding } from "../validate/photo-content.js";
 import { checkPhotoBytes, checkPhotoFile, photoProblem, sizeFindings, unreadable } from "../validate/photo-content.js";
 import { upnKey } from "../model/desired.js";
 import type { DesiredImage } from "../model/plan.js";
+import type { AnalysedSource } from "../model/record.js";
 
 export function toDesiredImage(path: string, photo: RenderFacts): DesiredImage {
   // One fingerprint sized per variant; the copies share its colour and pixel data.
@@ -39,7 +40,8 @@ export function toDesiredImage(path: string, photo: RenderFacts): DesiredImage {
   };
 }
 
-type DesiredOutcome = { image: DesiredImage; findings: PhotoFinding[] };
+/** `sha256`: of the source bytes the analysis describes (apply renders only from the same bytes). */
+type DesiredOutcome = { image: DesiredImage; findings: PhotoFinding[]; sha256?: string };
 
 /**
  * One user's desired image through the index and the facts cache (no cache: always analysed), with
@@ -69,7 +71,7 @@ async function desiredImage(
     const facts = caches.facts.read(cacheKeyForHash(hashed.sha256, user.render, thumbnails));
     if (facts) {
       stats.hits++;
-      return { image: toDesiredImage(photoPath, facts), findings: sizeFindings(facts.source.width, facts.source.height, state.defaults.minSize) };
+      return { image: toDesiredImage(photoPath, facts), findings: sizeFindings(facts.source.width, facts.source.height, state.defaults.minSize), sha256: hashed.sha256 };
     }
   }
   stats.misses++;
@@ -79,8 +81,9 @@ async function desiredImage(
   if (!checked.analysis || !checked.bytes) return { findings: checked.findings };
   const facts = factsOf(checked.analysis, thumbnails);
   // Keyed by what was analysed (if the file changed since its stat was indexed, that is its own key).
-  if (caches) caches.facts.write(cacheKeyForHash(read?.sha256 ?? sha256(checked.bytes), user.render, thumbnails), facts);
-  return { image: toDesiredImage(photoPath, facts), findings: checked.findings };
+  const analysed = read?.sha256 ?? sha256(checked.bytes);
+  if (caches) caches.facts.write(cacheKeyForHash(analysed, user.render, thumbnails), facts);
+  return { image: toDesiredImage(photoPath, facts), findings: checked.findings, sha256: analysed };
 }
 
 /**
@@ -93,9 +96,10 @@ export async function analyseDesired(
   users: readonly DesiredUser[],
   cache: RenderCache | undefined,
   onProgress?: (done: number, total: number) => void,
-): Promise<{ desired: Map<string, DesiredImage>; problems: Problem[]; stats: RenderStats }> {
+): Promise<{ desired: Map<string, DesiredImage>; sources: Map<string, AnalysedSource>; problems: Problem[]; stats: RenderStats }> {
   const stats = emptyStats();
   const desired = new Map<string, DesiredImage>();
+  const sources = new Map<string, AnalysedSource>();
   const problems: Problem[] = [];
   const caches = cache ? { facts: FactsCache.inCacheDir(cache.dir), index: SourceIndex.inCacheDir(cache.dir) } : undefined;
   await Promise.all([caches?.facts.load(), caches?.index.load()]);
@@ -108,6 +112,7 @@ export async function analyseDesired(
         const outcome = await desiredImage(user, state, caches, stats);
         for (const finding of outcome.findings) problems.push(photoProblem(user, finding));
         if ("image" in outcome) desired.set(upnKey(user.upn), outcome.image);
+        if ("sha256" in outcome && outcome.sha256) sources.set(upnKey(user.upn), { sha256: outcome.sha256 });
         onProgress?.(++done, users.length);
       }),
     ),
@@ -116,5 +121,5 @@ export async function analyseDesired(
   // everyone the manifest names keeps only the facts it used (see FactsCache.save).
   const everyone = users.length === state.users.length;
   await Promise.all([caches?.index.save().catch(() => undefined), caches?.facts.save({ onlyUsed: everyone }).catch(() => undefined)]);
-  return { desired, problems: sortProblems(problems), stats };
+  return { desired, sources, problems: sortProblems(problems), stats };
 }

@@ -11,9 +11,10 @@ import { resolveChangedSince } from "../scope/git.js";
 import { analyseDesired } from "./desired.js";
 import type { DesiredImage, Plan } from "../model/plan.js";
 import { plan } from "../plan/plan.js";
-import type { LiveUser } from "../model/observations.js";
+import type { AnalysedSource, PersonRecord } from "../model/record.js";
+import { routePerson } from "../model/routing.js";
 import { LiveCache } from "../stores/live-cache.js";
-import type { ReadOptions } from "../stores/read-live.js";
+import type { LiveRead, ReadOptions } from "../stores/read-live.js";
 import { readLive } from "../stores/read-live.js";
 import type { SessionOptions, RunSession } from "./session.js";
 import { openSession } from "./session.js";
@@ -47,9 +48,8 @@ export type PlanRunResult =
       ok: true;
       plan: Plan;
       state: DesiredState;
-      /** The desired photos of the planned users, and what was read of them. */
-      desired: Map<string, DesiredImage>;
-      live: Map<string, LiveUser>;
+      /** One record per planned person (keyed by upnKey): the analysis, what was read, the routes. */
+      records: Map<string, PersonRecord>;
       /** What was planned: everyone, or a subset and why. */
       scope: { kind: "all" | "users" | "changed"; note?: string; dropped: Array<{ upn: string; reason: string }> };
       session?: RunSession;
@@ -60,6 +60,26 @@ function selectByUpn(state: DesiredState, upns: readonly string[]): { users: Des
   const users = state.users.filter((user) => wanted.has(upnKey(user.upn)));
   const known = new Set(state.users.map((user) => upnKey(user.upn)));
   return { users, unknown: upns.filter((upn) => !known.has(upnKey(upn))) };
+}
+
+/** The pipeline's records: each person's analysis joined with what was read and the routes the reads followed. */
+export function personRecords(
+  users: readonly DesiredUser[],
+  desired: ReadonlyMap<string, DesiredImage>,
+  sources: ReadonlyMap<string, AnalysedSource>,
+  reads: ReadonlyMap<string, LiveRead>,
+): Map<string, PersonRecord> {
+  const records = new Map<string, PersonRecord>();
+  for (const user of users) {
+    const key = upnKey(user.upn);
+    const image = desired.get(key);
+    // Photos with problems never reach the planner (refused above): a missing one is a bug.
+    if (!image) throw new Error(`internal error: no desired photo for ${user.upn}; please report this`);
+    const source = sources.get(key);
+    const read = reads.get(key);
+    records.set(key, { desired: user, image, ...(source ? { source } : {}), ...(read ? { live: read.live, ...(read.routes ? { routes: read.routes } : {}) } : {}) });
+  }
+  return records;
 }
 
 export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
@@ -101,17 +121,18 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   const analysed = await analyseDesired(state, users, fewPeople ? undefined : (options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir))), options.onAnalysed);
   const photoErrors = analysed.problems.filter((problem) => problem.severity === "error");
   if (photoErrors.length > 0) return { ok: false, problems: photoErrors };
-  const { desired } = analysed;
+  const { desired, sources } = analysed;
   const session = await openSession(state, options);
   let handedOver = false;
   try {
     const cache = fewPeople ? new LiveCache() : LiveCache.forRepo(state.rootDir);
     await cache.load();
-    const live: Map<string, LiveUser> = users.length > 0 ? await readLive(session.connection, users, cache, options.read ?? readOptionsFromEnv(options.env)) : new Map();
+    const reads = users.length > 0 ? await readLive(session.connection, users, cache, routePerson, options.read ?? readOptionsFromEnv(options.env)) : new Map<string, never>();
     await cache.save();
-    const result = plan({ state, users, desired, live });
+    const records = personRecords(users, desired, sources, reads);
+    const result = plan({ state, records: [...records.values()] });
     handedOver = options.keepSession === true;
-    return { ok: true, plan: result, state, desired, live, scope, ...(handedOver ? { session } : {}) };
+    return { ok: true, plan: result, state, records, scope, ...(handedOver ? { session } : {}) };
   } finally {
     // The caller closes a session it was given; any other, including after a failure, closes here.
     if (!handedOver) await session.close();

@@ -2,10 +2,11 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { describe, expect, it } from "vitest";
 import { WAVE_SIZE, executePlan } from "../../src/apply/execute.js";
-import { checkRails } from "../../src/plan/rails.js";
+import { checkRails, railCounts } from "../../src/plan/rails.js";
 import { renderPortrait } from "../../src/demo/portrait.js";
-import type { RenderCache } from "../../src/images/cache.js";
-import { renderVariants } from "../../src/images/variants.js";
+import { unlink, writeFile } from "node:fs/promises";
+import { RenderCache, emptyStats, renderCached } from "../../src/images/cache.js";
+import { renderVariants, sha256 } from "../../src/images/variants.js";
 import type { Plan, UserPlan } from "../../src/model/plan.js";
 import { countActions, planDigest } from "../../src/plan/plan.js";
 import type { TenantConnection } from "../../src/stores/connection.js";
@@ -124,6 +125,71 @@ describe("executePlan", () => {
     }
   });
 
+  it("renders from the source the plan analysed: a warm render is used without reading or decoding the file again", async () => {
+    const portrait = await renderPortrait({ seed: "alex", width: 400, height: 400 });
+    const repo = await makeTempRepo("", { "photos/alex.jpg": portrait });
+    try {
+      const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
+      user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: `${repo.root}/photos/alex.jpg`, position: user.position };
+      const state = { ...desiredState([user]), rootDir: repo.root };
+      const cache = new RenderCache(`${repo.root}/.photosync/cache`);
+      await renderCached(portrait, user.render, state.tenant.sharepoint.thumbnails, cache);
+      // Gone from disk: apply must not need it, since the plan said which bytes it analysed.
+      await unlink(user.photo.absolutePath);
+      const { client, calls } = scriptedGraph(() => [{ status: 204 }]);
+      const plan = planOf([{ upn: "alex@contoso.com", id: "id-1", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "create", reason: "no photo yet" }] }]);
+      const stats = emptyStats();
+      const sources = new Map([["alex@contoso.com", { sha256: sha256(portrait) }]]);
+      const results = await executePlan({ graph: client } as TenantConnection, state, plan, new Map([["alex@contoso.com", { id: "id-1", upn: "alex@contoso.com" }]]), { cache, sources, stats });
+      expect(results[0]!.steps[0]).toMatchObject({ outcome: "done" });
+      expect(calls).toHaveLength(1);
+      expect(stats).toMatchObject({ hits: 1, decodes: 0 });
+    } finally {
+      await repo.remove();
+    }
+  });
+
+  it("decodes a source once to render it when there is no render yet", async () => {
+    const portrait = await renderPortrait({ seed: "alex", width: 400, height: 400 });
+    const repo = await makeTempRepo("", { "photos/alex.jpg": portrait });
+    try {
+      const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
+      user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: `${repo.root}/photos/alex.jpg`, position: user.position };
+      const state = { ...desiredState([user]), rootDir: repo.root };
+      const { client } = scriptedGraph(() => [{ status: 204 }]);
+      const plan = planOf([{ upn: "alex@contoso.com", id: "id-1", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "create", reason: "no photo yet" }] }]);
+      const stats = emptyStats();
+      const sources = new Map([["alex@contoso.com", { sha256: sha256(portrait) }]]);
+      await executePlan({ graph: client } as TenantConnection, state, plan, new Map([["alex@contoso.com", { id: "id-1", upn: "alex@contoso.com" }]]), { sources, stats });
+      expect(stats.decodes).toBe(1);
+    } finally {
+      await repo.remove();
+    }
+  });
+
+  it("refuses to upload a source that changed after the plan analysed it", async () => {
+    const reviewed = await renderPortrait({ seed: "alex", width: 400, height: 400 });
+    const repo = await makeTempRepo("", { "photos/alex.jpg": reviewed });
+    try {
+      const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
+      user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: `${repo.root}/photos/alex.jpg`, position: user.position };
+      const state = { ...desiredState([user]), rootDir: repo.root };
+      // A valid photo, but not the one the plan showed.
+      await writeFile(user.photo.absolutePath, await renderPortrait({ seed: "megan", width: 400, height: 400 }));
+      const { client, calls } = scriptedGraph(() => [{ status: 204 }]);
+      const plan = planOf([{ upn: "alex@contoso.com", id: "id-1", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "update", reason: "a different picture" }] }]);
+      const sources = new Map([["alex@contoso.com", { sha256: sha256(reviewed) }]]);
+      const results = await executePlan({ graph: client } as TenantConnection, state, plan, new Map([["alex@contoso.com", { id: "id-1", upn: "alex@contoso.com" }]]), { sources });
+      expect(calls).toEqual([]);
+      expect(results[0]!.steps[0]).toMatchObject({
+        outcome: "failed",
+        error: { code: "photo-render", message: expect.stringContaining("the file changed after the plan analysed it") },
+      });
+    } finally {
+      await repo.remove();
+    }
+  });
+
   it("never writes an unknown step, and reports it as skipped", async () => {
     const { client, calls } = scriptedGraph(() => []);
     const plan = planOf([{ upn: "alex@contoso.com", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "unknown", reason: "read failed: TooManyRequests: retry" }] }]);
@@ -134,21 +200,43 @@ describe("executePlan", () => {
 });
 
 describe("safety rails", () => {
-  const step = (action: "create" | "delete" | "noop") => ({ store: "exo" as const, action, reason: "" });
-  const users = (actions: Array<"create" | "delete" | "noop">) => planOf(actions.map((action, i) => ({ upn: `u${i}@contoso.com`, photo: "x", steps: [step(action)] })));
+  type RailAction = "create" | "update" | "delete" | "noop";
+  const photo = { width: 400, height: 400, hash: "0".repeat(16) };
+  // A person with a photo now shows it as `before`; a create is a person without one.
+  const step = (action: RailAction) => ({ store: "exo" as const, action, reason: "", ...(action === "create" ? { before: null } : { before: photo }) });
+  const users = (actions: RailAction[]) => planOf(actions.map((action, i) => ({ upn: `u${i}@contoso.com`, photo: "x", steps: [step(action)] })));
   const safety = { maxUpdateShare: 0.3, maxRemoveShare: 0.1, minManagedForShare: 10 };
 
   it("apply only above the floor of managed people", () => {
-    expect(checkRails(users(Array(9).fill("create")), 9, safety)).toEqual([]);
-    expect(checkRails(users(Array(10).fill("create")), 10, safety).map((refusal) => refusal.rail)).toEqual(["max-update-share"]);
+    expect(checkRails(users(Array(9).fill("update")), 9, safety)).toEqual([]);
+    expect(checkRails(users(Array(10).fill("update")), 10, safety).map((refusal) => refusal.rail)).toEqual(["max-update-share"]);
   });
 
   it("allow exactly the configured share, refuse one more", () => {
-    expect(checkRails(users([...Array(3).fill("create"), ...Array(7).fill("noop")]), 10, safety)).toEqual([]);
-    expect(checkRails(users([...Array(4).fill("create"), ...Array(6).fill("noop")]), 10, safety)[0]!.message).toBe(
-      "4 of 10 managed people would get a new photo (40%), over safety.maxUpdateShare 30% by 10%",
+    expect(checkRails(users([...Array(3).fill("update"), ...Array(7).fill("noop")]), 10, safety)).toEqual([]);
+    expect(checkRails(users([...Array(4).fill("update"), ...Array(6).fill("noop")]), 10, safety)[0]!.message).toBe(
+      "4 of 10 people with a photo in the tenant would get a different photo (40%), over safety.maxUpdateShare 30% by 10%",
     );
     expect(checkRails(users(["delete", "delete", ...Array(8).fill("noop")]), 10, safety).map((refusal) => refusal.rail)).toEqual(["max-remove-share"]);
+  });
+
+  it("measure the shares against the people who have a photo now, not everyone managed", () => {
+    // 3 of 20 managed would be 15%; of the 10 who have a photo it is 30% of what exists.
+    const plan = users([...Array(3).fill("delete"), ...Array(7).fill("noop"), ...Array(10).fill("create")]);
+    expect(checkRails(plan, 20, safety)[0]!.message).toBe("3 of 10 people with a photo in the tenant would lose their photo (30%), over safety.maxRemoveShare 10% by 20%");
+  });
+
+  it("count creates apart: people getting a first photo never trip the update rail", () => {
+    expect(checkRails(users(Array(10).fill("create")), 10, safety)).toEqual([]);
+    expect(checkRails(users([...Array(3).fill("update"), ...Array(7).fill("noop"), ...Array(40).fill("create")]), 50, safety)).toEqual([]);
+    const refused = checkRails(users([...Array(4).fill("update"), ...Array(6).fill("noop"), ...Array(5).fill("create")]), 15, safety);
+    expect(refused).toEqual([
+      {
+        rail: "max-update-share",
+        message: "4 of 10 people with a photo in the tenant would get a different photo (40%), over safety.maxUpdateShare 30% by 10%; 5 more would get a first photo, which this rail does not count",
+      },
+    ]);
+    expect(railCounts(users(["create", "update", "delete", "noop"]))).toEqual({ existing: 3, updating: 1, removing: 1, creating: 1 });
   });
 
   it("refuse a manifest that manages nobody, whatever the floor", () => {

@@ -3,7 +3,7 @@ import { upnKey } from "../../src/model/desired.js";
 import type { DesiredUser } from "../../src/model/desired.js";
 import type { DesiredImage, StoreStep } from "../../src/model/plan.js";
 import { plan } from "../../src/plan/plan.js";
-import { SKIP_REASONS } from "../../src/model/routing.js";
+import { SKIP_REASONS, routePerson } from "../../src/model/routing.js";
 import type { LiveUser } from "../../src/model/observations.js";
 import type { Face } from "../support/plan-fixtures.js";
 import { desiredState, desiredUser, face, member, spoProperties } from "../support/plan-fixtures.js";
@@ -243,5 +243,44 @@ describe("plan: order, counts and digest", () => {
     expect(digest).toMatch(/^[0-9a-f]{64}$/);
     expect(build([...users].reverse()).digest).toBe(digest);
     expect(build(users, "unknown").digest).not.toBe(digest);
+  });
+});
+
+describe("plan: one record per person, routed once", () => {
+  it("follows the routes on the record and does not route the person again", () => {
+    const upn = "alex@contoso.com";
+    const user = desiredUser(upn, { stores: ["exo"] });
+    // The lookup says cloud mailbox, but the reads found none and routed the person to Entra ID:
+    // the plan goes by the record's routes, not by routing the lookup again.
+    const result = plan({
+      state: desiredState([user]),
+      records: [
+        {
+          desired: user,
+          image: alex.rendered,
+          live: { lookup: { state: "found", user: member(upn) }, aad: { state: "absent" } },
+          routes: [
+            { store: "exo", managed: false, reason: SKIP_REASONS.noMailbox },
+            { store: "aad", managed: true },
+          ],
+        },
+      ],
+    });
+    expect(result.users[0]!.steps.map((step) => [step.store, step.action])).toEqual([
+      ["exo", "skip"],
+      ["aad", "create"],
+    ]);
+  });
+
+  it("gives the same plan and digest from records as from the maps it routes itself", () => {
+    const users = [desiredUser("alex@contoso.com"), desiredUser("megan@contoso.com", { stores: ["exo"] })];
+    const live = new Map<string, LiveUser>(users.map((user) => [upnKey(user.upn), { lookup: { state: "found", user: member(user.upn) }, exo: { state: "absent" }, aad: { state: "absent" } }]));
+    const desired = new Map(users.map((user) => [upnKey(user.upn), alex.rendered]));
+    const fromMaps = plan({ state: desiredState(users), desired, live });
+    const records = users.map((user) => {
+      const found = live.get(upnKey(user.upn))!;
+      return { desired: user, image: alex.rendered, live: found, routes: routePerson(user, member(user.upn)) };
+    });
+    expect(plan({ state: desiredState(users), records })).toEqual(fromMaps);
   });
 });

@@ -118,16 +118,18 @@ describe("apply is safe", () => {
   it("refuses an apply that would touch a large share of people (exit 3) unless forced", async () => {
     // Ten more people (not yet in the tenant, so skipped) lift the manifest above the rails' floor of 10.
     const extra = Array.from({ length: 10 }, (_, i) => `  newcomer${i}@contoso.com: photos/megan.bowen.png\n`).join("");
-    await writeFile(path.join(repo.root, "photos.yaml"), `${original.replace("maxUpdateShare: 0.3", "maxUpdateShare: 0.2")}${extra}`);
+    // The remove rail is opened wide so that the update rail (measured against the people who have a
+    // photo now, the creates counted apart) is the one that refuses.
+    await writeFile(path.join(repo.root, "photos.yaml"), `${original.replace("maxUpdateShare: 0.3", "maxUpdateShare: 0.2").replace("maxRemoveShare: 0.1", "maxRemoveShare: 1")}${extra}`);
     // The dry run says up front that --yes alone would be refused, by which rail and how much.
     const dryRun = await runCli(["apply"], { cwd: repo.root, env: env("reader") });
     expect(dryRun.code).toBe(2);
-    expect(dryRun.stderr).toContain("apply --yes would be refused by safety rail max-update-share: 5 of 18 managed people would get a new photo (27.8%), over safety.maxUpdateShare 20% by 7.8%");
+    expect(dryRun.stderr).toContain("apply --yes would be refused by safety rail max-update-share: 1 of 3 people with a photo in the tenant would get a different photo (33.3%), over safety.maxUpdateShare 20% by 13.3%; 4 more would get a first photo, which this rail does not count");
     expect(dryRun.stderr).toContain("--force");
     expect(dryRun.stderr).not.toContain("run with --yes to apply this plan");
     const refused = await apply();
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain("refused by safety rail max-update-share: 5 of 18 managed people would get a new photo (27.8%), over safety.maxUpdateShare 20% by 7.8%");
+    expect(refused.stderr).toContain("refused by safety rail max-update-share: 1 of 3 people with a photo in the tenant would get a different photo (33.3%), over safety.maxUpdateShare 20% by 13.3%; 4 more would get a first photo, which this rail does not count");
     expect(refused.stderr).toContain("nothing was written");
     // --format json: a refusal document on stdout, not an empty stream.
     const document = JSON.parse(refused.stdout) as ApplyRefusal;
@@ -136,7 +138,7 @@ describe("apply is safe", () => {
     expect(document.refused).toEqual({
       reason: "safety-rail",
       rail: "max-update-share",
-      message: expect.stringContaining("over safety.maxUpdateShare 20% by 7.8%") as string,
+      message: expect.stringContaining("over safety.maxUpdateShare 20% by 13.3%") as string,
       rails: [{ rail: "max-update-share", message: document.refused.message }],
     });
     expect(writes()).toBe(0);
@@ -151,7 +153,7 @@ describe("apply is safe", () => {
     await writeFile(path.join(repo.root, "photos.yaml"), padded.replace("maxUpdateShare: 0.3", "maxUpdateShare: 1"));
     const refused = await apply();
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toMatch(/refused by safety rail max-remove-share: 3 of 12 managed people would lose their photo \(25%\), over safety\.maxRemoveShare 10% by 15%/);
+    expect(refused.stderr).toMatch(/refused by safety rail max-remove-share: 3 of 3 people with a photo in the tenant would lose their photo \(100%\), over safety\.maxRemoveShare 10% by 90%/);
     expect(writes()).toBe(0);
     const forced = await apply(["--force"]);
     expect(forced.stderr).toContain("--force: overriding safety rail max-remove-share");
