@@ -16,7 +16,7 @@ import { checkRails } from "../plan/rails.js";
 import { verifyResults } from "../apply/verify.js";
 import type { PlanRunOptions } from "./plan-run.js";
 import { runPlan } from "./plan-run.js";
-import { readOptionsFromEnv, verifyOptionsFromEnv } from "./tuning.js";
+import { readOptions } from "./session.js";
 
 export interface ApplyRunOptions extends Omit<PlanRunOptions, "keepSession" | "writer"> {
   /** Without it, apply only plans (a dry run). */
@@ -55,12 +55,12 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
     // executePlan writes the WRITES steps and reports the unknown ones.
     const acting = new Set(plan.users.filter((user) => user.steps.some((step) => WRITES.has(step.action) || step.action === "unknown")).map((user) => upnKey(user.upn)));
     for (const key of planned.desired.keys()) if (!acting.has(key)) planned.desired.delete(key);
-    const read = options.read ?? readOptionsFromEnv(options.env);
+    const read = options.read ?? readOptions(options.settings.retry);
     const cache = options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir));
     const connection = session!.connection;
     const graph = { onThrottled: connection.http.backoff.reporter("graph"), ...read.graph };
     const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(connection, state, plan, identities, { graph, cache }) : [];
-    await verifyResults(connection, state, planned.desired, users, { read, ...verifyOptionsFromEnv(options.env) });
+    await verifyResults(connection, state, planned.desired, users, { read, ...options.settings.verify });
     users.sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
     const report: ApplyReport = { format: "photosync.apply/v1", tenant: plan.tenant, digest: plan.digest, users, counts: countOutcomes(users) };
     return { kind: "applied", plan, report, forced: refusals };
