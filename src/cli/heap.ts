@@ -19,6 +19,15 @@ export const SMALL_PLAN_PEOPLE = 2_000;
 
 const setOnCommandLine = (execArgv: readonly string[]): boolean => execArgv.some((flag) => /^--heap[-_]growing[-_]percent\b/.test(flag));
 
+/** Commands that serve rather than plan: the emulator's heap is its own (bench runs it through `photosync emulator`). */
+const OWN_HEAP_COMMANDS: ReadonlySet<string> = new Set(["emulator"]);
+
+/** Whether the command in `argv` (without node and script) gets the limit: every command that plans, not the emulator. */
+export function commandLimitsHeap(argv: readonly string[]): boolean {
+  const command = argv.find((arg) => !arg.startsWith("-"));
+  return command === undefined || !OWN_HEAP_COMMANDS.has(command);
+}
+
 /** Applies HEAP_GROWING_PERCENT unless the command line set one (V8 reads it at every collection). */
 export function limitHeapGrowth(execArgv: readonly string[] = process.execArgv, setFlags: (flags: string) => void = setFlagsFromString): void {
   if (setOnCommandLine(execArgv)) return;

@@ -1,7 +1,10 @@
+import type { ColourSettings } from "./settings.js";
+
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Read only by cli/settings.ts's readSettings, which each command calls first. */
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -17,10 +20,9 @@ export function processIo(): CliIo {
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function useColour(io: CliIo, stream: "stdout" | "stderr" = "stdout"): boolean {
-  const noColor = io.env.NO_COLOR;
-  if (noColor !== undefined && noColor !== "") return false;
-  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== "0") return true;
+export function useColour(io: CliIo, colour: ColourSettings, stream: "stdout" | "stderr" = "stdout"): boolean {
+  if (colour.noColor) return false;
+  if (colour.forceColor) return true;
   return io[stream].isTTY === true;
 }
 

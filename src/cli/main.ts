@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { limitHeapGrowth } from "./heap.js";
+import { commandLimitsHeap, limitHeapGrowth } from "./heap.js";
 import { processIo } from "./io.js";
 import { run } from "./program.js";
 
-limitHeapGrowth();
-process.exitCode = await run(process.argv.slice(2), processIo());
+const argv = process.argv.slice(2);
+if (commandLimitsHeap(argv)) limitHeapGrowth();
+process.exitCode = await run(argv, processIo());

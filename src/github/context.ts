@@ -1,6 +1,7 @@
 /**
- * The one place that reads GitHub Actions' environment: which event ran, on which repository and
- * pull request, where the API is, and the token. Everything else receives this as data.
+ * GitHub Actions' context: which event ran, on which repository and pull request, where the API is,
+ * and the token. Built from the variables cli/settings.ts read (and the event file they name);
+ * everything else receives this as data.
  */
 import { readFileSync } from "node:fs";
 
@@ -35,29 +36,38 @@ interface PullRequestEvent {
   pull_request?: { number: number; base: { sha: string; repo: { full_name: string } }; head: { sha: string; repo: { full_name: string } | null } };
 }
 
-export function isGitHubActions(env: NodeJS.ProcessEnv): boolean {
-  return env.GITHUB_ACTIONS === "true";
+/** GitHub Actions' variables, as cli/settings.ts read them (GITHUB_ACTIONS, GITHUB_REPOSITORY, ...). */
+export interface GitHubEnvironment {
+  /** GITHUB_ACTIONS is "true". */
+  isActions: boolean;
+  workspace?: string;
+  token?: string;
+  repository?: string;
+  /** The event's JSON file; read here, by readGitHubContext. */
+  eventPath?: string;
+  eventName?: string;
+  serverUrl?: string;
+  apiUrl?: string;
+  runId?: string;
+  sha?: string;
+  files: JobFiles;
 }
 
-export function readJobFiles(env: NodeJS.ProcessEnv): JobFiles {
-  return { ...(env.GITHUB_STEP_SUMMARY ? { summary: env.GITHUB_STEP_SUMMARY } : {}), ...(env.GITHUB_OUTPUT ? { output: env.GITHUB_OUTPUT } : {}) };
-}
-
-export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
-  const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
+export function readGitHubContext(github: GitHubEnvironment): GitHubContext {
+  const [owner, repo] = (github.repository ?? "").split("/");
   if (!owner || !repo) throw new Error("GITHUB_REPOSITORY is not set: run this inside GitHub Actions");
-  const event = env.GITHUB_EVENT_PATH ? (JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8")) as PullRequestEvent) : {};
+  const event = github.eventPath ? (JSON.parse(readFileSync(github.eventPath, "utf8")) as PullRequestEvent) : {};
   const pr = event.pull_request;
-  const serverUrl = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const serverUrl = github.serverUrl ?? "https://github.com";
   return {
-    eventName: env.GITHUB_EVENT_NAME ?? "",
+    eventName: github.eventName ?? "",
     owner,
     repo,
-    apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
-    runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID ?? ""}`,
-    sha: env.GITHUB_SHA ?? "",
-    files: readJobFiles(env),
-    ...(env.GITHUB_TOKEN ? { token: env.GITHUB_TOKEN } : {}),
+    apiUrl: github.apiUrl ?? "https://api.github.com",
+    runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${github.runId ?? ""}`,
+    sha: github.sha ?? "",
+    files: { ...github.files },
+    ...(github.token ? { token: github.token } : {}),
     ...(pr
       ? {
           pullRequest: {

@@ -2,7 +2,7 @@
  * The job summary and step outputs, written to the files the runner names (GITHUB_STEP_SUMMARY,
  * GITHUB_OUTPUT) and nowhere else. Not through @actions/core: without GITHUB_OUTPUT its setOutput
  * falls back to `::set-output` on standard output, which may be the plan document itself, and it
- * reads process.env where the commands are given their environment (cli/io.ts).
+ * reads the process's own environment, where the commands are given theirs as settings (cli/settings.ts).
  */
 import { randomUUID } from "node:crypto";
 import { appendFile } from "node:fs/promises";

@@ -17,7 +17,7 @@ import { checkRails } from "../plan/rails.js";
 import { verifyResults } from "../apply/verify.js";
 import type { PlanRunOptions } from "./plan-run.js";
 import { runPlan } from "./plan-run.js";
-import { readOptionsFromEnv, verifyOptionsFromEnv } from "./tuning.js";
+import { readOptions } from "./session.js";
 
 export interface ApplyRunOptions extends Omit<PlanRunOptions, "keepSession" | "writer"> {
   /** Without it, apply only plans (a dry run). */
@@ -64,12 +64,12 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
       if (record.source) sources.set(key, record.source);
     }
     planned.records.clear();
-    const read = options.read ?? readOptionsFromEnv(options.env);
+    const read = options.read ?? readOptions(options.settings.retry);
     const cache = options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir));
     const connection = session!.connection;
     const graph = { onThrottled: connection.http.backoff.reporter("graph"), ...read.graph };
     const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(connection, state, plan, identities, { graph, cache, sources }) : [];
-    await verifyResults(connection, state, desired, users, { read, ...verifyOptionsFromEnv(options.env) });
+    await verifyResults(connection, state, desired, users, { read, ...options.settings.verify });
     users.sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
     const report: ApplyReport = { format: "photosync.apply/v1", tenant: plan.tenant, digest: plan.digest, users, counts: countOutcomes(users) };
     return { kind: "applied", plan, report, forced: refusals };

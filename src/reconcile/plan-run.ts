@@ -17,9 +17,8 @@ import { LiveCache } from "../stores/live-cache.js";
 import type { LiveRead, ReadOptions } from "../stores/read-live.js";
 import { readLive } from "../stores/read-live.js";
 import type { SessionOptions, RunSession } from "./session.js";
-import { openSession } from "./session.js";
+import { openSession, readOptions } from "./session.js";
 import { manifestProblems } from "../validate/shared-thumbnails.js";
-import { readOptionsFromEnv } from "./tuning.js";
 
 /** Plans scoped (--users, --changed-since) to at most this many people do without the photo facts and live caches. */
 const SMALL_PLAN_USERS = 25;
@@ -36,8 +35,8 @@ export interface PlanRunOptions extends SessionOptions {
   keepSession?: boolean;
   /** A render cache other than the repo's (tests). */
   renderCache?: RenderCache;
-  /** Called once the manifest is loaded, with how many people it manages (the CLI fits the heap's growth to it). */
-  onManifestLoaded?: (people: number) => void;
+  /** Called once the manifest is loaded, with how many people it manages (progress). */
+  onLoaded?: (loaded: { people: number }) => void;
   /** Called as each planned person's photo has been analysed (progress on a terminal). */
   onAnalysed?: (done: number, total: number) => void;
 }
@@ -87,7 +86,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   const errors = manifestProblems(loaded).filter((problem) => problem.severity === "error");
   if (!loaded.state || errors.length > 0) return { ok: false, problems: errors };
   const state = loaded.state;
-  options.onManifestLoaded?.(state.users.length);
+  options.onLoaded?.({ people: state.users.length });
 
   let users: readonly DesiredUser[] = state.users;
   let scope: Extract<PlanRunResult, { ok: true }>["scope"] = { kind: "all", dropped: [] };
@@ -100,7 +99,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     scope = { kind: "users", dropped: [] };
   }
   if (options.changedSince) {
-    const changed = await resolveChangedSince(options.manifestPath, options.changedSince, { loaded });
+    const changed = await resolveChangedSince(options.manifestPath, options.changedSince, { env: options.settings.gitEnv, loaded });
     const dropped = changed.dropped.map((upn) => ({ upn, reason: changed.reasons[upnKey(upn)] ?? "no longer managed" }));
     if (changed.scope === "all") {
       scope = { kind: "all", note: changed.allReason ?? `everything may have changed since ${options.changedSince}`, dropped };
@@ -127,7 +126,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   try {
     const cache = fewPeople ? new LiveCache() : LiveCache.forRepo(state.rootDir);
     await cache.load();
-    const reads = users.length > 0 ? await readLive(session.connection, users, cache, routePerson, options.read ?? readOptionsFromEnv(options.env)) : new Map<string, never>();
+    const reads = users.length > 0 ? await readLive(session.connection, users, cache, routePerson, options.read ?? readOptions(options.settings.retry)) : new Map<string, never>();
     await cache.save();
     const records = personRecords(users, desired, sources, reads);
     const result = plan({ state, records: [...records.values()] });

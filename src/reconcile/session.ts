@@ -1,27 +1,48 @@
 /**
- * Opens the tenant a command works on: the real one (endpoints and sign-in from the environment),
+ * Opens the tenant a command works on: the real one (endpoints and sign-in from the settings),
  * or the built-in emulator when --emulator is given. Nothing here guesses: without --emulator the
  * real Microsoft endpoints are used.
  */
 import { readFile } from "node:fs/promises";
 import type { DesiredState } from "../model/desired.js";
 import { checkAccess } from "../tenant/access.js";
-import { authSettingsFromEnv, authWarning, createCredential } from "../tenant/auth.js";
+import { authWarning, createCredential } from "../tenant/auth.js";
 import type { AuthSettings } from "../tenant/auth.js";
 import { connectStores } from "../stores/connection.js";
 import type { TenantConnection } from "../stores/connection.js";
 import { tenantEndpoints } from "../tenant/endpoints.js";
-import type { TenantEndpoints } from "../tenant/endpoints.js";
+import type { EndpointOverrides, TenantEndpoints } from "../tenant/endpoints.js";
+import type { OidcRequest } from "../tenant/github-oidc.js";
+import type { ChildEnv } from "../scope/git.js";
 import { azureHttpClient } from "../tenant/http.js";
 import type { LocalEmulator } from "../tenant/local-emulator.js";
 import { openTenantSession } from "../tenant/session.js";
+import type { ReadOptions } from "../stores/read-live.js";
+
+/** What a run takes from the command's settings (cli/settings.ts reads them from the environment). */
+export interface RunSettings {
+  auth: AuthSettings & { oidc: OidcRequest };
+  endpoints: EndpointOverrides;
+  /** Tries per request and the first back-off, for the Graph and SharePoint reads. */
+  retry: { maxAttempts: number; backoffMs: number };
+  /** Reads back after apply. */
+  verify: { attempts: number; delayMs: number };
+  /** The environment git runs with (--changed-since). */
+  gitEnv: ChildEnv;
+}
 
 export interface SessionOptions {
-  env: NodeJS.ProcessEnv;
+  settings: RunSettings;
   emulator?: { reset?: boolean };
   /** Sign in with the read-write identity (apply) instead of the read-only one. */
   writer?: boolean;
   warn?: (message: string) => void;
+}
+
+/** The reads' retry tuning from the settings, for Graph's batches and SharePoint's reads alike. */
+export function readOptions(retry: RunSettings["retry"]): ReadOptions {
+  const tuning = { maxAttempts: retry.maxAttempts, backoffMs: retry.backoffMs };
+  return { graph: tuning, sharePoint: tuning };
 }
 
 export interface RunSession {
@@ -42,10 +63,10 @@ export async function openSession(state: DesiredState, options: SessionOptions):
     endpoints = emulator.endpoints;
     auth = emulator.auth;
   } else {
-    const caFile = options.env.PHOTOSYNC_CA_FILE;
+    const caFile = options.settings.endpoints.caFile;
     const caPem = caFile ? await readFile(caFile, "utf8") : undefined;
-    endpoints = tenantEndpoints(state, options.env, caPem);
-    auth = authSettingsFromEnv(options.env);
+    endpoints = tenantEndpoints(state, options.settings.endpoints, caPem);
+    auth = options.settings.auth;
     const warning = authWarning(auth, state.users.some((user) => user.stores.includes("spo")));
     if (warning) options.warn?.(warning);
   }
@@ -53,10 +74,10 @@ export async function openSession(state: DesiredState, options: SessionOptions):
   const connection = connectStores(
     openTenantSession(endpoints, (http) =>
       createCredential(auth, endpoints, {
-        env: options.env,
+        oidc: options.settings.auth.oidc,
         httpClient: azureHttpClient(http.fetch),
         // Instance discovery asks Microsoft's public cloud about the authority: only for the real one.
-        disableInstanceDiscovery: emulator !== undefined || options.env.PHOTOSYNC_AUTHORITY_HOST !== undefined,
+        disableInstanceDiscovery: emulator !== undefined || options.settings.endpoints.authorityHost !== undefined,
       }),
     ),
   );

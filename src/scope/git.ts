@@ -27,11 +27,14 @@ interface GitResult {
   stderr: string;
 }
 
-/** Runs git in `cwd`; resolves with the exit code (never rejects for a non-zero exit). */
-export function runGit(cwd: string, args: readonly string[]): Promise<GitResult> {
+/** The environment git runs with (cli/settings.ts hands over the command's): PATH, HOME, GIT_* and the like. */
+export type ChildEnv = Readonly<Record<string, string | undefined>>;
+
+/** Runs git in `cwd` with `childEnv`; resolves with the exit code (never rejects for a non-zero exit). */
+export function runGit(cwd: string, args: readonly string[], childEnv: ChildEnv): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     // Optional locks off: a read-only diff must not take .git/index.lock from a concurrent git.
-    const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" };
+    const env = { ...childEnv, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" };
     execFile("git", ["--literal-pathspecs", ...args], { cwd, env, maxBuffer: MAX_OUTPUT_BYTES, encoding: "utf8" }, (error, stdout, stderr) => {
       if (!error) return resolve({ code: 0, stdout, stderr });
       const code = (error as NodeJS.ErrnoException).code;
@@ -61,8 +64,8 @@ export function refProblem(ref: string): string | undefined {
 /** Splits NUL-terminated git output (-z) into paths. */
 const splitZ = (text: string) => text.split("\0").filter((entry) => entry.length > 0);
 
-async function repoRoot(cwd: string): Promise<string> {
-  const result = await runGit(cwd, ["rev-parse", "--show-toplevel"]);
+async function repoRoot(cwd: string, env: ChildEnv): Promise<string> {
+  const result = await runGit(cwd, ["rev-parse", "--show-toplevel"], env);
   if (result.code !== 0) {
     const detail = firstLine(result.stderr);
     throw new GitError(
@@ -73,32 +76,32 @@ async function repoRoot(cwd: string): Promise<string> {
 }
 
 /** The commit id a ref names; a clear error when it is unknown here. */
-export async function resolveCommit(root: string, ref: string): Promise<string> {
+export async function resolveCommit(root: string, ref: string, env: ChildEnv): Promise<string> {
   const problem = refProblem(ref);
   if (problem) throw new GitError(`--changed-since ${JSON.stringify(ref)} is refused: the ref ${problem}`);
-  const result = await runGit(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
+  const result = await runGit(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`], env);
   const commit = result.stdout.trim();
   if (result.code === 0 && /^[0-9a-f]{40,64}$/.test(commit)) return commit;
-  const shallow = (await runGit(root, ["rev-parse", "--is-shallow-repository"])).stdout.trim() === "true";
+  const shallow = (await runGit(root, ["rev-parse", "--is-shallow-repository"], env)).stdout.trim() === "true";
   throw new GitError(
     `--changed-since: ${JSON.stringify(ref)} is not a commit in this repository${shallow ? " (this clone is shallow)" : ""}; ${FETCH_HINT}`,
   );
 }
 
 /** The text of a file at a commit, undefined when the commit has no such file. `file` is relative to the root. */
-async function fileAt(root: string, commit: string, file: string): Promise<string | undefined> {
-  const blob = await runGit(root, ["rev-parse", "--verify", "--quiet", `${commit}:${file}`]);
+async function fileAt(root: string, commit: string, file: string, env: ChildEnv): Promise<string | undefined> {
+  const blob = await runGit(root, ["rev-parse", "--verify", "--quiet", `${commit}:${file}`], env);
   if (blob.code !== 0) return undefined;
-  const result = await runGit(root, ["cat-file", "blob", blob.stdout.trim()]);
+  const result = await runGit(root, ["cat-file", "blob", blob.stdout.trim()], env);
   if (result.code !== 0) throw new GitError(`cannot read ${file} at ${commit}: ${firstLine(result.stderr)}`);
   return result.stdout;
 }
 
 /** Files under `dir` (relative to the root) added, changed, deleted or renamed since `commit`, plus untracked ones. */
-async function changedFiles(root: string, commit: string, dir: string): Promise<string[]> {
-  const diff = await runGit(root, ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--end-of-options", commit, "--", dir]);
+async function changedFiles(root: string, commit: string, dir: string, env: ChildEnv): Promise<string[]> {
+  const diff = await runGit(root, ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--end-of-options", commit, "--", dir], env);
   if (diff.code !== 0) throw new GitError(`git diff against ${commit} failed: ${firstLine(diff.stderr)}`);
-  const untracked = await runGit(root, ["ls-files", "--others", "--exclude-standard", "-z", "--", dir]);
+  const untracked = await runGit(root, ["ls-files", "--others", "--exclude-standard", "-z", "--", dir], env);
   if (untracked.code !== 0) throw new GitError(`git ls-files failed: ${firstLine(untracked.stderr)}`);
   return [...new Set([...splitZ(diff.stdout), ...splitZ(untracked.stdout)])].sort();
 }
@@ -114,21 +117,23 @@ export interface ChangedSince extends ChangeScope {
 /**
  * Who `plan --changed-since REF` plans: compares the manifest at REF's commit with the one on disk and
  * lists photo files changed between that commit and the working tree (untracked ones included).
- * Pass `loaded` when the manifest is already loaded. Throws GitError with what to do.
+ * Pass `loaded` when the manifest is already loaded; git runs with `env` (the command's settings).
+ * Throws GitError with what to do.
  */
 export async function resolveChangedSince(
   manifestPath: string,
   ref: string,
-  options: { loaded?: LoadResult } = {},
+  options: { env: ChildEnv; loaded?: LoadResult },
 ): Promise<ChangedSince> {
+  const env = options.env;
   const problem = refProblem(ref);
   if (problem) throw new GitError(`--changed-since ${JSON.stringify(ref)} is refused: the ref ${problem}`);
   const loaded = options.loaded ?? (await loadManifest(manifestPath));
   const current = loaded.state;
   if (!current) throw new Error(`${loaded.file} cannot be loaded; run photosync validate to see why`);
   const manifestReal = await realpath(path.resolve(manifestPath));
-  const root = await repoRoot(path.dirname(manifestReal));
-  const commit = await resolveCommit(root, ref);
+  const root = await repoRoot(path.dirname(manifestReal), env);
+  const commit = await resolveCommit(root, ref, env);
 
   const toRepo = (absolute: string) => path.relative(root, absolute).split(path.sep).join("/");
   const manifestInRepo = toRepo(manifestReal);
@@ -136,14 +141,14 @@ export async function resolveChangedSince(
   const photosInRepo = path.posix.join(manifestDirInRepo || ".", PHOTOS_DIR);
 
   // Changed paths, re-expressed relative to the manifest's directory (how users write them).
-  const changedPhotoPaths = (await changedFiles(root, commit, photosInRepo)).map((file) => path.posix.relative(manifestDirInRepo, file));
+  const changedPhotoPaths = (await changedFiles(root, commit, photosInRepo, env)).map((file) => path.posix.relative(manifestDirInRepo, file));
   const changed = new Set(changedPhotoPaths);
   // A link the user names changed when its target did (git reports the target).
   const changedKeys = new Set(changedPhotoPaths.map(photoPathKey));
   for (const [link, target] of loaded.linkedPhotos ?? []) if (changedKeys.has(photoPathKey(target))) changed.add(link);
 
   const short = commit.slice(0, 12);
-  const text = await fileAt(root, commit, manifestInRepo);
+  const text = await fileAt(root, commit, manifestInRepo, env);
   let previous: DesiredState | undefined;
   let noPrevious = `${manifestInRepo} did not exist at ${ref} (${short}): planning everyone`;
   if (text !== undefined && text === loaded.text) {

@@ -1,5 +1,5 @@
 /**
- * Sign-in with @azure/identity, chosen from configuration. In order of preference for automation:
+ * Sign-in with @azure/identity, chosen from configuration (cli/settings.ts picks the method). In order of preference for automation:
  * GitHub OIDC federated credential (no secret at all), workload identity, certificate (the only
  * secret SharePoint accepts for app-only access), client secret, and DefaultAzureCredential for a
  * person's laptop. Tokens are never printed, so none is masked either: `::add-mask::<token>` is a
@@ -16,6 +16,7 @@ import {
 import type { ClientSecretCredentialOptions, TokenCredential } from "@azure/identity";
 import type { TenantEndpoints } from "./endpoints.js";
 import { fetchGitHubIdToken } from "./github-oidc.js";
+import type { OidcRequest } from "./github-oidc.js";
 
 export { GITHUB_OIDC_AUDIENCE } from "./github-oidc.js";
 
@@ -28,33 +29,10 @@ export interface AuthSettings {
   certificatePem?: string;
   certificatePath?: string;
   secret?: string;
+  /** Workload identity's token file (AZURE_FEDERATED_TOKEN_FILE). */
+  federatedTokenFile?: string;
   /** For tests and custom federation: supplies the client assertion instead of GitHub. */
   getAssertion?: () => Promise<string>;
-}
-
-/** Which method the environment asks for: PHOTOSYNC_AUTH, else the first whose inputs are present. */
-export function authSettingsFromEnv(env: NodeJS.ProcessEnv): AuthSettings {
-  const explicit = env.PHOTOSYNC_AUTH as AuthMethod | undefined;
-  if (explicit !== undefined && !AUTH_METHODS.includes(explicit)) {
-    throw new Error(`PHOTOSYNC_AUTH=${explicit} is not one of ${AUTH_METHODS.join(", ")}`);
-  }
-  const method: AuthMethod =
-    explicit ??
-    (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.AZURE_CLIENT_ID
-      ? "github-oidc"
-      : env.AZURE_FEDERATED_TOKEN_FILE
-        ? "workload-identity"
-        : env.AZURE_CLIENT_CERTIFICATE_PATH
-          ? "certificate"
-          : env.AZURE_CLIENT_SECRET
-            ? "secret"
-            : "default");
-  return {
-    method,
-    ...(env.AZURE_CLIENT_ID ? { clientId: env.AZURE_CLIENT_ID } : {}),
-    ...(env.AZURE_CLIENT_CERTIFICATE_PATH ? { certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH } : {}),
-    ...(env.AZURE_CLIENT_SECRET ? { secret: env.AZURE_CLIENT_SECRET } : {}),
-  };
 }
 
 /** A warning for configurations that will fail against SharePoint, or undefined. */
@@ -73,16 +51,16 @@ function requireClientId(settings: AuthSettings): string {
 export function createCredential(
   settings: AuthSettings,
   endpoints: TenantEndpoints,
-  options: ClientSecretCredentialOptions & { env: NodeJS.ProcessEnv },
+  options: ClientSecretCredentialOptions & { oidc: OidcRequest },
 ): TokenCredential {
-  const { env, ...clientOptions } = options;
+  const { oidc, ...clientOptions } = options;
   const common = { ...clientOptions, authorityHost: endpoints.authorityHost };
   const tenantId = endpoints.tenantId;
   switch (settings.method) {
     case "github-oidc":
-      return new ClientAssertionCredential(tenantId, requireClientId(settings), settings.getAssertion ?? (() => fetchGitHubIdToken(env)), common);
+      return new ClientAssertionCredential(tenantId, requireClientId(settings), settings.getAssertion ?? (() => fetchGitHubIdToken(oidc)), common);
     case "workload-identity":
-      return new WorkloadIdentityCredential({ ...common, tenantId, clientId: requireClientId(settings) });
+      return new WorkloadIdentityCredential({ ...common, tenantId, clientId: requireClientId(settings), ...(settings.federatedTokenFile ? { tokenFilePath: settings.federatedTokenFile } : {}) });
     case "certificate": {
       const clientId = requireClientId(settings);
       if (settings.certificatePem) return new ClientCertificateCredential(tenantId, clientId, { certificate: settings.certificatePem }, common);

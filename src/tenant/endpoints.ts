@@ -1,6 +1,6 @@
 /**
  * Where the tenant's services are. The real Microsoft endpoints are the defaults; an emulator or a
- * sovereign cloud is chosen explicitly (environment variables or --emulator), never guessed.
+ * sovereign cloud is chosen explicitly (settings from environment variables, or --emulator), never guessed.
  */
 import type { DesiredState } from "../model/desired.js";
 
@@ -35,22 +35,32 @@ export function sharePointScopeFor(mySiteHost: string): string {
 }
 
 /**
- * The real endpoints for the manifest's tenant, with the documented overrides:
- * PHOTOSYNC_AUTHORITY_HOST, PHOTOSYNC_GRAPH_URL, PHOTOSYNC_MYSITE_URL, PHOTOSYNC_ADMIN_URL.
- * The CA file (PHOTOSYNC_CA_FILE) is read by the caller.
+ * The documented overrides (cli/settings.ts reads them): PHOTOSYNC_AUTHORITY_HOST, PHOTOSYNC_GRAPH_URL,
+ * PHOTOSYNC_MYSITE_URL, PHOTOSYNC_ADMIN_URL, PHOTOSYNC_CA_FILE and AZURE_TENANT_ID.
  */
-export function tenantEndpoints(state: DesiredState, env: NodeJS.ProcessEnv, caPem?: string): TenantEndpoints {
+export interface EndpointOverrides {
+  authorityHost?: string;
+  graphUrl?: string;
+  mySiteUrl?: string;
+  adminUrl?: string;
+  /** Read by the caller (reconcile/session.ts), which passes its PEM here. */
+  caFile?: string;
+  tenantId?: string;
+}
+
+/** The real endpoints for the manifest's tenant, with the overrides. */
+export function tenantEndpoints(state: DesiredState, overrides: EndpointOverrides, caPem?: string): TenantEndpoints {
   const { mySiteHost, adminHost } = state.tenant.sharepoint;
-  const graphBaseUrl = (env.PHOTOSYNC_GRAPH_URL ?? MICROSOFT_GRAPH).replace(/\/+$/, "");
+  const graphBaseUrl = (overrides.graphUrl ?? MICROSOFT_GRAPH).replace(/\/+$/, "");
   const graphHost = new URL(graphBaseUrl).hostname;
   return {
-    tenantId: env.AZURE_TENANT_ID ?? state.tenant.id,
-    authorityHost: (env.PHOTOSYNC_AUTHORITY_HOST ?? MICROSOFT_AUTHORITY).replace(/\/+$/, ""),
+    tenantId: overrides.tenantId ?? state.tenant.id,
+    authorityHost: (overrides.authorityHost ?? MICROSOFT_AUTHORITY).replace(/\/+$/, ""),
     graphBaseUrl,
     graphCustomHosts: graphHost === new URL(MICROSOFT_GRAPH).hostname ? [] : [graphHost],
     graphScope: `${MICROSOFT_GRAPH}/.default`,
-    mySiteUrl: (env.PHOTOSYNC_MYSITE_URL ?? `https://${mySiteHost}`).replace(/\/+$/, ""),
-    adminSiteUrl: (env.PHOTOSYNC_ADMIN_URL ?? `https://${adminHost}`).replace(/\/+$/, ""),
+    mySiteUrl: (overrides.mySiteUrl ?? `https://${mySiteHost}`).replace(/\/+$/, ""),
+    adminSiteUrl: (overrides.adminUrl ?? `https://${adminHost}`).replace(/\/+$/, ""),
     sharePointScope: sharePointScopeFor(mySiteHost),
     mySiteHost,
     ...(caPem ? { caPem } : {}),

@@ -11,9 +11,15 @@ export const GITHUB_OIDC_AUDIENCE = "api://AzureADTokenExchange";
 
 const NEEDS_PERMISSION = "the job needs `permissions: id-token: write` (GitHub sets this variable only then)";
 
-export async function fetchGitHubIdToken(env: NodeJS.ProcessEnv, audience = GITHUB_OIDC_AUDIENCE): Promise<string> {
-  const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
-  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+/** What the Actions runtime gives a job with `id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN). */
+export interface OidcRequest {
+  requestUrl?: string;
+  requestToken?: string;
+}
+
+export async function fetchGitHubIdToken(request: OidcRequest, audience = GITHUB_OIDC_AUDIENCE): Promise<string> {
+  const url = request.requestUrl;
+  const requestToken = request.requestToken;
   if (!url) throw new Error(`sign-in method github-oidc: ACTIONS_ID_TOKEN_REQUEST_URL is not set; ${NEEDS_PERMISSION}`);
   if (!requestToken) throw new Error(`sign-in method github-oidc: ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set; ${NEEDS_PERMISSION}`);
   // The runtime's URL already has a query (api-version), hence `&`.

@@ -6,7 +6,7 @@
  * on what else the machine is doing, so a test of it could only be flaky or loose.
  */
 import { describe, expect, it } from "vitest";
-import { HEAP_GROWING_PERCENT, SMALL_PLAN_PEOPLE, fitHeapGrowthToPlan, limitHeapGrowth } from "../../src/cli/heap.js";
+import { HEAP_GROWING_PERCENT, SMALL_PLAN_PEOPLE, commandLimitsHeap, fitHeapGrowthToPlan, limitHeapGrowth } from "../../src/cli/heap.js";
 
 function flagsSet(run: (setFlags: (flags: string) => void) => void): string[] {
   const flags: string[] = [];
@@ -15,8 +15,13 @@ function flagsSet(run: (setFlags: (flags: string) => void) => void): string[] {
 }
 
 describe("heap growth", () => {
-  it("limits V8's heap growth for every command", () => {
+  it("limits V8's heap growth for every command that plans", () => {
     expect(flagsSet((setFlags) => limitHeapGrowth([], setFlags))).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+    for (const argv of [["plan"], ["apply", "--yes"], ["drift"], ["validate"], []]) expect(commandLimitsHeap(argv), argv.join(" ")).toBe(true);
+  });
+
+  it("leaves the emulator command's heap to V8", () => {
+    expect(commandLimitsHeap(["emulator", "--port", "0"])).toBe(false);
   });
 
   it("gives a plan of few people V8's own growth back, and keeps the limit for a large one", () => {

@@ -9,7 +9,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { changedUsers, stateFromManifestText } from "../../src/scope/changed-since.js";
-import { refProblem, resolveChangedSince } from "../../src/scope/git.js";
+import { refProblem, resolveChangedSince as resolveWithEnv } from "../../src/scope/git.js";
+
+/** Git runs with the test process's environment, as the CLI hands it its own (cli/settings.ts). */
+const resolveChangedSince = (manifest: string, ref: string) => resolveWithEnv(manifest, ref, { env: process.env });
 
 const BASE_MANIFEST = `version: 1
 tenant:

@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_READER_CLIENT_ID } from "../../src/emulator/index.js";
-import { authSettingsFromEnv, authWarning } from "../../src/tenant/auth.js";
+import { authWarning } from "../../src/tenant/auth.js";
 import type { Plan } from "../../src/model/plan.js";
 import { runCli } from "../support/cli.js";
 import type { TestTenant } from "../support/tenant.js";
@@ -23,16 +23,6 @@ function withoutCertificate(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 describe("choosing the sign-in method", () => {
-  it("prefers GitHub OIDC, then workload identity, certificate, secret, and the developer's own sign-in", () => {
-    expect(authSettingsFromEnv({ ACTIONS_ID_TOKEN_REQUEST_URL: "https://x", AZURE_CLIENT_ID: "app", AZURE_CLIENT_SECRET: "s" }).method).toBe("github-oidc");
-    expect(authSettingsFromEnv({ AZURE_FEDERATED_TOKEN_FILE: "/t", AZURE_CLIENT_ID: "app" }).method).toBe("workload-identity");
-    expect(authSettingsFromEnv({ AZURE_CLIENT_CERTIFICATE_PATH: "/c.pem", AZURE_CLIENT_SECRET: "s" }).method).toBe("certificate");
-    expect(authSettingsFromEnv({ AZURE_CLIENT_SECRET: "s" }).method).toBe("secret");
-    expect(authSettingsFromEnv({}).method).toBe("default");
-    expect(authSettingsFromEnv({ PHOTOSYNC_AUTH: "secret", AZURE_CLIENT_CERTIFICATE_PATH: "/c.pem", AZURE_CLIENT_SECRET: "s" }).method).toBe("secret");
-    expect(() => authSettingsFromEnv({ PHOTOSYNC_AUTH: "password" })).toThrow("PHOTOSYNC_AUTH=password is not one of github-oidc, workload-identity, certificate, secret, default");
-  });
-
   it("warns that SharePoint refuses client secrets only when SharePoint is managed", () => {
     expect(authWarning({ method: "secret" }, true)).toContain("SharePoint Online refuses app-only tokens obtained with a secret");
     expect(authWarning({ method: "secret" }, false)).toBeUndefined();

@@ -11,6 +11,9 @@ export interface CliResult {
   stderr: string;
 }
 
+const pick = (env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv =>
+  Object.fromEntries(names.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
+
 export async function runCli(
   argv: string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv; tty?: boolean },
@@ -19,7 +22,9 @@ export async function runCli(
   let stderr = "";
   const code = await run(argv, {
     cwd: options.cwd,
-    env: options.env ?? {},
+    // git (--changed-since) runs with the command's environment, as the real CLI's is the process's:
+    // it needs PATH to be found and HOME for its configuration; photosync reads neither.
+    env: { ...pick(process.env, ["PATH", "HOME"]), ...(options.env ?? {}) },
     stdout: { write: (text: string) => (stdout += text), isTTY: options.tty ?? false },
     stderr: { write: (text: string) => (stderr += text), isTTY: options.tty ?? false },
   });

@@ -33,7 +33,7 @@ describe("fetching GitHub's OIDC ID token", () => {
       response.end(JSON.stringify({ value: ID_TOKEN }));
     });
     const write = vi.spyOn(process.stdout, "write");
-    const token = await fetchGitHubIdToken({ ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN });
+    const token = await fetchGitHubIdToken({ requestUrl: url, requestToken: REQUEST_TOKEN });
     expect(token).toBe(ID_TOKEN);
     expect(requests).toEqual([`/token?api-version=2.0&audience=api%3A%2F%2FAzureADTokenExchange Bearer ${REQUEST_TOKEN}`]);
     expect(write).not.toHaveBeenCalled();
@@ -41,7 +41,7 @@ describe("fetching GitHub's OIDC ID token", () => {
 
   it("says the job needs id-token: write when the runtime's variables are missing", async () => {
     await expect(fetchGitHubIdToken({})).rejects.toThrow("the job needs `permissions: id-token: write`");
-    await expect(fetchGitHubIdToken({ ACTIONS_ID_TOKEN_REQUEST_URL: "http://127.0.0.1:9/token" })).rejects.toThrow("ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set");
+    await expect(fetchGitHubIdToken({ requestUrl: "http://127.0.0.1:9/token" })).rejects.toThrow("ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set");
   });
 
   it("reports a refusal or an answer without a token, never quoting either token", async () => {
@@ -50,7 +50,7 @@ describe("fetching GitHub's OIDC ID token", () => {
       response.setHeader("content-type", "application/json");
       response.end(JSON.stringify({ message: `bad token ${REQUEST_TOKEN}` }));
     });
-    const error = await fetchGitHubIdToken({ ACTIONS_ID_TOKEN_REQUEST_URL: refused.url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN }).catch((caught: Error) => caught);
+    const error = await fetchGitHubIdToken({ requestUrl: refused.url, requestToken: REQUEST_TOKEN }).catch((caught: Error) => caught);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain("GitHub's OIDC token endpoint answered 401");
     expect((error as Error).message).not.toContain(REQUEST_TOKEN);
@@ -60,6 +60,6 @@ describe("fetching GitHub's OIDC ID token", () => {
       response.setHeader("content-type", "application/json");
       response.end(JSON.stringify({ count: 1 }));
     });
-    await expect(fetchGitHubIdToken({ ACTIONS_ID_TOKEN_REQUEST_URL: empty.url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN })).rejects.toThrow("answered without a token");
+    await expect(fetchGitHubIdToken({ requestUrl: empty.url, requestToken: REQUEST_TOKEN })).rejects.toThrow("answered without a token");
   });
 });

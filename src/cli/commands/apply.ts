@@ -3,12 +3,12 @@ import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { formatApplyJson, formatApplyMarkdown, formatApplyRefusalJson, formatApplyText, countsText } from "../../apply/format.js";
-import { isGitHubActions, readJobFiles } from "../../github/context.js";
 import { runApply } from "../../reconcile/apply-run.js";
 import type { ApplyRunResult } from "../../reconcile/apply-run.js";
 import { EXIT, useColour } from "../io.js";
 import { parseDigest, usersOption } from "../options.js";
 import { createRunProgress } from "../progress.js";
+import { readSettings } from "../settings.js";
 import type { CommandContext } from "../io.js";
 import type { PlanFormat } from "./plan.js";
 import { addTenantOptions, formatPlan, planExitCode, reportProblems } from "./plan.js";
@@ -40,6 +40,8 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
       .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
       .option("-o, --out <file>", "write the report to this file instead of standard output"),
   ).action(async (options: ApplyCommandOptions) => {
+    // Every setting is checked before the manifest or the tenant is read.
+    const settings = readSettings(io.env, io.cwd);
     const manifestPath = path.resolve(io.cwd, options.manifest);
     const progress = createRunProgress(io.stderr, "apply", "checking and analysing photos", options.yes ? "reading the tenant, writing and verifying" : "reading the tenant");
     let result: ApplyRunResult;
@@ -47,11 +49,11 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
       result = await runApply({
         manifestPath,
         displayName: path.relative(io.cwd, manifestPath) || manifestPath,
-        env: io.env,
+        settings,
         ...(options.users ? { users: options.users } : {}),
         ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
         warn: (message: string) => progress.log(`photosync: warning: ${message}\n`),
-        onManifestLoaded: (people: number) => progress.started(people),
+        onLoaded: ({ people }) => progress.started(people),
         onAnalysed: (done: number, total: number) => progress.analysed(done, total),
         yes: options.yes === true,
         ...(options.expectDigest ? { expectDigest: options.expectDigest } : {}),
@@ -60,7 +62,7 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
     } finally {
       progress.stop();
     }
-    const colour = !options.out && options.format === "text" && useColour(io);
+    const colour = !options.out && options.format === "text" && useColour(io, settings.colour);
     const emit = async (text: string, summary: string) => {
       if (!options.out) return void io.stdout.write(text);
       await writeFile(path.resolve(io.cwd, options.out), text);
@@ -97,7 +99,7 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
         const report = result.report;
         const text = options.format === "json" ? formatApplyJson(report) : options.format === "markdown" ? formatApplyMarkdown(report) : formatApplyText(report, colour);
         await emit(text, countsText(report));
-        if (isGitHubActions(io.env)) await (await import("../../github/publish.js")).publishApply(report, readJobFiles(io.env));
+        if (settings.github.isActions) await (await import("../../github/publish.js")).publishApply(report, settings.github.files);
         const incomplete = report.counts.failed > 0 || report.counts.skipped > 0;
         setExitCode(incomplete ? EXIT.failure : EXIT.ok);
       }

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import path from "node:path";
-import { isGitHubActions, readGitHubContext } from "../../github/context.js";
+import { readGitHubContext } from "../../github/context.js";
 import { formatPlanText } from "../../plan/format-text.js";
 import { runPlan } from "../../reconcile/plan-run.js";
 import { fitHeapGrowthToPlan } from "../heap.js";
+import { readSettings } from "../settings.js";
 import { EXIT } from "../io.js";
 import type { CommandContext } from "../io.js";
 import { addTenantOptions, reportProblems } from "./plan.js";
@@ -22,9 +23,10 @@ export function registerDrift(program: Command, { io, setExitCode }: CommandCont
   ).action(async (options: { manifest: string; emulator?: boolean; resetEmulator?: boolean }) => {
     // Checked before planning: a full plan reads every managed person, all for nothing when the
     // issue cannot be written.
-    const refusal = !isGitHubActions(io.env)
+    const settings = readSettings(io.env, io.cwd);
+    const refusal = !settings.github.isActions
       ? "drift runs inside GitHub Actions (GITHUB_ACTIONS=true), where it keeps the drift issue; use photosync plan elsewhere. Nothing was read"
-      : !io.env.GITHUB_TOKEN
+      : !settings.github.token
         ? "drift needs GITHUB_TOKEN to open, update or close the drift issue: pass it to this step (env: GITHUB_TOKEN: ${{ github.token }}); nothing was read"
         : undefined;
     if (refusal) {
@@ -32,15 +34,15 @@ export function registerDrift(program: Command, { io, setExitCode }: CommandCont
       setExitCode(EXIT.failure);
       return;
     }
-    const github = readGitHubContext(io.env);
+    const github = readGitHubContext(settings.github);
     const manifestPath = path.resolve(io.cwd, options.manifest);
     const result = await runPlan({
       manifestPath,
       displayName: path.relative(io.cwd, manifestPath) || manifestPath,
-      env: io.env,
+      settings,
       ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
       warn: (message) => io.stderr.write(`photosync: warning: ${message}\n`),
-      onManifestLoaded: (people) => fitHeapGrowthToPlan(people),
+      onLoaded: ({ people }) => fitHeapGrowthToPlan(people),
     });
     if (!result.ok) {
       setExitCode(reportProblems(result, io));

@@ -7,11 +7,12 @@ import { formatPlanMarkdown } from "../../plan/format-markdown.js";
 import { countsLine, formatPlanText } from "../../plan/format-text.js";
 import type { Plan } from "../../model/plan.js";
 import { hasChanges } from "../../plan/plan.js";
-import { isGitHubActions, readGitHubContext } from "../../github/context.js";
+import { readGitHubContext } from "../../github/context.js";
 import { runPlan } from "../../reconcile/plan-run.js";
 import type { PlanRunResult } from "../../reconcile/plan-run.js";
 import { formatProblemLine } from "../../validate/format.js";
 import { fitHeapGrowthToPlan } from "../heap.js";
+import { readSettings } from "../settings.js";
 import { onlyUnknownUsers, usersOption } from "../options.js";
 import { createRunProgress } from "../progress.js";
 import { EXIT, useColour } from "../io.js";
@@ -81,8 +82,10 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
       .option("--comment", "GitHub Actions: post the plan as the pull request's sticky comment (needs GITHUB_TOKEN)")
       .option("--no-detailed-exitcode", "exit 0 when there are changes too (1 still means an error)"),
   ).action(async (options: PlanCommandOptions) => {
+    // Every setting is checked before the manifest, the repo's git or the tenant is read.
+    const settings = readSettings(io.env, io.cwd);
     const manifestPath = path.resolve(io.cwd, options.manifest);
-    const github = isGitHubActions(io.env) ? readGitHubContext(io.env) : undefined;
+    const github = settings.github.isActions ? readGitHubContext(settings.github) : undefined;
     if (github?.pullRequest?.fromFork) {
       // Defence in depth: the workflow must not give forks secrets, and photosync will not sign in for them.
       io.stdout.write("photosync: pull request from a fork: validation only, no tenant access\n");
@@ -95,12 +98,13 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
       result = await runPlan({
         manifestPath,
         displayName: path.relative(io.cwd, manifestPath) || manifestPath,
-        env: io.env,
+        settings,
         ...(options.users ? { users: options.users } : {}),
         ...(options.changedSince ? { changedSince: options.changedSince } : {}),
         ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
         warn: (message) => progress.log(`photosync: warning: ${message}\n`),
-        onManifestLoaded: (people) => {
+        // The CLI, not the core, decides the heap's growth from how many people the plan manages.
+        onLoaded: ({ people }) => {
           fitHeapGrowthToPlan(people);
           progress.started(people);
         },
@@ -115,7 +119,7 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
     }
     if (result.scope.note) io.stderr.write(`photosync: planning ${result.scope.note}\n`);
     for (const dropped of result.scope.dropped) io.stderr.write(`photosync: ${dropped.upn}: ${dropped.reason} (not touched)\n`);
-    const colour = !options.out && options.format === "text" && useColour(io);
+    const colour = !options.out && options.format === "text" && useColour(io, settings.colour);
     // JSON is written as it is produced: a 10,000-person plan is ~13 MB of text.
     const output: Iterable<string> =
       options.format === "json" ? formatPlanJsonChunks(result.plan) : [formatPlan(result.plan, options.format, { colour, ...(options.verbose ? { verbose: true } : {}), ...(options.diff ? { diff: true } : {}) })];

@@ -25,6 +25,7 @@ import { outDirProblem, replaceRender, userDirName } from "../render-output.js";
 
 export { userDirName };
 import type { CommandContext } from "../io.js";
+import { readSettings } from "../settings.js";
 
 export const CONTACT_SHEET = "contact-sheet.png";
 export const INDEX_FILE = "index.json";
@@ -65,7 +66,7 @@ export function registerRender(program: Command, { io, setExitCode }: CommandCon
     .addOption(usersOption())
     .option("--no-cache", "render everything again; neither read nor write the render cache")
     .action(async (options: RenderCommandOptions) => {
-      const colour = useColour(io);
+      const colour = useColour(io, readSettings(io.env, io.cwd).colour);
       const paint = (code: number, text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
       const manifestPath = path.resolve(io.cwd, options.manifest);
       const displayName = path.relative(io.cwd, manifestPath) || manifestPath;
