@@ -9,6 +9,7 @@ import type { DesiredState, DesiredUser } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
 import { resolveChangedSince } from "../scope/git.js";
 import { analyseDesired } from "./desired.js";
+import { selectByUpn } from "../scope/users.js";
 import type { DesiredImage, Plan } from "../model/plan.js";
 import { plan } from "../plan/plan.js";
 import type { AnalysedSource, PersonRecord } from "../model/record.js";
@@ -53,13 +54,6 @@ export type PlanRunResult =
       scope: { kind: "all" | "users" | "changed"; note?: string; dropped: Array<{ upn: string; reason: string }> };
       session?: RunSession;
     };
-
-function selectByUpn(state: DesiredState, upns: readonly string[]): { users: DesiredUser[]; unknown: string[] } {
-  const wanted = new Set(upns.map(upnKey));
-  const users = state.users.filter((user) => wanted.has(upnKey(user.upn)));
-  const known = new Set(state.users.map((user) => upnKey(user.upn)));
-  return { users, unknown: upns.filter((upn) => !known.has(upnKey(upn))) };
-}
 
 /** The pipeline's records: each person's analysis joined with what was read and the routes the reads followed. */
 export function personRecords(
