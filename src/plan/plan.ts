@@ -7,48 +7,19 @@ import { stringify } from "safe-stable-stringify";
 import { compare } from "../images/compare.js";
 import type { Fingerprint } from "../model/fingerprint.js";
 import { largestGraphSizeAtMost } from "../images/graph-sizes.js";
-import type { DesiredState, DesiredUser, StoreName } from "../model/desired.js";
+import type { DesiredState, StoreName } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
-import type { LiveUser, PhotoObservation, SpoObservation, SpoPropertyName, ThumbnailName } from "../model/observations.js";
+import type { PhotoObservation, SpoObservation, SpoPropertyName, ThumbnailName } from "../model/observations.js";
 import { THUMBNAIL_NAMES } from "../model/observations.js";
 import type { ActionCounts, DesiredImage, Plan, PhotoSummary, StoreStep, UserPlan } from "../model/plan.js";
 import { ACTIONS } from "../model/plan.js";
 import type { PersonRecord } from "../model/record.js";
-import { routePerson } from "../model/routing.js";
 import { pictureUrl, samePictureUrl } from "../stores/sharepoint/names.js";
 
-/** The pipeline's input: one record per planned person, routed already (reconcile/plan-run.ts). */
-export interface RecordsInput {
+/** The planner's input: one record per planned person, routed already (reconcile/plan-run.ts). */
+export interface PlanInput {
   state: DesiredState;
   records: readonly PersonRecord[];
-}
-
-/**
- * The same from separate maps (tests, and callers holding no routes): a found person is routed
- * here from the lookup as given.
- */
-export interface MapsInput {
-  state: DesiredState;
-  /** Only these users are planned (all managed users when absent). */
-  users?: readonly DesiredUser[];
-  /** Keyed by upnKey(upn). */
-  desired: ReadonlyMap<string, DesiredImage>;
-  /** Keyed by upnKey(upn); a user missing here was not read (their steps are unknown). */
-  live: ReadonlyMap<string, LiveUser>;
-}
-
-export type PlanInput = RecordsInput | MapsInput;
-
-function recordsOf(input: MapsInput): PersonRecord[] {
-  return (input.users ?? input.state.users).map((user) => {
-    const key = upnKey(user.upn);
-    const image = input.desired.get(key);
-    // Photos with problems never reach the planner (plan-run.ts refuses first): a missing one is a bug.
-    if (!image) throw new Error(`internal error: no desired photo for ${user.upn}; please report this`);
-    const live = input.live.get(key);
-    const lookup = live?.lookup;
-    return { desired: user, image, ...(live ? { live } : {}), ...(lookup?.state === "found" ? { routes: routePerson(user, lookup.user) } : {}) };
-  });
 }
 
 const summary = (fingerprint: Fingerprint, width = fingerprint.width, height = fingerprint.height): PhotoSummary => ({
@@ -221,8 +192,7 @@ export function planDigest(tenant: string, users: readonly UserPlan[]): string {
 }
 
 export function plan(input: PlanInput): Plan {
-  const records = "records" in input ? input.records : recordsOf(input);
-  const users = records
+  const users = input.records
     .map((record) => planUser(input.state, record))
     .sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
   return { format: "photosync.plan/v1", tenant: input.state.tenant.id, users, counts: countActions(users), digest: planDigest(input.state.tenant.id, users) };

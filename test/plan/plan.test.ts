@@ -3,10 +3,11 @@ import { upnKey } from "../../src/model/desired.js";
 import type { DesiredUser } from "../../src/model/desired.js";
 import type { DesiredImage, StoreStep } from "../../src/model/plan.js";
 import { plan } from "../../src/plan/plan.js";
-import { SKIP_REASONS, routePerson } from "../../src/model/routing.js";
+import { SKIP_REASONS } from "../../src/model/routing.js";
+import { personRecords } from "../../src/reconcile/plan-run.js";
 import type { LiveUser } from "../../src/model/observations.js";
 import type { Face } from "../support/plan-fixtures.js";
-import { desiredState, desiredUser, face, member, spoProperties } from "../support/plan-fixtures.js";
+import { desiredState, desiredUser, face, member, planFromMaps, spoProperties } from "../support/plan-fixtures.js";
 
 let alex: Face;
 let megan: Face;
@@ -18,7 +19,7 @@ beforeAll(async () => {
 
 /** Plans one user and returns their steps by store. */
 function planOne(user: DesiredUser, desired: DesiredImage, live: LiveUser | undefined): Record<string, StoreStep> {
-  const result = plan({
+  const result = planFromMaps({
     state: desiredState([user]),
     desired: new Map([[upnKey(user.upn), desired]]),
     live: live ? new Map([[upnKey(user.upn), live]]) : new Map(),
@@ -163,7 +164,7 @@ describe("plan: Exchange Online and Entra ID", () => {
   });
 
   it("refuses to plan a person whose desired photo is missing: a bug, never an unknown", () => {
-    expect(() => plan({ state: desiredState([desiredUser(upn)]), users: [desiredUser(upn)], desired: new Map(), live: new Map() })).toThrow(/internal error: no desired photo/);
+    expect(() => personRecords([desiredUser(upn)], new Map(), new Map(), new Map())).toThrow(/internal error: no desired photo/);
   });
 });
 
@@ -221,7 +222,7 @@ describe("plan: SharePoint", () => {
 describe("plan: order, counts and digest", () => {
   const users = ["zoe@contoso.com", "Adam@contoso.com", "mia@contoso.com"];
   const build = (order: string[], exoState: "absent" | "unknown" = "absent") =>
-    plan({
+    planFromMaps({
       state: desiredState(order.map((upn) => desiredUser(upn, { stores: ["exo"] }))),
       desired: new Map(order.map((upn) => [upnKey(upn), alex.rendered])),
       live: new Map(
@@ -272,15 +273,11 @@ describe("plan: one record per person, routed once", () => {
     ]);
   });
 
-  it("gives the same plan and digest from records as from the maps it routes itself", () => {
-    const users = [desiredUser("alex@contoso.com"), desiredUser("megan@contoso.com", { stores: ["exo"] })];
-    const live = new Map<string, LiveUser>(users.map((user) => [upnKey(user.upn), { lookup: { state: "found", user: member(user.upn) }, exo: { state: "absent" }, aad: { state: "absent" } }]));
-    const desired = new Map(users.map((user) => [upnKey(user.upn), alex.rendered]));
-    const fromMaps = plan({ state: desiredState(users), desired, live });
-    const records = users.map((user) => {
-      const found = live.get(upnKey(user.upn))!;
-      return { desired: user, image: alex.rendered, live: found, routes: routePerson(user, member(user.upn)) };
-    });
-    expect(plan({ state: desiredState(users), records })).toEqual(fromMaps);
+  it("refuses a found person whose record carries no routes: a bug, never a guess", () => {
+    const upn = "alex@contoso.com";
+    const user = desiredUser(upn);
+    const records = [{ desired: user, image: alex.rendered, live: { lookup: { state: "found" as const, user: member(upn) } } }];
+    expect(() => plan({ state: desiredState([user]), records })).toThrow(/internal error: alex@contoso.com was found but not routed/);
   });
+
 });

@@ -4,7 +4,11 @@ import { renderPortrait } from "../../src/demo/portrait.js";
 import { fingerprintImage } from "../../src/images/fingerprint-image.js";
 import type { Fingerprint } from "../../src/model/fingerprint.js";
 import type { DesiredState, DesiredUser, StoreName } from "../../src/model/desired.js";
-import type { DesiredImage } from "../../src/model/plan.js";
+import { upnKey } from "../../src/model/desired.js";
+import type { DesiredImage, Plan } from "../../src/model/plan.js";
+import type { PersonRecord } from "../../src/model/record.js";
+import { routePerson } from "../../src/model/routing.js";
+import { plan } from "../../src/plan/plan.js";
 import type { DirectoryUser, LiveUser, SpoPropertyName, ThumbnailName } from "../../src/model/observations.js";
 
 export const position = { file: "photos.yaml", line: 1, column: 1 };
@@ -72,3 +76,23 @@ export function spoProperties(upn: string | undefined, placeholder = "0"): Recor
 }
 
 export type { LiveUser };
+
+/**
+ * Records the way the pipeline builds them, from maps keyed by upnKey: a found person routed from
+ * the lookup as given (plan-run.ts routes while reading). A user missing from `live` was not read.
+ */
+export function recordsFrom(users: readonly DesiredUser[], desired: ReadonlyMap<string, DesiredImage>, live: ReadonlyMap<string, LiveUser>): PersonRecord[] {
+  return users.map((user) => {
+    const key = upnKey(user.upn);
+    const image = desired.get(key);
+    if (!image) throw new Error(`test fixture: no desired photo for ${user.upn}`);
+    const read = live.get(key);
+    const lookup = read?.lookup;
+    return { desired: user, image, ...(read ? { live: read } : {}), ...(lookup?.state === "found" ? { routes: routePerson(user, lookup.user) } : {}) };
+  });
+}
+
+/** plan() over maps: every user of the state (or `users`), routed as the reads would. */
+export function planFromMaps(input: { state: DesiredState; users?: readonly DesiredUser[]; desired: ReadonlyMap<string, DesiredImage>; live: ReadonlyMap<string, LiveUser> }): Plan {
+  return plan({ state: input.state, records: recordsFrom(input.users ?? input.state.users, input.desired, input.live) });
+}
