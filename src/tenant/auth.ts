@@ -16,6 +16,7 @@ import {
 import type { ClientSecretCredentialOptions, TokenCredential } from "@azure/identity";
 import type { TenantEndpoints } from "./endpoints.js";
 import { fetchGitHubIdToken } from "./github-oidc.js";
+import { UserError } from "../model/errors.js";
 
 export { GITHUB_OIDC_AUDIENCE } from "./github-oidc.js";
 
@@ -36,7 +37,7 @@ export interface AuthSettings {
 export function authSettingsFromEnv(env: NodeJS.ProcessEnv): AuthSettings {
   const explicit = env.PHOTOSYNC_AUTH as AuthMethod | undefined;
   if (explicit !== undefined && !AUTH_METHODS.includes(explicit)) {
-    throw new Error(`PHOTOSYNC_AUTH=${explicit} is not one of ${AUTH_METHODS.join(", ")}`);
+    throw new UserError(`PHOTOSYNC_AUTH=${explicit} is not one of ${AUTH_METHODS.join(", ")}`);
   }
   const method: AuthMethod =
     explicit ??
@@ -66,7 +67,7 @@ export function authWarning(settings: AuthSettings, sharePointManaged: boolean):
 }
 
 function requireClientId(settings: AuthSettings): string {
-  if (!settings.clientId) throw new Error(`sign-in method ${settings.method} needs the app's client id in AZURE_CLIENT_ID`);
+  if (!settings.clientId) throw new UserError(`sign-in method ${settings.method} needs the app's client id in AZURE_CLIENT_ID`);
   return settings.clientId;
 }
 
@@ -87,10 +88,10 @@ export function createCredential(
       const clientId = requireClientId(settings);
       if (settings.certificatePem) return new ClientCertificateCredential(tenantId, clientId, { certificate: settings.certificatePem }, common);
       if (settings.certificatePath) return new ClientCertificateCredential(tenantId, clientId, { certificatePath: settings.certificatePath }, common);
-      throw new Error("sign-in method certificate needs AZURE_CLIENT_CERTIFICATE_PATH (a PEM file with the private key and certificate)");
+      throw new UserError("sign-in method certificate needs AZURE_CLIENT_CERTIFICATE_PATH (a PEM file with the private key and certificate)");
     }
     case "secret":
-      if (!settings.secret) throw new Error("sign-in method secret needs AZURE_CLIENT_SECRET");
+      if (!settings.secret) throw new UserError("sign-in method secret needs AZURE_CLIENT_SECRET");
       return new ClientSecretCredential(tenantId, requireClientId(settings), settings.secret, common);
     default:
       return new DefaultAzureCredential({ ...common, tenantId });

@@ -5,6 +5,7 @@
  * Errors never quote the request token or the ID token.
  */
 import { HttpClient, HttpClientError } from "@actions/http-client";
+import { UserError } from "../model/errors.js";
 
 /** The audience GitHub's OIDC token must carry for an Entra federated credential. */
 export const GITHUB_OIDC_AUDIENCE = "api://AzureADTokenExchange";
@@ -14,8 +15,8 @@ const NEEDS_PERMISSION = "the job needs `permissions: id-token: write` (GitHub s
 export async function fetchGitHubIdToken(env: NodeJS.ProcessEnv, audience = GITHUB_OIDC_AUDIENCE): Promise<string> {
   const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  if (!url) throw new Error(`sign-in method github-oidc: ACTIONS_ID_TOKEN_REQUEST_URL is not set; ${NEEDS_PERMISSION}`);
-  if (!requestToken) throw new Error(`sign-in method github-oidc: ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set; ${NEEDS_PERMISSION}`);
+  if (!url) throw new UserError(`sign-in method github-oidc: ACTIONS_ID_TOKEN_REQUEST_URL is not set; ${NEEDS_PERMISSION}`);
+  if (!requestToken) throw new UserError(`sign-in method github-oidc: ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set; ${NEEDS_PERMISSION}`);
   // The runtime's URL already has a query (api-version), hence `&`.
   const client = new HttpClient("photosync", [], { allowRetries: true, maxRetries: 3 });
   let value: unknown;
@@ -26,10 +27,10 @@ export async function fetchGitHubIdToken(env: NodeJS.ProcessEnv, audience = GITH
     // The answer's body is not quoted: it is the runtime's to fill, and could echo what it was sent.
     const what = error instanceof HttpClientError ? `answered ${error.statusCode}` : `could not be reached (${(error as NodeJS.ErrnoException).code ?? "network error"})`;
     // eslint-disable-next-line preserve-caught-error -- the caught error quotes the answer's body (see above)
-    throw new Error(`sign-in method github-oidc: GitHub's OIDC token endpoint ${what}`);
+    throw new UserError(`sign-in method github-oidc: GitHub's OIDC token endpoint ${what}`);
   } finally {
     client.dispose();
   }
-  if (typeof value !== "string" || value === "") throw new Error("sign-in method github-oidc: GitHub's OIDC token endpoint answered without a token");
+  if (typeof value !== "string" || value === "") throw new UserError("sign-in method github-oidc: GitHub's OIDC token endpoint answered without a token");
   return value;
 }
