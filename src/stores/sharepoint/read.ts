@@ -8,7 +8,7 @@ import type { ISPQueryable } from "@pnp/sp";
 import pLimit from "p-limit";
 import { fingerprintImage } from "../../images/fingerprint-image.js";
 import { accountName, thumbnailFileName, thumbnailPath } from "./names.js";
-import { isRetryable, retryAfterSeconds, toServiceError } from "../../tenant/errors.js";
+import { isRetryable, retryAfterSeconds, throwIfAccessDenied, toServiceError } from "../../tenant/errors.js";
 import { sendBatchWithRetries } from "../../tenant/batch-retry.js";
 import type { ItemOutcome } from "../../tenant/batch-retry.js";
 import { DEFAULT_RETRY_POLICY } from "../../tenant/http.js";
@@ -171,6 +171,8 @@ export async function readSharePoint(
       if (cached) found[thumbnail] = { ...(etag ? { etag } : {}), fingerprint: cached };
       else downloads.push({ target, thumbnail, ...(etag ? { etag } : {}), ...(cacheKey ? { cacheKey } : {}) });
     });
+    // A 401/403 is the same for every person: the run stops with one message naming the permission.
+    for (const failure of failures) throwIfAccessDenied(failure, "SharePoint Online", "Sites.Read.All", "reading thumbnails and profiles");
     if (failures.length > 0) {
       observations.set(target.key, { state: "unknown", error: failures[0]! });
       return;
@@ -190,7 +192,9 @@ export async function readSharePoint(
             bytes = await sites.mySite.download(thumbnailPath(download.target.upn, download.thumbnail));
           } catch (error) {
             // Deleted between the two reads, or the download failed: this read did not succeed.
-            observations.set(download.target.key, { state: "unknown", error: toServiceError(error) });
+            const failure = toServiceError(error);
+            throwIfAccessDenied(failure, "SharePoint Online", "Sites.Read.All", "downloading thumbnails");
+            observations.set(download.target.key, { state: "unknown", error: failure });
             return;
           }
           try {
