@@ -27,10 +27,10 @@ export async function fetchGitHubIdToken(env: NodeJS.ProcessEnv, audience = GITH
     // The answer's body is not quoted: it is the runtime's to fill, and could echo what it was sent.
     const what = error instanceof HttpClientError ? `answered ${error.statusCode}` : `could not be reached (${(error as NodeJS.ErrnoException).code ?? "network error"})`;
     // eslint-disable-next-line preserve-caught-error -- the caught error quotes the answer's body (see above)
-    throw new UserError(`sign-in method github-oidc: GitHub's OIDC token endpoint ${what}`);
+    throw new Error(`sign-in method github-oidc: GitHub's OIDC token endpoint ${what}`);
   } finally {
     client.dispose();
   }
-  if (typeof value !== "string" || value === "") throw new UserError("sign-in method github-oidc: GitHub's OIDC token endpoint answered without a token");
+  if (typeof value !== "string" || value === "") throw new Error("sign-in method github-oidc: GitHub's OIDC token endpoint answered without a token");
   return value;
 }
