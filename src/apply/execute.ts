@@ -15,7 +15,7 @@ import type { DesiredState, DesiredUser, StoreName } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
 import type { Plan, StoreStep, UserPlan } from "../model/plan.js";
 import type { TenantConnection } from "../stores/connection.js";
-import { toServiceError } from "../tenant/errors.js";
+import { throwIfAccessDenied, toServiceError } from "../tenant/errors.js";
 import type { BatchOptions } from "../stores/graph/batch.js";
 import type { WriteResult } from "../stores/graph/write.js";
 import { writeGraphPhotos } from "../stores/graph/write.js";
@@ -123,7 +123,10 @@ async function sharePoint(connection: TenantConnection, state: DesiredState, wor
                   });
             record(work, step, "done", done.join("; "));
           } catch (error) {
-            record(work, step, "failed", "SharePoint refused a write; nothing after it was attempted", toServiceError(error));
+            const failure = toServiceError(error);
+            // A refused token is everyone's problem, not this person's: stop with one message.
+            throwIfAccessDenied(failure, "SharePoint", "Sites.ReadWrite.All and User.ReadWrite.All (SharePoint)", "writing profile pictures and properties");
+            record(work, step, "failed", "SharePoint refused a write; nothing after it was attempted", failure);
           }
         }),
       ),

@@ -37,4 +37,6 @@ export const EXIT = {
   /** apply: the recomputed plan is not the reviewed one (--expect-digest); nothing was written. */
   digestMismatch: 4,
   usage: 64,
+  /** A bug in photosync (EX_SOFTWARE): the message, the stack and where to report it. */
+  internal: 70,
 } as const;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { createRequire } from "node:module";
 import type { CliIo, CommandContext } from "./io.js";
 import { EXIT } from "./io.js";
+import { AccessError, ServiceFailure, UserError } from "../model/errors.js";
 import { registerApply } from "./commands/apply.js";
 import { registerDrift } from "./commands/drift.js";
 import { registerEmulator } from "./commands/emulator.js";
@@ -10,6 +11,9 @@ import { registerRender } from "./commands/render.js";
 import { registerValidate } from "./commands/validate.js";
 
 const packageJson = createRequire(import.meta.url)("../../package.json") as { version: string };
+
+/** Where a bug is reported (the internal-error message). */
+const ISSUES_URL = "the photosync issue tracker";
 
 /** Scripts and workflows branch on these; the README's "Exit codes" section says the same. */
 const EXIT_CODES_HELP = `
@@ -20,6 +24,7 @@ Exit codes:
   ${EXIT.refused}   apply: refused by a safety rail; nothing was written (--force overrides)
   ${EXIT.digestMismatch}   apply: --expect-digest does not match the recomputed plan; nothing was written
   ${EXIT.usage}  the command line is wrong (unknown option, bad value, --users naming nobody or someone not in the manifest)
+  ${EXIT.internal}  a bug in photosync (the message says where to report it)
 
 Run photosync <command> --help for a command's options.`;
 
@@ -56,7 +61,18 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       // --help and --version end here too, with exit code 0.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    io.stderr.write(`photosync: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.failure;
+    // The kind decides the message and the code (src/model/errors.ts); only a bug gets a stack.
+    if (error instanceof UserError) {
+      io.stderr.write(`photosync: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof AccessError || error instanceof ServiceFailure) {
+      io.stderr.write(`photosync: ${error.message}\n`);
+      return EXIT.failure;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const stack = error instanceof Error && error.stack ? `${error.stack}\n` : "";
+    io.stderr.write(`photosync: internal error: ${message}\n${stack}please report this at ${ISSUES_URL}\n`);
+    return EXIT.internal;
   }
 }

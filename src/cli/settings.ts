@@ -12,6 +12,7 @@
  * - PHOTOSYNC_VERIFY_ATTEMPTS / PHOTOSYNC_VERIFY_DELAY_MS: reads back after apply (default 3, 2000).
  */
 import type { GitHubEnvironment } from "../github/context.js";
+import { UserError } from "../model/errors.js";
 import type { ChildEnv } from "../scope/git.js";
 import type { AuthMethod, AuthSettings } from "../tenant/auth.js";
 import { AUTH_METHODS } from "../tenant/auth.js";
@@ -55,7 +56,7 @@ export const DEFAULT_RETRY: RetrySettings = { maxAttempts: 5, backoffMs: 1000 };
 export const DEFAULT_VERIFY: VerifySettings = { attempts: 3, delayMs: 2000 };
 
 /** A setting that is wrong; the message names the variable. */
-export class SettingsError extends Error {
+export class SettingsError extends UserError {
   override name = "SettingsError";
 }
 

@@ -139,6 +139,8 @@ function faultResponse(service: Service, request: EmuRequest, action: NonNullabl
   if (service === "graph") {
     if (status === 503) return graphError(request, 503, "serviceNotAvailable", "The service is temporarily unavailable for maintenance or is overloaded. You may repeat the request after a delay, which may be specified in a Retry-After header.");
     if (status === 504) return graphError(request, 504, "UnknownError", "");
+    // Exchange's answer to an app the mailbox refuses (a missing permission or an application access policy).
+    if (status === 403) return graphError(request, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
     return graphError(request, status, "generalException", "An unspecified error has occurred.");
   }
   if (service === "sharepoint") return spoError(request, new SpoFailure(status, "-2146232832, Microsoft.SharePoint.SPException", "The server is temporarily unavailable."));

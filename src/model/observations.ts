@@ -4,13 +4,9 @@
  */
 import type { Fingerprint } from "./fingerprint.js";
 
-/** A failed read or write, as the service reported it. */
-export interface ServiceError {
-  /** The service's error code (e.g. TooManyRequests, ErrorAccessDenied) or a transport code (ECONNRESET). */
-  code: string;
-  message: string;
-  status?: number;
-}
+import type { ServiceError } from "./errors.js";
+
+export type { ServiceError } from "./errors.js";
 
 export type MailboxKind = "cloud" | "onPremises" | "none";
 

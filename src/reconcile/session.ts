@@ -79,6 +79,8 @@ export async function openSession(state: DesiredState, options: SessionOptions):
         // Instance discovery asks Microsoft's public cloud about the authority: only for the real one.
         disableInstanceDiscovery: emulator !== undefined || options.settings.endpoints.authorityHost !== undefined,
       }),
+      // Every request of the session (Graph, SharePoint, downloads) retries by this one policy.
+      options.settings.retry,
     ),
   );
   try {

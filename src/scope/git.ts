@@ -10,6 +10,7 @@ import { loadManifest } from "../manifest/load.js";
 import type { LoadResult } from "../manifest/load.js";
 import { PHOTOS_DIR } from "../manifest/photo-paths.js";
 import type { DesiredState } from "../model/desired.js";
+import { UserError } from "../model/errors.js";
 import type { ChangeScope } from "./changed-since.js";
 import { changedUsers, photoPathKey, stateFromManifestText } from "./changed-since.js";
 
@@ -17,8 +18,8 @@ import { changedUsers, photoPathKey, stateFromManifestText } from "./changed-sin
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 const FETCH_HINT = "fetch the base first: actions/checkout with fetch-depth: 0, or git fetch origin <base>";
 
-export class GitError extends Error {
-  override name = "GitError";
+export class GitError extends UserError {
+  override readonly name = "GitError";
 }
 
 interface GitResult {

@@ -15,11 +15,11 @@ import type { AuthMethod } from "./auth.js";
 import { GITHUB_OIDC_AUDIENCE } from "./github-oidc.js";
 import type { TenantEndpoints } from "./endpoints.js";
 import type { TrustedHttp } from "./http.js";
+import { AccessError } from "../model/errors.js";
 
-/** A sign-in or permission failure: the whole run stops with this one message (exit 1). */
-export class AccessError extends Error {
-  override readonly name = "AccessError";
-}
+/** Where the sign-in and permission failure has always been imported from; it lives in src/model. */
+export { AccessError };
+
 
 /** One permission the run needs: any of `anyOf` will do; `name` is the least privileged, the one to grant. */
 export interface Permission {

@@ -17,6 +17,7 @@ import type { ClientSecretCredentialOptions, TokenCredential } from "@azure/iden
 import type { TenantEndpoints } from "./endpoints.js";
 import { fetchGitHubIdToken } from "./github-oidc.js";
 import type { OidcRequest } from "./github-oidc.js";
+import { UserError } from "../model/errors.js";
 
 export { GITHUB_OIDC_AUDIENCE } from "./github-oidc.js";
 
@@ -44,7 +45,7 @@ export function authWarning(settings: AuthSettings, sharePointManaged: boolean):
 }
 
 function requireClientId(settings: AuthSettings): string {
-  if (!settings.clientId) throw new Error(`sign-in method ${settings.method} needs the app's client id in AZURE_CLIENT_ID`);
+  if (!settings.clientId) throw new UserError(`sign-in method ${settings.method} needs the app's client id in AZURE_CLIENT_ID`);
   return settings.clientId;
 }
 
@@ -65,10 +66,10 @@ export function createCredential(
       const clientId = requireClientId(settings);
       if (settings.certificatePem) return new ClientCertificateCredential(tenantId, clientId, { certificate: settings.certificatePem }, common);
       if (settings.certificatePath) return new ClientCertificateCredential(tenantId, clientId, { certificatePath: settings.certificatePath }, common);
-      throw new Error("sign-in method certificate needs AZURE_CLIENT_CERTIFICATE_PATH (a PEM file with the private key and certificate)");
+      throw new UserError("sign-in method certificate needs AZURE_CLIENT_CERTIFICATE_PATH (a PEM file with the private key and certificate)");
     }
     case "secret":
-      if (!settings.secret) throw new Error("sign-in method secret needs AZURE_CLIENT_SECRET");
+      if (!settings.secret) throw new UserError("sign-in method secret needs AZURE_CLIENT_SECRET");
       return new ClientSecretCredential(tenantId, requireClientId(settings), settings.secret, common);
     default:
       return new DefaultAzureCredential({ ...common, tenantId });

@@ -5,6 +5,7 @@
  * Errors never quote the request token or the ID token.
  */
 import { HttpClient, HttpClientError } from "@actions/http-client";
+import { UserError } from "../model/errors.js";
 
 /** The audience GitHub's OIDC token must carry for an Entra federated credential. */
 export const GITHUB_OIDC_AUDIENCE = "api://AzureADTokenExchange";
@@ -20,8 +21,8 @@ export interface OidcRequest {
 export async function fetchGitHubIdToken(request: OidcRequest, audience = GITHUB_OIDC_AUDIENCE): Promise<string> {
   const url = request.requestUrl;
   const requestToken = request.requestToken;
-  if (!url) throw new Error(`sign-in method github-oidc: ACTIONS_ID_TOKEN_REQUEST_URL is not set; ${NEEDS_PERMISSION}`);
-  if (!requestToken) throw new Error(`sign-in method github-oidc: ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set; ${NEEDS_PERMISSION}`);
+  if (!url) throw new UserError(`sign-in method github-oidc: ACTIONS_ID_TOKEN_REQUEST_URL is not set; ${NEEDS_PERMISSION}`);
+  if (!requestToken) throw new UserError(`sign-in method github-oidc: ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set; ${NEEDS_PERMISSION}`);
   // The runtime's URL already has a query (api-version), hence `&`.
   const client = new HttpClient("photosync", [], { allowRetries: true, maxRetries: 3 });
   let value: unknown;

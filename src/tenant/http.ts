@@ -21,17 +21,10 @@ import { Agent, fetch as undiciFetch } from "undici";
 import type { Dispatcher, RequestInit as UndiciRequestInit, Response as UndiciResponse } from "undici";
 import type { TokenCredentialOptions } from "@azure/identity";
 import type { AuthenticationProvider, Context, Middleware } from "@microsoft/microsoft-graph-client";
-import {
-  AuthenticationHandler,
-  RedirectHandler,
-  RedirectHandlerOptions,
-  RetryHandler,
-  RetryHandlerOptions,
-  TelemetryHandler,
-} from "@microsoft/microsoft-graph-client";
+import { AuthenticationHandler, RedirectHandler, RedirectHandlerOptions, TelemetryHandler } from "@microsoft/microsoft-graph-client";
 import type { Queryable } from "@pnp/queryable";
 import { ServiceBackoff } from "./backoff.js";
-import { retryAfterSeconds } from "./errors.js";
+import { isRetryable, retryAfterSeconds } from "./errors.js";
 
 /** The fetch every photosync client uses: undici 7's, bound to a dispatcher that trusts our CAs. */
 export type TrustedFetch = (input: string | URL, init?: UndiciRequestInit) => Promise<UndiciResponse>;
@@ -46,6 +39,8 @@ export interface TrustOptions {
    * service wait while it has asked for quiet. Undefined: no back-off for that URL.
    */
   serviceOf?: (url: URL) => string | undefined;
+  /** How every request through this agent is retried (default DEFAULT_RETRY_POLICY). */
+  retry?: RetryPolicy;
 }
 
 export interface TrustedHttp {
@@ -58,6 +53,8 @@ export interface TrustedHttp {
   dispatcher: Dispatcher;
   /** The services' Retry-After windows, noted by `fetch` and by batch readers for their items. */
   backoff: ServiceBackoff;
+  /** The one retry policy for every request of the session: PnPjs, downloads and batch items. */
+  retry: RetryPolicy;
   /** Closes pooled connections (tests and short-lived CLI runs). */
   close(): Promise<void>;
 }
@@ -101,7 +98,7 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
       (answer) => headerValue(answer.headers["retry-after"]),
     );
   };
-  return { fetch: trusted, get, dispatcher: agent, backoff, close: () => agent.close() };
+  return { fetch: trusted, get, dispatcher: agent, backoff, retry: options.retry ?? DEFAULT_RETRY_POLICY, close: () => agent.close() };
 }
 
 /** A header's value as one string (undici gives repeated headers as an array). */
@@ -109,12 +106,19 @@ export function headerValue(value: string | string[] | undefined): string | null
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }
 
+/**
+ * How requests are retried, the same for Graph, SharePoint and downloads: tuned in one place (the
+ * session, from PHOTOSYNC_RETRY_ATTEMPTS and PHOTOSYNC_RETRY_BACKOFF_MS).
+ */
 export interface RetryPolicy {
-  /** Retries after the first attempt (0: none). */
-  retries: number;
-  /** First back-off in ms when the answer has no Retry-After; doubles each time. */
-  interval: number;
+  /** Tries in all, the first included (1: no retry). */
+  maxAttempts: number;
+  /** Wait before the first retry when the answer has no Retry-After, in ms; doubles each time. */
+  backoffMs: number;
 }
+
+/** Five tries, 1 s doubling: the README's PHOTOSYNC_RETRY_* defaults. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, backoffMs: 1000 };
 
 /** An answer as sendWithRetries sees it. */
 export interface RetryView {
@@ -125,23 +129,22 @@ export interface RetryView {
 }
 
 /**
- * Sends until the answer is not 429, 503 or 504, or the retries run out (the last answer is
- * returned as it is): waits as Retry-After says (seconds or an HTTP date), else `interval`,
- * doubling each time. A transport error is retried the same way, except an abort.
+ * Sends until the answer is not retryable (errors.ts isRetryable), or the tries run out (the last
+ * answer is returned as it is): waits as Retry-After says (seconds or an HTTP date), else
+ * `backoffMs`, doubling each time. A transport error is retried the same way, except an abort.
  */
 export async function sendWithRetries<A>(send: () => Promise<A>, view: (answer: A) => RetryView, policy: RetryPolicy): Promise<A> {
-  let wait = policy.interval;
-  for (let attempt = 0; ; attempt++) {
+  let wait = policy.backoffMs;
+  for (let attempt = 1; ; attempt++) {
     let answer: A | undefined;
     try {
       answer = await send();
     } catch (error) {
-      if (attempt >= policy.retries || (error instanceof Error && error.name === "AbortError")) throw error;
+      if (attempt >= policy.maxAttempts || (error instanceof Error && error.name === "AbortError")) throw error;
     }
     if (answer !== undefined) {
       const seen = view(answer);
-      const retryable = seen.status === 429 || seen.status === 503 || seen.status === 504;
-      if (!retryable || attempt >= policy.retries) return answer;
+      if (!isRetryable(seen.status) || attempt >= policy.maxAttempts) return answer;
       const seconds = retryAfterSeconds(seen.retryAfter);
       if (seconds !== undefined) wait = seconds * 1000;
       await seen.discard();
@@ -243,11 +246,14 @@ class FetchHandler implements Middleware {
   }
 }
 
-/** The Graph client's default middleware chain, ending in a handler that uses `fetch`. */
+/**
+ * The Graph client's default middleware chain without its RetryHandler, ending in a handler that
+ * uses `fetch`. Graph requests go in $batch, whose items graphBatch retries (batch-retry.ts); the
+ * SDK retrying the batch under that loop would multiply the tries (5 x 4 sends of one batch).
+ */
 export function graphFetchMiddleware(authProvider: AuthenticationProvider, fetch: TrustedFetch): Middleware[] {
   return [
     new AuthenticationHandler(authProvider),
-    new RetryHandler(new RetryHandlerOptions()),
     new RedirectHandler(new RedirectHandlerOptions()),
     new TelemetryHandler(),
     new FetchHandler(fetch),
@@ -255,14 +261,10 @@ export function graphFetchMiddleware(authProvider: AuthenticationProvider, fetch
 }
 
 // ---------------------------------------------------------------------------------------------
-// PnPjs v4: replaces the `send` moment so requests go through `fetch`. Retries 429/503/504 as
-// PnPjs's own BrowserFetchWithRetry does (sendWithRetries); `retries: 0` disables.
+// PnPjs v4: replaces the `send` moment so requests go through `fetch`, retried by the session's
+// policy (sendWithRetries) instead of PnPjs's own BrowserFetchWithRetry.
 
-/** Defaults: 3 retries, 200 ms. */
-export type PnpFetchOptions = Partial<RetryPolicy>;
-
-export function pnpFetch(fetch: TrustedFetch, options: PnpFetchOptions = {}): (instance: Queryable) => Queryable {
-  const policy = { retries: options.retries ?? 3, interval: options.interval ?? 200 };
+export function pnpFetch(fetch: TrustedFetch, policy: RetryPolicy = DEFAULT_RETRY_POLICY): (instance: Queryable) => Queryable {
   return (instance) => {
     instance.on.send.clear();
     instance.on.send(

@@ -2,7 +2,7 @@
 import type { TokenCredential } from "@azure/identity";
 import type { TenantEndpoints } from "./endpoints.js";
 import { createTrustedHttp } from "./http.js";
-import type { TrustedHttp } from "./http.js";
+import type { RetryPolicy, TrustedHttp } from "./http.js";
 import { reuseTokens } from "./token-reuse.js";
 
 export interface TenantSession {
@@ -12,13 +12,14 @@ export interface TenantSession {
   close(): Promise<void>;
 }
 
-export function openTenantSession(endpoints: TenantEndpoints, makeCredential: (http: TrustedHttp) => TokenCredential): TenantSession {
+/** `retry`: how every request of the session is retried (default DEFAULT_RETRY_POLICY). */
+export function openTenantSession(endpoints: TenantEndpoints, makeCredential: (http: TrustedHttp) => TokenCredential, retry?: RetryPolicy): TenantSession {
   const services = new Map([
     [new URL(endpoints.graphBaseUrl).origin, "graph"],
     [new URL(endpoints.mySiteUrl).origin, "sharepoint"],
     [new URL(endpoints.adminSiteUrl).origin, "sharepoint"],
   ]);
-  const http = createTrustedHttp({ ...(endpoints.caPem ? { caPem: endpoints.caPem } : {}), serviceOf: (url) => services.get(url.origin) });
+  const http = createTrustedHttp({ ...(endpoints.caPem ? { caPem: endpoints.caPem } : {}), serviceOf: (url) => services.get(url.origin), ...(retry ? { retry } : {}) });
   const credential = reuseTokens(makeCredential(http));
   return { endpoints, credential, http, close: () => http.close() };
 }

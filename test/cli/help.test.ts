@@ -9,7 +9,7 @@ describe("photosync --help", () => {
   it("lists every exit code", async () => {
     const result = await runCli(["--help"], { cwd: process.cwd() });
     expect(result.code).toBe(0);
-    for (const code of ["0", "1", "2", "3", "4", "64"]) expect(result.stdout).toMatch(new RegExp(`^ {2}${code} +\\S`, "m"));
+    for (const code of ["0", "1", "2", "3", "4", "64", "70"]) expect(result.stdout).toMatch(new RegExp(`^ {2}${code} +\\S`, "m"));
     expect(result.stdout).toMatch(/64 +the command line is wrong/);
   });
 

@@ -105,7 +105,7 @@ describe("over HTTP", () => {
     await h.admin("/counters", { method: "DELETE" });
     let send: ((url: URL, init: RequestInit) => Promise<Response>) | undefined;
     const fake = { on: { send: Object.assign((fn: typeof send) => (send = fn), { clear: () => undefined }) } };
-    pnpFetch(h.http.fetch, { retries: 2 })(fake as never);
+    pnpFetch(h.http.fetch, { maxAttempts: 3, backoffMs: 200 })(fake as never);
     const response = await send!(new URL(`${h.emu.endpoints.graphBaseUrl}/v1.0/users/a@faulty.com/photo`), { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
     const log = ((await (await h.admin("/requests")).json()) as { requests: { time: number; status: number; service: string }[] }).requests.filter((entry) => entry.service === "graph");

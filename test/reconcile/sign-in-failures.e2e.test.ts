@@ -114,3 +114,29 @@ describe("what the pre-flight asks for and says", () => {
     expect(signInFailure(new Error(`refused ${token}`), "certificate", "app", "Microsoft Graph")).not.toContain(token);
   });
 });
+
+describe("access failures after the pre-flight", () => {
+  it("Graph answering 403 for people's photos: one message naming the permission, exit 1, no unknown per person", async () => {
+    tenant.emulator.admin.setFaults({ rules: [{ match: { service: "graph", path: "/photo" }, errorRate: 1, errorStatus: 403 }] });
+    try {
+      const result = await runCli(["plan", "--no-detailed-exitcode"], { cwd: repo.root, env: tenant.env() });
+      expect(result.code).toBe(1);
+      expect(result.stdout).not.toMatch(/unknown/i);
+      expect(errorLines(result.stderr)).toEqual([expect.stringMatching(/^photosync: Microsoft Graph refused photosync's token while reading profile photos \(403 .*ProfilePhoto\.Read\.All .*admin consent/)]);
+    } finally {
+      tenant.emulator.admin.setFaults({});
+    }
+  });
+
+  it("Graph answering 503 for people's photos after the retries: unknown for them, exit 1", async () => {
+    tenant.emulator.admin.setFaults({ rules: [{ match: { service: "graph", path: "/photo" }, errorRate: 1, errorStatus: 503 }] });
+    try {
+      const result = await runCli(["plan", "--no-detailed-exitcode"], { cwd: repo.root, env: { ...tenant.env(), PHOTOSYNC_RETRY_ATTEMPTS: "2", PHOTOSYNC_RETRY_BACKOFF_MS: "1" } });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/unknown/i);
+      expect(result.stderr).not.toContain("refused photosync's token");
+    } finally {
+      tenant.emulator.admin.setFaults({});
+    }
+  });
+});

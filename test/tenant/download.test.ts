@@ -36,7 +36,7 @@ afterEach(async () => {
 
 let tokens = 0;
 const headers = async () => ({ Authorization: `Bearer token-${++tokens}` });
-const download = (options: Partial<Parameters<typeof downloadBytes>[3]> = {}) => downloadBytes(http, url, headers, { retries: 3, interval: 10, maxBytes: 1_000_000, ...options });
+const download = (options: Partial<Parameters<typeof downloadBytes>[3]> = {}) => downloadBytes(http, url, headers, { maxAttempts: 4, backoffMs: 10, maxBytes: 1_000_000, ...options });
 
 describe("downloadBytes", () => {
   it("returns the file's bytes, signed with the token it is given", async () => {
@@ -62,7 +62,7 @@ describe("downloadBytes", () => {
 
   it("gives up on a 503 storm after its retries, with the status for the plan's 'unknown'", async () => {
     script = [(response) => response.writeHead(503).end("Service Unavailable")];
-    const error = await download({ retries: 2 }).catch((caught: unknown) => caught);
+    const error = await download({ maxAttempts: 3 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HttpStatusError);
     expect(toServiceError(error)).toMatchObject({ code: "HTTP503", status: 503, message: "HTTP 503: Service Unavailable" });
     expect(arrivals).toHaveLength(3);

@@ -1,12 +1,15 @@
 /**
  * Graph JSON batching (concepts/json-batching.md): up to 20 requests per POST /$batch, each
- * answered on its own. Items answered 429/5xx are sent again after their Retry-After (or a
- * back-off); the others are never held up. Binary bodies travel base64-encoded both ways.
+ * answered on its own. This module is the wire format; which items are sent again, and when, is
+ * the session's one retry loop (tenant/batch-retry.ts). Binary bodies travel base64-encoded both ways.
  */
 import type { Client } from "@microsoft/microsoft-graph-client";
 import pLimit from "p-limit";
 import type { ServiceError } from "../../model/observations.js";
-import { isRetryableStatus, retryAfterSeconds, toServiceError } from "../../tenant/errors.js";
+import { sendBatchWithRetries } from "../../tenant/batch-retry.js";
+import type { ItemOutcome } from "../../tenant/batch-retry.js";
+import { isRetryable, retryAfterSeconds, serviceError, toServiceError } from "../../tenant/errors.js";
+import { DEFAULT_RETRY_POLICY } from "../../tenant/http.js";
 
 export const GRAPH_BATCH_LIMIT = 20;
 
@@ -45,8 +48,6 @@ interface BatchResponseItem {
   body?: unknown;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 function lowerKeys(headers: Record<string, string> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
 }
@@ -76,49 +77,46 @@ function decodeItem(item: BatchResponseItem): GraphResult {
     ok: false,
     status: item.status,
     headers,
-    error: { code: error?.code ?? `HTTP${item.status}`, message: error?.message ?? `status ${item.status}`, status: item.status },
+    error: serviceError(item.status, error?.code ?? `HTTP${item.status}`, error?.message ?? `status ${item.status}`),
   };
+}
+
+/** One item's result as the retry loop sees it. */
+function outcome(result: GraphResult): ItemOutcome<GraphResult> {
+  if (result.ok) return { kind: "ok", result };
+  if (!isRetryable(result.status ?? result.error.code)) return { kind: "final", result };
+  const after = retryAfterSeconds(result.headers?.["retry-after"]);
+  return { kind: "retryable", result, ...(after !== undefined ? { retryAfter: after } : {}) };
 }
 
 /** Sends requests through /$batch and resolves, in request order, to one result each. */
 export async function graphBatch(client: Client, version: GraphVersion, requests: readonly GraphRequest[], options: BatchOptions = {}): Promise<GraphResult[]> {
-  const maxAttempts = options.maxAttempts ?? 5;
-  const backoffMs = options.backoffMs ?? 1000;
-  const maxRetryAfter = options.maxRetryAfterSeconds ?? 120;
+  const policy = { maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts, backoffMs: options.backoffMs ?? DEFAULT_RETRY_POLICY.backoffMs };
   const results: GraphResult[] = new Array(requests.length);
   const limit = pLimit(options.concurrency ?? 4);
 
-  const runChunk = async (indexes: number[]): Promise<void> => {
-    let pending = indexes;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      let answers: Map<string, GraphResult>;
-      try {
-        const body = { requests: pending.map((index) => encodeItem(String(index), requests[index]!)) };
-        const response = (await client.api("/$batch").version(version).post(body)) as { responses?: BatchResponseItem[] };
-        answers = new Map((response.responses ?? []).map((item) => [item.id, decodeItem(item)]));
-      } catch (error) {
-        // The batch itself failed (network, or 5xx after the client's own retries): all items share it.
-        const failure = toServiceError(error);
-        answers = new Map(pending.map((index) => [String(index), { ok: false, error: failure, ...(failure.status ? { status: failure.status } : {}) }]));
-      }
-      const retry: number[] = [];
-      let waitSeconds = 0;
-      for (const index of pending) {
-        const result = answers.get(String(index)) ?? { ok: false, error: { code: "MissingBatchResponse", message: "the batch response had no answer for this request" } };
-        results[index] = result;
-        const retryable = !result.ok && (result.status === undefined || isRetryableStatus(result.status));
-        const after = retryable ? retryAfterSeconds(result.ok ? undefined : result.headers?.["retry-after"]) : undefined;
-        // Graph asked for quiet: every request to it waits, retried or not.
-        if (after !== undefined) options.onThrottled?.(after);
-        if (retryable && attempt < maxAttempts) {
-          if (after !== undefined && after > maxRetryAfter) continue; // too long: report it as it is
-          retry.push(index);
-          waitSeconds = Math.max(waitSeconds, after ?? (backoffMs / 1000) * 2 ** (attempt - 1));
-        }
-      }
-      pending = retry;
-      if (pending.length > 0) await sleep(waitSeconds * 1000);
+  const sendOnce = async (pending: readonly number[]): Promise<Array<ItemOutcome<GraphResult>>> => {
+    let answers: Map<string, GraphResult>;
+    try {
+      const body = { requests: pending.map((index) => encodeItem(String(index), requests[index]!)) };
+      const response = (await client.api("/$batch").version(version).post(body)) as { responses?: BatchResponseItem[] };
+      answers = new Map((response.responses ?? []).map((item) => [item.id, decodeItem(item)]));
+    } catch (error) {
+      // The batch itself failed (the network, or the whole request was refused): all items share it.
+      const failure = toServiceError(error);
+      answers = new Map(pending.map((index) => [String(index), { ok: false, error: failure, ...(failure.status ? { status: failure.status } : {}) }]));
     }
+    return pending.map((index) =>
+      outcome(answers.get(String(index)) ?? { ok: false, error: serviceError(undefined, "MissingBatchResponse", "the batch response had no answer for this request") }),
+    );
+  };
+  const runChunk = async (indexes: number[]): Promise<void> => {
+    const chunk = await sendBatchWithRetries(indexes, sendOnce, {
+      policy,
+      ...(options.onThrottled ? { onThrottled: options.onThrottled } : {}),
+      ...(options.maxRetryAfterSeconds !== undefined ? { maxRetryAfterSeconds: options.maxRetryAfterSeconds } : {}),
+    });
+    for (const [index, result] of chunk) results[index] = result;
   };
 
   const chunks: number[][] = [];

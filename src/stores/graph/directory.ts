@@ -9,6 +9,7 @@ import { upnKey } from "../../model/desired.js";
 import type { BatchOptions, GraphRequest } from "./batch.js";
 import { graphBatch } from "./batch.js";
 import type { DirectoryUser, MailboxKind, UserLookup } from "../../model/observations.js";
+import { throwIfAccessDenied } from "../../tenant/errors.js";
 
 /** Graph allows at most 15 values in an `in` filter. */
 export const FILTER_IN_LIMIT = 15;
@@ -72,6 +73,8 @@ export async function lookupUsers(client: Client, users: readonly DesiredUser[],
   results.forEach((result, index) => {
     const members = index < upnChunks.length ? upnChunks[index]! : idChunks[index - upnChunks.length]!.map((id) => byId.find((user) => user.id === id)!.upn);
     if (!result.ok) {
+      // A 401/403 is the same for every person: one message naming the permission, not "unknown" each.
+      throwIfAccessDenied(result.error, "Microsoft Graph", "User.Read.All", "looking people up");
       for (const upn of members) lookups.set(upnKey(upn), { state: "unknown", error: result.error });
       return;
     }

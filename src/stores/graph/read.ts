@@ -11,6 +11,7 @@ import type { BatchOptions, GraphResult, GraphVersion } from "./batch.js";
 import { GRAPH_BATCH_LIMIT, graphBatch } from "./batch.js";
 import type { PhotoObservation, ServiceError } from "../../model/observations.js";
 import { LiveCache } from "../live-cache.js";
+import { throwIfAccessDenied } from "../../tenant/errors.js";
 
 /** "No photo", as current, EXO-era and older tenants say it (docs/microsoft-365.md). */
 export const NO_PHOTO_CODES = new Set(["ImageNotFound", "ErrorItemNotFound", "ResourceNotFound"]);
@@ -28,7 +29,13 @@ interface PhotoMetadata {
   height?: number;
 }
 
+/** A 401/403 is the same for every person: stop the run with one message (AccessError), never "unknown" per person. */
+function stopOnAccessDenied(result: GraphResult): void {
+  if (!result.ok) throwIfAccessDenied(result.error, "Microsoft Graph", "ProfilePhoto.Read.All", "reading profile photos");
+}
+
 function classifyMetadata(result: GraphResult): GraphPhotoRead | PhotoMetadata {
+  stopOnAccessDenied(result);
   if (!result.ok) {
     if (result.status === 404 && NO_PHOTO_CODES.has(result.error.code)) return { state: "absent" };
     if (NO_MAILBOX_CODES.has(result.error.code)) {
@@ -134,6 +141,7 @@ export async function readGraphPhotos(
   for (let start = 0; start < downloads.length; start += sliceSize) {
     const slice = downloads.slice(start, start + sliceSize);
     const bytes = await fetchBytes(slice);
+    bytes.forEach(stopOnAccessDenied);
     await fingerprinting;
     fingerprinting = fingerprintAll(slice, bytes);
   }

@@ -8,6 +8,7 @@ import type { BatchOptions, GraphResult, GraphVersion } from "./batch.js";
 import { graphBatch } from "./batch.js";
 import { NO_MAILBOX_CODES, NO_PHOTO_CODES } from "./read.js";
 import type { ServiceError } from "../../model/observations.js";
+import { throwIfAccessDenied } from "../../tenant/errors.js";
 
 export interface PhotoWrite {
   userId: string;
@@ -19,6 +20,8 @@ export type WriteResult = { ok: true } | { ok: false; noMailbox: boolean; error:
 
 function toWriteResult(result: GraphResult, deleting: boolean): WriteResult {
   if (result.ok) return { ok: true };
+  // A 401/403 is the same for every person: the run stops with one message naming the permission.
+  throwIfAccessDenied(result.error, "Microsoft Graph", "ProfilePhoto.ReadWrite.All", "writing profile photos");
   // Deleting a photo that is already gone is what was wanted.
   if (deleting && result.status === 404 && NO_PHOTO_CODES.has(result.error.code)) return { ok: true };
   return { ok: false, noMailbox: NO_MAILBOX_CODES.has(result.error.code), error: result.error };

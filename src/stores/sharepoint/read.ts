@@ -8,7 +8,10 @@ import type { ISPQueryable } from "@pnp/sp";
 import pLimit from "p-limit";
 import { fingerprintImage } from "../../images/fingerprint-image.js";
 import { accountName, thumbnailFileName, thumbnailPath } from "./names.js";
-import { isRetryableStatus, retryAfterSeconds, toServiceError } from "../../tenant/errors.js";
+import { isRetryable, retryAfterSeconds, throwIfAccessDenied, toServiceError } from "../../tenant/errors.js";
+import { sendBatchWithRetries } from "../../tenant/batch-retry.js";
+import type { ItemOutcome } from "../../tenant/batch-retry.js";
+import { DEFAULT_RETRY_POLICY } from "../../tenant/http.js";
 import type { ServiceError, SpoObservation, SpoPropertyName, ThumbnailName, ThumbnailObservation } from "../../model/observations.js";
 import { SPO_PROPERTIES, THUMBNAIL_NAMES } from "../../model/observations.js";
 import { LiveCache } from "../live-cache.js";
@@ -38,8 +41,6 @@ export interface SpoReadOptions {
   onThrottled?: (seconds: number) => void;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 function statusOf(error: unknown): number | undefined {
   return (error as { status?: number } | undefined)?.status;
 }
@@ -53,10 +54,19 @@ function picked<T>(pick: (answer: unknown) => T, answer: unknown): PromiseSettle
   }
 }
 
+/** A failed operation as the retry loop sees it (the transport's code when there was no status). */
+function failed<T>(reason: unknown): ItemOutcome<PromiseSettledResult<T>> {
+  const result: PromiseSettledResult<T> = { status: "rejected", reason };
+  const status = statusOf(reason);
+  if (!isRetryable(status ?? toServiceError(reason).code)) return { kind: "final", result };
+  const after = retryAfterSeconds((reason as Partial<BatchPartError> | undefined)?.retryAfter);
+  return { kind: "retryable", result, ...(after !== undefined ? { retryAfter: after } : {}) };
+}
+
 /**
- * Runs GETs (absolute URLs of one site) in `$batch` requests (spo-batch.ts), retrying those answered
- * 429/5xx after their Retry-After. Resolves to one settled result per URL, in order, each answer
- * reduced by `pick` as it arrives (a user profile holds ~100 properties; a plan needs three).
+ * Runs GETs (absolute URLs of one site) in `$batch` requests (batch.ts), retried by the session's
+ * one batch loop (tenant/batch-retry.ts). Resolves to one settled result per URL, in order, each
+ * answer reduced by `pick` as it arrives (a user profile holds ~100 properties; a plan needs three).
  */
 async function runSpoBatched<T>(
   base: ISPQueryable,
@@ -64,38 +74,23 @@ async function runSpoBatched<T>(
   pick: (answer: unknown) => T,
   options: SpoReadOptions = {},
 ): Promise<Array<PromiseSettledResult<T>>> {
-  const maxAttempts = options.maxAttempts ?? 5;
+  const policy = { maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts, backoffMs: options.backoffMs ?? DEFAULT_RETRY_POLICY.backoffMs };
   const results: Array<PromiseSettledResult<T>> = new Array(urls.length);
-  const runChunk = async (start: number): Promise<void> => {
-    let pending = Array.from({ length: Math.min(SPO_BATCH_LIMIT, urls.length - start) }, (_, i) => start + i);
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      let settled: Array<PromiseSettledResult<unknown>>;
-      try {
-        settled = await sendGetBatch(base, pending.map((index) => urls[index]!));
-      } catch (error) {
-        // The batch request itself failed: every operation in it failed the same way.
-        for (const index of pending) results[index] = { status: "rejected", reason: error };
-        pending = attempt < maxAttempts && (statusOf(error) === undefined || isRetryableStatus(statusOf(error))) ? pending : [];
-        if (pending.length > 0) await sleep((options.backoffMs ?? 1000) * 2 ** (attempt - 1));
-        continue;
-      }
-      const retry: number[] = [];
-      let waitSeconds = 0;
-      settled.forEach((result, i) => {
-        const index = pending[i]!;
-        results[index] = result.status === "fulfilled" ? picked(pick, result.value) : result;
-        if (result.status !== "rejected" || !isRetryableStatus(statusOf(result.reason))) return;
-        const after = retryAfterSeconds((result.reason as BatchPartError).retryAfter);
-        // SharePoint asked for quiet: every request to it waits, retried or not.
-        if (after !== undefined) options.onThrottled?.(after);
-        if (attempt < maxAttempts) {
-          retry.push(index);
-          waitSeconds = Math.max(waitSeconds, after ?? ((options.backoffMs ?? 1000) / 1000) * 2 ** (attempt - 1));
-        }
-      });
-      pending = retry;
-      if (pending.length > 0) await sleep(waitSeconds * 1000);
+  const sendOnce = async (pending: readonly number[]): Promise<Array<ItemOutcome<PromiseSettledResult<T>>>> => {
+    let settled: Array<PromiseSettledResult<unknown>>;
+    try {
+      settled = await sendGetBatch(base, pending.map((index) => urls[index]!));
+    } catch (error) {
+      // The batch request itself failed, after the session's retries of that request (pnpFetch):
+      // every operation in it failed the same way, and trying them again would stack two loops.
+      return pending.map(() => ({ kind: "final", result: { status: "rejected", reason: error } }));
     }
+    return settled.map((result) => (result.status === "fulfilled" ? { kind: "ok", result: picked(pick, result.value) } : failed<T>(result.reason)));
+  };
+  const runChunk = async (start: number): Promise<void> => {
+    const indexes = Array.from({ length: Math.min(SPO_BATCH_LIMIT, urls.length - start) }, (_, i) => start + i);
+    const chunk = await sendBatchWithRetries(indexes, sendOnce, { policy, ...(options.onThrottled ? { onThrottled: options.onThrottled } : {}) });
+    for (const [index, result] of chunk) results[index] = result;
   };
   // A few batches in flight at once, as for Graph: latency, not SharePoint, was the limit.
   const limit = pLimit(options.concurrency ?? SPO_BATCH_CONCURRENCY);
@@ -176,6 +171,8 @@ export async function readSharePoint(
       if (cached) found[thumbnail] = { ...(etag ? { etag } : {}), fingerprint: cached };
       else downloads.push({ target, thumbnail, ...(etag ? { etag } : {}), ...(cacheKey ? { cacheKey } : {}) });
     });
+    // A 401/403 is the same for every person: the run stops with one message naming the permission.
+    for (const failure of failures) throwIfAccessDenied(failure, "SharePoint Online", "Sites.Read.All", "reading thumbnails and profiles");
     if (failures.length > 0) {
       observations.set(target.key, { state: "unknown", error: failures[0]! });
       return;
@@ -195,7 +192,9 @@ export async function readSharePoint(
             bytes = await sites.mySite.download(thumbnailPath(download.target.upn, download.thumbnail));
           } catch (error) {
             // Deleted between the two reads, or the download failed: this read did not succeed.
-            observations.set(download.target.key, { state: "unknown", error: toServiceError(error) });
+            const failure = toServiceError(error);
+            throwIfAccessDenied(failure, "SharePoint Online", "Sites.Read.All", "downloading thumbnails");
+            observations.set(download.target.key, { state: "unknown", error: failure });
             return;
           }
           try {

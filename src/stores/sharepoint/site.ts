@@ -1,6 +1,7 @@
 /**
  * A SharePoint site as photosync talks to it: PnPjs (@pnp/sp v4) over the session's trusted HTTP,
- * every request signed with a SharePoint token, and plain downloads for a file's bytes.
+ * every request signed with a SharePoint token and retried by the session's policy (http.retry;
+ * writes are not batched, so it is their only retry), and plain downloads for a file's bytes.
  */
 import type { TokenCredential } from "@azure/identity";
 import type { Queryable } from "@pnp/queryable";
@@ -15,7 +16,7 @@ import type { IFolder } from "@pnp/sp/folders/index.js";
 import type { IProfiles } from "@pnp/sp/profiles/index.js";
 import { MAX_SOURCE_BYTES } from "../../images/settings.js";
 import { downloadBytes } from "../../tenant/download.js";
-import type { RetryPolicy, TrustedHttp } from "../../tenant/http.js";
+import type { TrustedHttp } from "../../tenant/http.js";
 import { pnpFetch } from "../../tenant/http.js";
 import { accessToken } from "../../tenant/token-reuse.js";
 
@@ -33,9 +34,6 @@ export interface SharePointSite {
   /** A file's bytes (download.ts: one plain GET, retried as PnPjs requests are). */
   download(serverRelativePath: string): Promise<Buffer>;
 }
-
-/** Retries for every SharePoint request: five, as for Graph (writes are not batched, so this is their only retry). */
-const SPO_RETRY_POLICY: RetryPolicy = { retries: 5, interval: 200 };
 
 /** The Authorization header with a fresh token (the credential caches it). */
 function bearerHeader(credential: TokenCredential, scope: string): () => Promise<Record<string, string>> {
@@ -55,7 +53,7 @@ function signedWith(authorization: () => Promise<Record<string, string>>) {
 
 export function sharePointSite(url: string, credential: TokenCredential, scope: string, http: TrustedHttp): SharePointSite {
   const authorization = bearerHeader(credential, scope);
-  const sp = spfi(url).using(SPBrowser(), pnpFetch(http.fetch, SPO_RETRY_POLICY), signedWith(authorization)) as unknown as SPFI & Omit<SharePointSite, "download">;
+  const sp = spfi(url).using(SPBrowser(), pnpFetch(http.fetch, http.retry), signedWith(authorization)) as unknown as SPFI & Omit<SharePointSite, "download">;
   return {
     get web() {
       return sp.web;
@@ -66,7 +64,7 @@ export function sharePointSite(url: string, credential: TokenCredential, scope: 
     download: (serverRelativePath) =>
       // The URL as PnPjs writes it for getBuffer(): the file, then its $value.
       downloadBytes(http, `${sp.web.getFileByServerRelativePath(serverRelativePath).toRequestUrl()}/$value`, authorization, {
-        ...SPO_RETRY_POLICY,
+        ...http.retry,
         maxBytes: MAX_SOURCE_BYTES,
       }),
   };
