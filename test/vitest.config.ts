@@ -3,8 +3,9 @@ import { configDefaults, defineConfig } from "vitest/config";
 /**
  * Two tiers, told apart by file name. `unit` (`npm run test:unit`): pure and in-process tests, no
  * child processes. `e2e` (`npm run test:e2e`), the `*.e2e.test.ts` files: tests that start
- * processes (the CLI, git, a workflow's bash steps) or run whole plan/apply runs against the
- * emulator. `npm test` runs both tiers in one run, sharing the two workers.
+ * processes (the built CLI, git, a workflow's bash steps) or run whole plan/apply runs against the
+ * emulator. The e2e tier builds dist/ first (support/global-setup.ts): its children run the built
+ * CLI. `npm test` runs both tiers in one run, sharing the two workers.
  */
 const E2E = "test/**/*.e2e.test.ts";
 
@@ -19,7 +20,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, E2E] } },
-      { extends: true, test: { name: "e2e", include: [E2E] } },
+      { extends: true, test: { name: "e2e", include: [E2E], globalSetup: ["test/support/global-setup.ts"] } },
     ],
   },
 });
