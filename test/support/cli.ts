@@ -1,6 +1,6 @@
-/** Runs the photosync CLI in-process with captured output. */
+/** Runs the photosync CLI in-process with captured output, or gives the arguments that run the built one as a process. */
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { run } from "../../src/cli/program.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -32,14 +32,12 @@ export async function runCli(
 }
 
 /**
- * The node arguments that run the CLI from source as a separate process, from any directory
- * (a bare `--import tsx` would be resolved from the child's working directory).
+ * The node arguments that run the built CLI (dist/cli/main.js) as a separate process, from any
+ * directory. Only e2e-tier tests spawn it; that tier builds dist/ before it starts
+ * (global-setup.ts).
  */
 export function cliProcessArgs(args: string[]): string[] {
-  return [...tsxImportArgs(), path.join(ROOT, "src/cli/main.ts"), ...args];
-}
-
-/** The node arguments that let a child process load the TypeScript sources (through tsx). */
-export function tsxImportArgs(): string[] {
-  return ["--import", pathToFileURL(path.join(ROOT, "node_modules/tsx/dist/loader.mjs")).href];
+  const main = path.join(ROOT, "dist/cli/main.js");
+  if (!existsSync(main)) throw new Error(`${main} is missing: tests that spawn the CLI belong in the e2e tier (*.e2e.test.ts), which builds dist/ first`);
+  return [main, ...args];
 }

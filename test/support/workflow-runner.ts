@@ -3,7 +3,8 @@
  * `${{ }}` expressions evaluated; GITHUB_EVENT_PATH, GITHUB_STEP_SUMMARY and GITHUB_OUTPUT files;
  * the OIDC request variables only when the job has `id-token: write`; `bash -e`. `uses:` steps
  * (checkout, setup-node, cache) and `npm ci` are the test machine's own set-up and are skipped;
- * `node dist/cli/main.js` runs the CLI from source. Expressions it cannot evaluate fail the test.
+ * `node dist/cli/main.js` runs this checkout's built CLI by its absolute path (the e2e tier builds
+ * dist/ first). Expressions it cannot evaluate fail the test.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
