@@ -1,11 +1,11 @@
 /** Reading Graph photos with a scripted $batch: what is downloaded, and how much is held at once. */
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { describe, expect, it } from "vitest";
-import { renderPortrait } from "../../src/demo/portrait.js";
-import type { Fingerprint } from "../../src/model/fingerprint.js";
-import { GRAPH_BATCH_LIMIT } from "../../src/stores/graph/batch.js";
-import { readGraphPhotos } from "../../src/stores/graph/read.js";
-import { LiveCache } from "../../src/stores/live-cache.js";
+import { renderPortrait } from "../../../src/demo/portrait.js";
+import type { Fingerprint } from "../../../src/model/fingerprint.js";
+import { GRAPH_BATCH_LIMIT } from "../../../src/stores/graph/batch.js";
+import { readGraphPhotos } from "../../../src/stores/graph/read.js";
+import { LiveCache } from "../../../src/stores/live-cache.js";
 
 interface Item {
   id: string;

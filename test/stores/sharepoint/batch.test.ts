@@ -1,7 +1,7 @@
 /** The SharePoint $batch format photosync writes and reads (src/stores/sharepoint/batch.ts). */
 import { describe, expect, it } from "vitest";
-import { batchRequestBody, parseBatchResponse, partResult } from "../../src/stores/sharepoint/batch.js";
-import type { BatchPartError } from "../../src/stores/sharepoint/batch.js";
+import { batchRequestBody, parseBatchResponse, partResult } from "../../../src/stores/sharepoint/batch.js";
+import type { BatchPartError } from "../../../src/stores/sharepoint/batch.js";
 
 const part = (status: string, headers: string[], body: string) =>
   ["--batchresponse_1a2b", "Content-Type: application/http", "Content-Transfer-Encoding: binary", "", status, ...headers, "", body].join("\r\n");
