@@ -141,7 +141,7 @@ async function sharePoint(connection: TenantConnection, state: DesiredState, wor
 export const WAVE_SIZE = 80;
 /**
  * Photos rendered at once: one per core (sharp's own concurrency is 1 on glibc Linux). More only
- * adds decoded photos in memory: 4 at once on 2 cores peaked ~15 MB higher for no speed.
+ * adds decoded photos in memory, for no speed.
  */
 const RENDER_CONCURRENCY = Math.max(2, availableParallelism());
 

@@ -1,14 +1,14 @@
 /**
  * How far V8 lets the heap grow between full collections. A plan allocates fast (HTTP answers,
  * JSON, PnPjs's batch parts) around a modest live set, and by default V8 then grows the heap to
- * about four times that set before collecting: at 10,000 people ~150 MB of live data made ~600 MB
- * resident. A fixed growing factor of 1.3 keeps the peak under 400 MB there, for ~2 s more CPU of
- * (mostly concurrent) marking and ~0.3 s of wall time. It is not a cap: a larger tenant still gets
- * all the memory it needs. `node --heap-growing-percent=N` on the command line wins.
+ * about four times that set before collecting, which at a large tenant's size breaks the memory
+ * target. A fixed growing factor of 1.3 keeps the peak under it for a little more (mostly
+ * concurrent) marking. It is not a cap: a larger tenant still gets all the memory it needs.
+ * `node --heap-growing-percent=N` on the command line wins.
  *
  * Plans of few people get V8's own growth back (fitHeapGrowthToPlan): their live data is small
- * enough that even four times it stays far below 400 MB, and the fewer collections save CPU (a
- * cold plan of 1,000 people: ~2 s of ~20 s, for ~65 MB more RSS, 261 MB at its peak).
+ * enough that even four times it stays far below the target, and fewer collections save CPU.
+ * docs/performance.md has the figures.
  */
 import { setFlagsFromString } from "node:v8";
 

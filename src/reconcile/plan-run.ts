@@ -104,8 +104,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   }
 
   // A plan scoped to a few people (a pull request's) does without the caches sized for the whole
-  // tenant: analysing or downloading a handful of photos costs less than loading them (the photo
-  // facts are ~10 MB and the live fingerprints ~33 MB at 10,000 people).
+  // tenant: analysing or downloading a handful of photos costs less than loading them.
   const fewPeople = scope.kind !== "all" && users.length <= SMALL_PLAN_USERS;
   // The desired photos are analysed, and checked as validate checks them, before anyone signs in:
   // a photo validate refuses stops the run here, with validate's positioned messages, and nothing

@@ -47,7 +47,7 @@ export interface TrustedHttp {
   fetch: TrustedFetch;
   /**
    * A plain GET on the same agent and back-off as `fetch`, without fetch's web streams: for bytes
-   * downloaded by the thousand (download.ts), where they cost ~0.2 ms of CPU per request.
+   * downloaded by the thousand (download.ts), where the streams cost more than the bytes.
    */
   get(url: string, headers: Record<string, string>): Promise<Dispatcher.ResponseData>;
   dispatcher: Dispatcher;

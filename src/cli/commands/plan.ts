@@ -120,7 +120,7 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
     if (result.scope.note) io.stderr.write(`photosync: planning ${result.scope.note}\n`);
     for (const dropped of result.scope.dropped) io.stderr.write(`photosync: ${dropped.upn}: ${dropped.reason} (not touched)\n`);
     const colour = !options.out && options.format === "text" && useColour(io, settings.colour);
-    // JSON is written as it is produced: a 10,000-person plan is ~13 MB of text.
+    // JSON is written as it is produced: a whole tenant's plan is too large a text to build at once.
     const output: Iterable<string> =
       options.format === "json" ? formatPlanJsonChunks(result.plan) : [formatPlan(result.plan, options.format, { colour, ...(options.verbose ? { verbose: true } : {}), ...(options.diff ? { diff: true } : {}) })];
     if (options.out) {
