@@ -39,13 +39,19 @@ function planOf(users: UserPlan[]): Plan {
   return { format: "photosync.plan/v1", tenant: "contoso.onmicrosoft.com", users, counts: countActions(users), digest: planDigest("contoso.onmicrosoft.com", users) };
 }
 
+/** A repo holding photos/alex.jpg (these bytes) and a manifest state managing Alex's Exchange photo from it. */
+async function alexWithPhoto(bytes: Buffer) {
+  const repo = await makeTempRepo("", { "photos/alex.jpg": bytes });
+  const photoFile = `${repo.root}/photos/alex.jpg`;
+  const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
+  user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: photoFile, position: user.position };
+  return { repo, photoFile, state: { ...desiredState([user]), rootDir: repo.root } };
+}
+
 describe("executePlan", () => {
   it("writes Entra ID instead when Exchange answers that the person has no mailbox after all", async () => {
-    const repo = await makeTempRepo("", { "photos/alex.jpg": await renderPortrait({ seed: "alex", width: 400, height: 400 }) });
+    const { repo, state } = await alexWithPhoto(await renderPortrait({ seed: "alex", width: 400, height: 400 }));
     try {
-      const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
-      user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: `${repo.root}/photos/alex.jpg`, position: user.position };
-      const state = { ...desiredState([user]), rootDir: repo.root };
       const { client, calls } = scriptedGraph((call) =>
         call.version === "v1.0"
           ? [{ status: 404, body: { error: { code: "ErrorNonExistentMailbox", message: "The SMTP address has no mailbox associated with it." } } }]
@@ -105,11 +111,8 @@ describe("executePlan", () => {
 
   it("reports a photo that fails to render as the repo's problem, and sends nothing for that person", async () => {
     // The file changed after the plan checked it: apply renders it afresh, and it is no image now.
-    const repo = await makeTempRepo("", { "photos/alex.jpg": Buffer.from("no longer a JPEG") });
+    const { repo, state } = await alexWithPhoto(Buffer.from("no longer a JPEG"));
     try {
-      const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
-      user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: `${repo.root}/photos/alex.jpg`, position: user.position };
-      const state = { ...desiredState([user]), rootDir: repo.root };
       const { client, calls } = scriptedGraph(() => [{ status: 204 }]);
       const plan = planOf([{ upn: "alex@contoso.com", id: "id-1", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "update", reason: "a different picture" }] }]);
       const results = await executePlan({ graph: client } as TenantConnection, state, plan, new Map([["alex@contoso.com", { id: "id-1", upn: "alex@contoso.com" }]]));
@@ -127,15 +130,12 @@ describe("executePlan", () => {
 
   it("renders from the source the plan analysed: a warm render is used without reading or decoding the file again", async () => {
     const portrait = await renderPortrait({ seed: "alex", width: 400, height: 400 });
-    const repo = await makeTempRepo("", { "photos/alex.jpg": portrait });
+    const { repo, photoFile, state } = await alexWithPhoto(portrait);
     try {
-      const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
-      user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: `${repo.root}/photos/alex.jpg`, position: user.position };
-      const state = { ...desiredState([user]), rootDir: repo.root };
       const cache = new RenderCache(`${repo.root}/.photosync/cache`);
-      await renderCached(portrait, user.render, state.tenant.sharepoint.thumbnails, cache);
+      await renderCached(portrait, state.users[0]!.render, state.tenant.sharepoint.thumbnails, cache);
       // Gone from disk: apply must not need it, since the plan said which bytes it analysed.
-      await unlink(user.photo.absolutePath);
+      await unlink(photoFile);
       const { client, calls } = scriptedGraph(() => [{ status: 204 }]);
       const plan = planOf([{ upn: "alex@contoso.com", id: "id-1", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "create", reason: "no photo yet" }] }]);
       const stats = emptyStats();
@@ -151,11 +151,8 @@ describe("executePlan", () => {
 
   it("decodes a source once to render it when there is no render yet", async () => {
     const portrait = await renderPortrait({ seed: "alex", width: 400, height: 400 });
-    const repo = await makeTempRepo("", { "photos/alex.jpg": portrait });
+    const { repo, state } = await alexWithPhoto(portrait);
     try {
-      const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
-      user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: `${repo.root}/photos/alex.jpg`, position: user.position };
-      const state = { ...desiredState([user]), rootDir: repo.root };
       const { client } = scriptedGraph(() => [{ status: 204 }]);
       const plan = planOf([{ upn: "alex@contoso.com", id: "id-1", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "create", reason: "no photo yet" }] }]);
       const stats = emptyStats();
@@ -169,13 +166,10 @@ describe("executePlan", () => {
 
   it("refuses to upload a source that changed after the plan analysed it", async () => {
     const reviewed = await renderPortrait({ seed: "alex", width: 400, height: 400 });
-    const repo = await makeTempRepo("", { "photos/alex.jpg": reviewed });
+    const { repo, photoFile, state } = await alexWithPhoto(reviewed);
     try {
-      const user = { ...desiredUser("alex@contoso.com", { stores: ["exo"] }) };
-      user.photo = { kind: "photo", path: "photos/alex.jpg", absolutePath: `${repo.root}/photos/alex.jpg`, position: user.position };
-      const state = { ...desiredState([user]), rootDir: repo.root };
       // A valid photo, but not the one the plan showed.
-      await writeFile(user.photo.absolutePath, await renderPortrait({ seed: "megan", width: 400, height: 400 }));
+      await writeFile(photoFile, await renderPortrait({ seed: "megan", width: 400, height: 400 }));
       const { client, calls } = scriptedGraph(() => [{ status: 204 }]);
       const plan = planOf([{ upn: "alex@contoso.com", id: "id-1", photo: "photos/alex.jpg", steps: [{ store: "exo", action: "update", reason: "a different picture" }] }]);
       const sources = new Map([["alex@contoso.com", { sha256: sha256(reviewed) }]]);
