@@ -43,9 +43,29 @@ export interface UserPlan {
 
 export type ActionCounts = Record<Action, number>;
 
+/**
+ * Something true of the whole tenant that changes what photosync can do there, said once per plan
+ * instead of once per person: a permission SharePoint refuses, a tenant that refuses every Graph
+ * photo write, a thumbnail folder that cannot be found. `fix` is one sentence of what to do.
+ */
+export interface PlanNotice {
+  /** Stable, for tests and scripts: "spo-profile-read-denied", "graph-writes-onpremises", … */
+  code: string;
+  /** The services it is about. */
+  service: "graph" | "sharepoint";
+  /** What is true, in words: "SharePoint refuses to read user profiles with this app's token". */
+  message: string;
+  /** What photosync still does about it, in words: "thumbnails are planned; profile properties are not". */
+  consequence?: string;
+  /** What to do: "grant the SharePoint application permission User.Read.All to photosync-reader". */
+  fix?: string;
+}
+
 export interface Plan {
   format: "photosync.plan/v1";
   tenant: string;
+  /** Tenant-wide findings, each said once (empty when there are none). */
+  notices: PlanNotice[];
   /** Users, sorted by UPN (case-insensitive); each user's steps in store order exo, aad, spo. */
   users: UserPlan[];
   /** Steps per action over all users. */

@@ -4,7 +4,7 @@
  * unified diff of each changing user folded away. It always fits GitHub's 65,536-character
  * comment limit: rows past the budget are summarised instead of cut mid-way. Pure.
  */
-import type { Action, Plan, StoreStep, UserPlan } from "../model/plan.js";
+import type { Action, Plan, PlanNotice, StoreStep, UserPlan } from "../model/plan.js";
 import { hasChanges } from "./plan.js";
 import { userStateDiff } from "./state-diff.js";
 import { peopleLine, plural } from "./format-text.js";
@@ -84,6 +84,17 @@ export interface MarkdownOptions {
   limit?: number;
 }
 
+/** Tenant-wide notices as one GitHub alert, each notice a list item with its fix. */
+function noticeBlock(notices: readonly PlanNotice[] | undefined): string[] {
+  if (!notices || notices.length === 0) return [];
+  return [
+    "> [!WARNING]",
+    "> **About this tenant**",
+    ...notices.map((notice) => `> - ${cell(notice.message)}${notice.consequence ? `: ${cell(notice.consequence)}` : ""}.${notice.fix ? ` **Fix:** ${cell(notice.fix)}.` : ""}`),
+    "",
+  ];
+}
+
 export function formatPlanMarkdown(result: Plan, options: MarkdownOptions = {}): string {
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
   const { create, update, delete: remove, noop, skip, unknown } = result.counts;
@@ -95,6 +106,7 @@ export function formatPlanMarkdown(result: Plan, options: MarkdownOptions = {}):
     "",
     peopleLine(result),
     "",
+    ...noticeBlock(result.notices),
     "| ➕ create | 🔄 update | 🗑️ delete | ✅ unchanged | ⏭️ skipped | ❓ unknown |",
     "|---:|---:|---:|---:|---:|---:|",
     `| ${create} | ${update} | ${remove} | ${noop} | ${skip} | ${unknown} |`,

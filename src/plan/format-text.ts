@@ -1,5 +1,5 @@
 /** The plan for a terminal, in the manner of `terraform plan`. Pure. */
-import type { Action, Plan, StoreStep, UserPlan } from "../model/plan.js";
+import type { Action, Plan, PlanNotice, StoreStep, UserPlan } from "../model/plan.js";
 import { hasChanges } from "./plan.js";
 import { userStateDiff } from "./state-diff.js";
 
@@ -77,6 +77,18 @@ export function countsLine(result: Plan): string {
   return `${create} to create, ${update} to update, ${remove} to delete, ${noop} unchanged, ${skip} skipped, ${unknown} unknown`;
 }
 
+/** Tenant-wide notices, each once: what is true, what photosync does about it, and the fix. */
+export function noticeLines(notices: readonly PlanNotice[] | undefined): string[] {
+  if (!notices || notices.length === 0) return [];
+  const lines = ["Notes about this tenant:"];
+  for (const notice of notices) {
+    lines.push(`  ! ${notice.message}${notice.consequence ? `: ${notice.consequence}` : ""}.`);
+    if (notice.fix) lines.push(`    Fix: ${notice.fix}.`);
+  }
+  lines.push("");
+  return lines;
+}
+
 export function formatPlanText(result: Plan, style: TextStyle): string {
   const lines: string[] = [`photosync plan for ${result.tenant}`, ""];
   let quiet = 0;
@@ -93,6 +105,7 @@ export function formatPlanText(result: Plan, style: TextStyle): string {
     lines.push("");
   }
   if (quiet > 0) lines.push(`  ${quiet} user${quiet === 1 ? "" : "s"} already in line (use --verbose to list them)`, "");
+  lines.push(...noticeLines(result.notices));
   const verdict = result.counts.unknown > 0 ? "Plan incomplete: some reads failed" : hasChanges(result) ? "Plan" : "No changes";
   lines.push(`${verdict}: ${peopleLine(result)}.`, `Steps: ${countsLine(result)}.`);
   lines.push(`Digest: ${result.digest}`);

@@ -11,7 +11,7 @@ import type { DesiredState, StoreName } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
 import type { PhotoObservation, SpoObservation, SpoPropertyName, ThumbnailName } from "../model/observations.js";
 import { THUMBNAIL_NAMES } from "../model/observations.js";
-import type { ActionCounts, DesiredImage, Plan, PhotoSummary, StoreStep, UserPlan } from "../model/plan.js";
+import type { ActionCounts, DesiredImage, Plan, PlanNotice, PhotoSummary, StoreStep, UserPlan } from "../model/plan.js";
 import { ACTIONS } from "../model/plan.js";
 import type { PersonRecord } from "../model/record.js";
 import { pictureUrl, samePictureUrl } from "../stores/sharepoint/names.js";
@@ -20,6 +20,8 @@ import { pictureUrl, samePictureUrl } from "../stores/sharepoint/names.js";
 export interface PlanInput {
   state: DesiredState;
   records: readonly PersonRecord[];
+  /** Tenant-wide findings of the reads (PlanNotice), passed through to the plan in order. */
+  notices?: readonly PlanNotice[];
 }
 
 const summary = (fingerprint: Fingerprint, width = fingerprint.width, height = fingerprint.height): PhotoSummary => ({
@@ -195,7 +197,14 @@ export function plan(input: PlanInput): Plan {
   const users = input.records
     .map((record) => planUser(input.state, record))
     .sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
-  return { format: "photosync.plan/v1", tenant: input.state.tenant.id, users, counts: countActions(users), digest: planDigest(input.state.tenant.id, users) };
+  return {
+    format: "photosync.plan/v1",
+    tenant: input.state.tenant.id,
+    notices: [...(input.notices ?? [])],
+    users,
+    counts: countActions(users),
+    digest: planDigest(input.state.tenant.id, users),
+  };
 }
 
 /** True when applying the plan would write something. */

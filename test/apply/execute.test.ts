@@ -36,7 +36,7 @@ function scriptedGraph(answer: (call: BatchCall) => Array<{ status: number; body
 }
 
 function planOf(users: UserPlan[]): Plan {
-  return { format: "photosync.plan/v1", tenant: "contoso.onmicrosoft.com", users, counts: countActions(users), digest: planDigest("contoso.onmicrosoft.com", users) };
+  return { format: "photosync.plan/v1", tenant: "contoso.onmicrosoft.com", notices: [], users, counts: countActions(users), digest: planDigest("contoso.onmicrosoft.com", users) };
 }
 
 /** A repo holding photos/alex.jpg (these bytes) and a manifest state managing Alex's Exchange photo from it. */

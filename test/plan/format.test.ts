@@ -55,7 +55,7 @@ const everyone = [adele, alex, megan, nestor, patti, pradeep];
 const INVISIBLE = /[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/;
 
 function planOf(users: UserPlan[]): Plan {
-  return { format: "photosync.plan/v1", tenant: "contoso.onmicrosoft.com", users, counts: countActions(users), digest: planDigest("contoso.onmicrosoft.com", users) };
+  return { format: "photosync.plan/v1", tenant: "contoso.onmicrosoft.com", notices: [], users, counts: countActions(users), digest: planDigest("contoso.onmicrosoft.com", users) };
 }
 
 describe("text format", () => {
@@ -204,5 +204,37 @@ describe("plan digest", () => {
     const whole = createHash("sha256").update(stringify({ users, tenant: "contoso.onmicrosoft.com", format: "photosync.plan/v1" }) ?? "").digest("hex");
     expect(planDigest("contoso.onmicrosoft.com", users)).toBe(whole);
     expect(planDigest("contoso.onmicrosoft.com", [])).toBe(createHash("sha256").update(stringify({ format: "photosync.plan/v1", tenant: "contoso.onmicrosoft.com", users: [] }) ?? "").digest("hex"));
+  });
+});
+
+describe("tenant-wide notices", () => {
+  const notice = {
+    code: "spo-profile-read-denied",
+    service: "sharepoint" as const,
+    message: "SharePoint refuses to read user profiles with this app's token",
+    consequence: "thumbnails are planned, profile properties are not",
+    fix: "grant the SharePoint application permission User.Read.All",
+  };
+  const withNotice = (): Plan => ({ ...planOf([alex, adele]), notices: [notice] });
+
+  it("are said once in the text plan, with the fix", () => {
+    const text = formatPlanText(withNotice(), { colour: false });
+    expect(text.split(notice.message).length - 1).toBe(1);
+    expect(text).toContain(`Fix: ${notice.fix}.`);
+  });
+
+  it("are one alert in the markdown comment that a reader sees before the table", () => {
+    const markdown = formatPlanMarkdown(withNotice());
+    const lines = linesOf(markdown);
+    const at = lines.findIndex((line) => line.includes(notice.message));
+    expect(at).toBeGreaterThan(-1);
+    expect(lines[at]).toContain(`Fix: ${notice.fix}.`);
+    expect(markdown.indexOf("| user | store |")).toBeGreaterThan(markdown.indexOf(notice.message));
+    expect(markdown.split(notice.message).length - 1).toBe(1);
+  });
+
+  it("are absent when there are none", () => {
+    expect(formatPlanText(planOf([alex]), { colour: false })).not.toContain("Notes about this tenant");
+    expect(formatPlanMarkdown(planOf([alex]))).not.toContain("[!WARNING]");
   });
 });
