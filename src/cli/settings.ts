@@ -10,6 +10,8 @@
  * - PHOTOSYNC_RETRY_ATTEMPTS: tries per request (default 5).
  * - PHOTOSYNC_RETRY_BACKOFF_MS: first back-off without a Retry-After (default 1000, doubling).
  * - PHOTOSYNC_VERIFY_ATTEMPTS / PHOTOSYNC_VERIFY_DELAY_MS: reads back after apply (default 3, 2000).
+ * - PHOTOSYNC_EMULATOR_TENANT: the built-in tenant of --emulator: demo (default; current behaviour)
+ *   or legacy (mailbox-first Graph v1.0); each keeps its own state.
  */
 import type { GitHubEnvironment } from "../github/context.js";
 import { UserError } from "../model/errors.js";
@@ -50,6 +52,8 @@ export interface Settings {
   github: Readonly<GitHubEnvironment>;
   /** The environment git runs with for --changed-since (its own HOME, PATH, GIT_* and proxy settings). */
   gitEnv: ChildEnv;
+  /** The built-in tenant --emulator starts. */
+  emulatorTenant: "demo" | "legacy";
 }
 
 export const DEFAULT_RETRY: RetrySettings = { maxAttempts: 5, backoffMs: 1000 };
@@ -138,6 +142,12 @@ function readGitHub(env: NodeJS.ProcessEnv): GitHubEnvironment {
   } as GitHubEnvironment;
 }
 
+function emulatorTenant(env: NodeJS.ProcessEnv): "demo" | "legacy" {
+  const value = set(env.PHOTOSYNC_EMULATOR_TENANT?.trim());
+  if (value === undefined || value === "demo" || value === "legacy") return value ?? "demo";
+  throw new SettingsError(`PHOTOSYNC_EMULATOR_TENANT=${value} is not a built-in emulator tenant: use demo (current behaviour) or legacy`);
+}
+
 /** Reads and checks every setting photosync takes from the environment; throws SettingsError naming a bad variable. */
 export function readSettings(env: NodeJS.ProcessEnv, cwd: string): Settings {
   const noColor = env.NO_COLOR;
@@ -156,5 +166,6 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string): Settings {
     colour: Object.freeze({ noColor: noColor !== undefined && noColor !== "", forceColor: env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" }),
     github: Object.freeze(readGitHub(env)),
     gitEnv: Object.freeze({ ...env }),
+    emulatorTenant: emulatorTenant(env),
   });
 }

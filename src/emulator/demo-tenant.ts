@@ -11,8 +11,8 @@ tenant:
   id: 0c0a3a5e-5c1e-4d2b-9c61-000000c0a750
   domain: contoso.onmicrosoft.com
   name: contoso
-  # legacy: Graph v1.0 photo writes need an Exchange Online mailbox (beta falls back to Entra ID).
-  behaviour: legacy
+  # current (MC678855): Graph v1.0 and beta read and write Entra ID for everyone, mailbox or not.
+  behaviour: current
   noPhoto: imageNotFound
   sharepoint:
     library: User Photos
@@ -32,7 +32,7 @@ apps:
         subject: repo:contoso/photos:ref:refs/heads/main
     roles:
       graph: [ProfilePhoto.Read.All, User.Read.All, PeopleSettings.Read.All]
-      sharepoint: [Sites.Read.All]
+      sharepoint: [Sites.Read.All, User.Read.All]
   - clientId: ${DEMO_WRITER_CLIENT_ID}
     displayName: photosync (apply, main branch)
     secrets: [emulator-writer-secret]
@@ -106,3 +106,17 @@ users:
     photos:
       aad: { portrait: svc-scanner, size: 120 }
 `;
+
+/**
+ * The same tenant as it behaved before MC678855 ("legacy"): Graph v1.0 photos live in the Exchange
+ * Online mailbox and people without a usable one get the "no mailbox" answers. Kept so photosync
+ * stays tested against tenants (and hybrid set-ups) that still behave so.
+ */
+export const DEMO_LEGACY_TENANT_YAML = DEMO_TENANT_YAML.replace(
+  /# current \(MC678855\)[^\n]*\n  behaviour: current/,
+  "# legacy: Graph v1.0 photo writes need an Exchange Online mailbox (beta falls back to Entra ID).\n  behaviour: legacy",
+).replace("the Contoso demo tenant", "the Contoso demo tenant, legacy behaviour");
+
+/** The built-in tenants by name: `photosync emulator --tenant legacy`, PHOTOSYNC_EMULATOR_TENANT=legacy. */
+export const BUILT_IN_TENANTS = { demo: DEMO_TENANT_YAML, legacy: DEMO_LEGACY_TENANT_YAML } as const;
+export type BuiltInTenant = keyof typeof BUILT_IN_TENANTS;

@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import { renderPortrait } from "../demo/portrait.js";
 import type { BlobStore } from "./blobs.js";
 import { reencodeUpload } from "./images.js";
-import type { AppRecord, FederatedIssuer, Mailbox, NoPhotoAnswer, PhotoBehaviour, TenantConfig, TenantState, UserRecord } from "./model.js";
+import type { AppRecord, FederatedIssuer, Mailbox, NoMailboxAnswer, NoPhotoAnswer, PhotoBehaviour, TenantConfig, TenantState, UserRecord } from "./model.js";
 import { Tenant } from "./state.js";
 
 export interface PhotoSource {
@@ -32,6 +32,8 @@ export interface FixtureUser {
   mail?: string | null;
   mailbox?: Mailbox;
   licensed?: boolean;
+  /** foundation: licensed with Exchange Foundation only: an enabled exchange plan in the directory, no mailbox. */
+  exchangePlan?: "foundation";
   guest?: boolean;
   accountEnabled?: boolean;
   onPremisesSyncEnabled?: boolean | null;
@@ -59,6 +61,7 @@ export interface Fixture {
     name?: string;
     behaviour?: PhotoBehaviour;
     noPhoto?: NoPhotoAnswer;
+    noMailboxAnswer?: NoMailboxAnswer;
     photoUpdateSettings?: { source?: "cloud" | "onPremises"; allowedRoles?: string[] };
     sharepoint?: { library?: string; folder?: string; uploadsDisabled?: boolean; thumbnails?: { small?: number; medium?: number; large?: number } };
   };
@@ -93,6 +96,8 @@ function tenantConfig(fixture: Fixture): TenantConfig {
     name,
     behaviour: t.behaviour ?? "current",
     noPhoto: t.noPhoto ?? "imageNotFound",
+    // The harsher of the two reported answers: the one a reader must recognise without a hint.
+    noMailboxAnswer: t.noMailboxAnswer ?? "authenticationError",
     photoUpdateSettings: { source: t.photoUpdateSettings?.source ?? "cloud", allowedRoles: t.photoUpdateSettings?.allowedRoles ?? [] },
     spo: {
       library: t.sharepoint?.library ?? "User Photos",
@@ -153,7 +158,9 @@ async function apps(fixture: Fixture, options: SeedOptions): Promise<AppRecord[]
 function userRecord(entry: FixtureUser): UserRecord {
   const upn = entry.upn;
   const guest = entry.guest === true || upn.includes("#EXT#");
-  const mailbox = entry.mailbox ?? (guest ? "none" : "cloud");
+  const foundation = entry.exchangePlan === "foundation";
+  // Exchange Foundation gives no mailbox, whatever the rest of the licence includes.
+  const mailbox = foundation ? "none" : (entry.mailbox ?? (guest ? "none" : "cloud"));
   return {
     id: entry.id ?? stableGuid(`user:${upn.toLowerCase()}`),
     userPrincipalName: upn,
@@ -162,7 +169,8 @@ function userRecord(entry: FixtureUser): UserRecord {
     userType: guest ? "Guest" : "Member",
     accountEnabled: entry.accountEnabled ?? true,
     mailbox,
-    licensed: entry.licensed ?? !guest,
+    licensed: foundation ? true : (entry.licensed ?? !guest),
+    ...(foundation ? { exchangePlan: "foundation" as const } : {}),
     onPremisesSyncEnabled: entry.onPremisesSyncEnabled ?? null,
     photos: {},
     profile: { ...entry.profile },

@@ -12,6 +12,13 @@ export type PhotoBehaviour = "legacy" | "current";
 /** How "no photo" is answered: 404 ImageNotFound (current), 200 1x1 GIF (older), 404 ErrorItemNotFound (EXO era). */
 export type NoPhotoAnswer = "imageNotFound" | "gif" | "errorItemNotFound";
 
+/**
+ * What a legacy tenant's Graph v1.0 photo API answers a licensed user whose Exchange plan is
+ * Foundation (the directory shows an enabled exchange plan, but there is no mailbox): reported as
+ * 400 AuthenticationError (microsoft-graph-docs #8877), documented as 404 ErrorNonExistentMailbox.
+ */
+export type NoMailboxAnswer = "authenticationError" | "nonExistentMailbox";
+
 export type PhotoStore = "exo" | "aad";
 
 export interface PhotoRecord {
@@ -35,6 +42,11 @@ export interface UserRecord {
   accountEnabled: boolean;
   mailbox: Mailbox;
   licensed: boolean;
+  /**
+   * foundation: the licence's Exchange plan is Exchange Foundation: the directory lists an enabled
+   * exchange service plan, yet there is no mailbox (`mailbox` is "none"). Absent: a full plan.
+   */
+  exchangePlan?: "foundation";
   onPremisesSyncEnabled: boolean | null;
   photos: Partial<Record<PhotoStore, PhotoRecord>>;
   /** SharePoint user profile properties (only the ones photosync touches are modelled). */
@@ -78,6 +90,9 @@ export interface TenantConfig {
   name: string;
   behaviour: PhotoBehaviour;
   noPhoto: NoPhotoAnswer;
+  /** Legacy tenants: the answer to a licensed Foundation-plan user without a mailbox (see NoMailboxAnswer). */
+  noMailboxAnswer: NoMailboxAnswer;
+  /** onPremises: every Graph photo write is refused (concepts/profilephoto-configure-settings.md). */
   photoUpdateSettings: { source: "cloud" | "onPremises"; allowedRoles: string[] };
   spo: {
     library: string;

@@ -29,6 +29,8 @@ export interface RunSettings {
   verify: { attempts: number; delayMs: number };
   /** The environment git runs with (--changed-since). */
   gitEnv: ChildEnv;
+  /** --emulator: which built-in tenant (PHOTOSYNC_EMULATOR_TENANT; default demo). */
+  emulatorTenant?: "demo" | "legacy";
 }
 
 export interface SessionOptions {
@@ -59,7 +61,11 @@ export async function openSession(state: DesiredState, options: SessionOptions):
   if (options.emulator) {
     // Loaded only when needed: process start is part of every plan's time (README Performance).
     const { startLocalEmulator } = await import("../tenant/local-emulator.js");
-    emulator = await startLocalEmulator(state.rootDir, { ...options.emulator, ...(options.writer ? { writer: true } : {}) });
+    emulator = await startLocalEmulator(state.rootDir, {
+      ...options.emulator,
+      ...(options.writer ? { writer: true } : {}),
+      ...(options.settings.emulatorTenant ? { tenant: options.settings.emulatorTenant } : {}),
+    });
     endpoints = emulator.endpoints;
     auth = emulator.auth;
   } else {

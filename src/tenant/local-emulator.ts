@@ -5,8 +5,8 @@
  * HTTPS, trusting the emulator's own CA explicitly.
  */
 import path from "node:path";
-import { DEMO_READER_CLIENT_ID, DEMO_WRITER_CLIENT_ID, startEmulator } from "../emulator/index.js";
-import type { RunningEmulator } from "../emulator/index.js";
+import { BUILT_IN_TENANTS, DEMO_READER_CLIENT_ID, DEMO_WRITER_CLIENT_ID, parseFixture, startEmulator } from "../emulator/index.js";
+import type { BuiltInTenant, RunningEmulator } from "../emulator/index.js";
 import type { AuthSettings } from "./auth.js";
 import type { TenantEndpoints } from "./endpoints.js";
 
@@ -17,13 +17,23 @@ export interface LocalEmulator {
   close(): Promise<void>;
 }
 
-export function emulatorStateDir(rootDir: string): string {
-  return path.join(rootDir, ".photosync", "emulator");
+/** Each built-in tenant keeps its own state, so switching between them needs no reset. */
+export function emulatorStateDir(rootDir: string, tenant: BuiltInTenant = "demo"): string {
+  return path.join(rootDir, ".photosync", tenant === "demo" ? "emulator" : `emulator-${tenant}`);
 }
 
-/** Starts the emulator for the repo at rootDir; `writer` chooses the read-write app (apply). */
-export async function startLocalEmulator(rootDir: string, options: { reset?: boolean; writer?: boolean } = {}): Promise<LocalEmulator> {
-  const emulator = await startEmulator({ statePath: emulatorStateDir(rootDir), fixtureBaseDir: rootDir, reset: options.reset === true });
+/**
+ * Starts the emulator for the repo at rootDir; `writer` chooses the read-write app (apply), `tenant`
+ * the built-in tenant (demo: current behaviour; legacy: mailbox-first Graph v1.0).
+ */
+export async function startLocalEmulator(rootDir: string, options: { reset?: boolean; writer?: boolean; tenant?: BuiltInTenant } = {}): Promise<LocalEmulator> {
+  const tenant = options.tenant ?? "demo";
+  const emulator = await startEmulator({
+    statePath: emulatorStateDir(rootDir, tenant),
+    fixture: parseFixture(BUILT_IN_TENANTS[tenant]),
+    fixtureBaseDir: rootDir,
+    reset: options.reset === true,
+  });
   const e = emulator.endpoints;
   const clientId = options.writer ? DEMO_WRITER_CLIENT_ID : DEMO_READER_CLIENT_ID;
   const app = e.apps.find((candidate) => candidate.clientId === clientId);

@@ -142,7 +142,7 @@ describe("@microsoft/microsoft-graph-client against the emulated Graph", () => {
     expect(bytes.subarray(0, 2).toString("hex")).toBe("ffd8");
   });
 
-  it("writes a photo with the write app, and the read-only app is refused with ErrorAccessDenied", async () => {
+  it("writes a photo with the write app, and the read-only app is refused (the demo tenant is current: Entra ID's Authorization_RequestDenied)", async () => {
     const e = h.emu.endpoints;
     const writer = graphClient(new ClientCertificateCredential(e.tenantId, e.apps[1]!.clientId, { certificate: e.apps[1]!.certificatePem! }, credentialOptions()));
     const photo = await renderPortrait({ seed: "megan-new", width: 504, height: 504 });
@@ -150,7 +150,7 @@ describe("@microsoft/microsoft-graph-client against the emulated Graph", () => {
     const meta = (await writer.api("/users/megan.bowen@contoso.com/photo").get()) as { id: string };
     expect(meta.id).toBe("504x504");
     const reader = graphClient(new ClientSecretCredential(e.tenantId, e.apps[0]!.clientId, e.apps[0]!.secret!, credentialOptions()));
-    await expect(reader.api("/users/megan.bowen@contoso.com/photo/$value").header("Content-Type", "image/jpeg").put(photo)).rejects.toMatchObject({ statusCode: 403, code: "ErrorAccessDenied" });
+    await expect(reader.api("/users/megan.bowen@contoso.com/photo/$value").header("Content-Type", "image/jpeg").put(photo)).rejects.toMatchObject({ statusCode: 403, code: "Authorization_RequestDenied" });
   });
 });
 
@@ -160,7 +160,7 @@ describe("the Graph client's own batching (BatchRequestContent / BatchResponseCo
     const graph = graphClient(new ClientSecretCredential(e.tenantId, e.apps[0]!.clientId, e.apps[0]!.secret!, credentialOptions()));
     const batch = new BatchRequestContent([
       { id: "1", request: new Request(`${e.graphBaseUrl}/v1.0/users/adele.vance@contoso.com/photo`, { method: "GET" }) },
-      { id: "2", request: new Request(`${e.graphBaseUrl}/v1.0/users/lee.gu@contoso.com/photos/48x48/$value`, { method: "GET" }) },
+      { id: "2", request: new Request(`${e.graphBaseUrl}/v1.0/users/nestor.wilke@contoso.com/photos/48x48/$value`, { method: "GET" }) },
       { id: "3", request: new Request(`${e.graphBaseUrl}/v1.0/users/adele.vance@contoso.com/photos/48x48/$value`, { method: "GET" }) },
     ]);
     const answer = new BatchResponseContent(await graph.api("/$batch").post(await batch.getContent()));

@@ -11,7 +11,7 @@ import { renderPortrait } from "../../src/demo/portrait.js";
 import { harness } from "./helpers.js";
 
 const fixture: Fixture = {
-  tenant: { domain: "persist.onmicrosoft.com", name: "persist" },
+  tenant: { domain: "persist.onmicrosoft.com", name: "persist", behaviour: "legacy" },
   apps: [{ clientId: "app", secrets: ["s"], roles: { graph: ["ProfilePhoto.ReadWrite.All", "User.Read.All"] } }],
   users: [{ upn: "p@persist.com" }, { upn: "q@persist.com", photo: { portrait: "q", size: 120 } }],
 };
@@ -29,7 +29,7 @@ describe("persistence", () => {
     const upload = await renderPortrait({ seed: "p", width: 240, height: 240 });
     const put = await first.http.fetch(`${first.emu.endpoints.graphBaseUrl}/v1.0/users/p@persist.com/photo/$value`, { method: "PUT", body: upload, headers: { authorization: `Bearer ${token}`, "content-type": "image/jpeg" } });
     expect(put.status).toBe(200);
-    await first.admin("/tenant", { method: "PATCH", body: { behaviour: "legacy" } });
+    await first.admin("/tenant", { method: "PATCH", body: { behaviour: "current" } });
     const before = (await (await first.admin("/users/p@persist.com")).json()) as { exo: { etag: string; sha256: string } };
     const bytesBefore = Buffer.from(await (await first.admin("/photos/exo/p@persist.com")).arrayBuffer());
     const caBefore = first.emu.endpoints.caCertPem;
@@ -46,7 +46,7 @@ describe("persistence", () => {
       const meta = await second.http.fetch(`${second.emu.endpoints.graphBaseUrl}/v1.0/users/p@persist.com/photo/$value`, { headers: { authorization: `Bearer ${token}` } });
       expect(meta.status).toBe(200);
       expect(Buffer.from(await meta.arrayBuffer()).equals(bytesBefore)).toBe(true);
-      expect(((await (await second.admin("/tenant")).json()) as { behaviour: string }).behaviour).toBe("legacy");
+      expect(((await (await second.admin("/tenant")).json()) as { behaviour: string }).behaviour).toBe("current");
     } finally {
       await second.close();
     }

@@ -34,9 +34,11 @@ export async function runEmulator(options: EmulatorCommandOptions, io: CliIo, st
   if (options.faults !== undefined) faults = parse(await readFile(path.resolve(io.cwd, options.faults), "utf8")) as FaultConfig;
   let emulator: RunningEmulator;
   try {
-    const { startEmulator } = await import("../../emulator/index.js");
+    const { BUILT_IN_TENANTS, parseFixture, startEmulator } = await import("../../emulator/index.js");
+    // "demo" and "legacy" name the built-in tenants; anything else is a fixture file (./legacy for a file of that name).
+    const builtIn = options.tenant === undefined ? "demo" : Object.hasOwn(BUILT_IN_TENANTS, options.tenant) ? (options.tenant as keyof typeof BUILT_IN_TENANTS) : undefined;
     emulator = await startEmulator({
-      ...(options.tenant !== undefined ? { fixture: path.resolve(io.cwd, options.tenant) } : { fixtureBaseDir: io.cwd }),
+      ...(builtIn === undefined ? { fixture: path.resolve(io.cwd, options.tenant!) } : { fixture: parseFixture(BUILT_IN_TENANTS[builtIn]), fixtureBaseDir: io.cwd }),
       statePath,
       ...(options.reset === true ? { reset: true } : {}),
       port,
@@ -77,7 +79,7 @@ export function registerEmulator(program: Command, { io, setExitCode }: CommandC
     .command("emulator")
     .description("Run a local Microsoft 365 emulator (Entra sign-in, Graph photos, SharePoint) over HTTPS until Ctrl+C.")
     .option("-p, --port <port>", "first of five consecutive ports (login, Graph, My Site, admin site, admin API); 0 = any free ports", "0")
-    .option("-t, --tenant <fixture>", "tenant fixture YAML (default: the built-in Contoso demo tenant)")
+    .option("-t, --tenant <fixture>", "tenant fixture YAML, or a built-in tenant: demo (Contoso, current behaviour: photos in Entra ID) or legacy (the same tenant, mailbox-first Graph v1.0)", "demo")
     .option("-s, --state <dir>", "directory for the tenant's state, photos, CA and keys", DEFAULT_EMULATOR_STATE)
     .option("--reset", "discard the saved state and seed the tenant from the fixture again")
     .option("-e, --endpoints <file>", "where to write the endpoints JSON (URLs, CA, app credentials; written mode 0600) for clients to read (default: <state>/endpoints.json)")

@@ -6,7 +6,7 @@
 import type { AccessClaims } from "../auth.js";
 import { ImageRejected, ONE_PIXEL_GIF, availableSizes, reencodeUpload, type EncodedPhoto } from "../images.js";
 import { bytes, empty, type EmuRequest, type EmuResponse } from "../http.js";
-import { MAX_UPLOAD_BYTES, type PhotoBehaviour, type PhotoRecord, type PhotoStore, type UserRecord } from "../model.js";
+import { MAX_UPLOAD_BYTES, type NoMailboxAnswer, type PhotoBehaviour, type PhotoRecord, type PhotoStore, type UserRecord } from "../model.js";
 import type { Tenant } from "../state.js";
 import { GraphFailure, PERMISSIONS, graphHeaders, graphJson, requireRole } from "./common.js";
 
@@ -14,19 +14,33 @@ export type PhotoOp = "read" | "write" | "delete";
 
 /**
  * The store behind /users/{id}/photo:
- * - beta reads Entra ID; beta writes try the mailbox first and fall back to Entra ID (facts);
- * - v1.0 uses the Exchange mailbox; without a cloud mailbox the legacy tenant refuses
- *   (ErrorNonExistentMailbox / MailboxNotHostedInExchangeOnline) and the current one uses Entra ID.
+ * - current (MC678855): Entra ID for everyone, v1.0 and beta, mailbox or not; Exchange, Outlook
+ *   and Teams read from there;
+ * - legacy, beta: reads Entra ID; writes try the mailbox first and fall back to Entra ID (facts);
+ * - legacy, v1.0: the Exchange mailbox; without a usable cloud mailbox the tenant refuses
+ *   (ErrorNonExistentMailbox / MailboxNotHostedInExchangeOnline, AuthenticationError for an
+ *   unlicensed mailbox, and for a licensed Foundation-plan user as `noMailboxAnswer` says).
  */
-export function routePhoto(version: string, user: UserRecord, op: PhotoOp, behaviour: PhotoBehaviour): PhotoStore {
+export function routePhoto(version: string, user: UserRecord, op: PhotoOp, behaviour: PhotoBehaviour, noMailboxAnswer: NoMailboxAnswer = "authenticationError"): PhotoStore {
+  if (behaviour === "current") return "aad";
   if (version === "beta") return op === "read" ? "aad" : user.mailbox === "cloud" ? "exo" : "aad";
   if (user.mailbox === "cloud") {
-    if (!user.licensed && behaviour === "legacy") throw new GraphFailure(400, "AuthenticationError", "Error authenticating with resource");
+    if (!user.licensed) throw new GraphFailure(400, "AuthenticationError", "Error authenticating with resource");
     return "exo";
   }
-  if (behaviour === "current") return "aad";
+  // microsoft-graph-docs #8877: licensed, an enabled exchange plan, no mailbox.
+  if (user.exchangePlan === "foundation" && noMailboxAnswer === "authenticationError") throw new GraphFailure(400, "AuthenticationError", "Error authenticating with resource");
   if (user.mailbox === "onPremises") throw new GraphFailure(404, "MailboxNotHostedInExchangeOnline", "Mailbox is hosted by an on-premise or non-Exchange server");
   throw new GraphFailure(404, "ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.");
+}
+
+/**
+ * photoUpdateSettings.source = onPremises: "updates through cloud services are disabled for both
+ * admins and users" (concepts/profilephoto-configure-settings.md). Microsoft documents no error for
+ * it; this 403 is the emulator's choice, with a code no client treats as a missing permission.
+ */
+export function refuseCloudPhotoUpdates(): never {
+  throw new GraphFailure(403, "PhotoUpdatesDisabled", "Profile photo updates through cloud services are disabled for this organization (photoUpdateSettings source: onPremises).");
 }
 
 export interface PhotoContext {
@@ -70,9 +84,10 @@ export async function handlePhoto(
   const base = `${context.graphBaseUrl}/${version}/$metadata#users('${user.id}')`;
   const isValue = rest[rest.length - 1] === "$value";
   const op: PhotoOp = method === "GET" ? "read" : method === "DELETE" ? "delete" : "write";
-  const store = routePhoto(version, user, op, behaviour);
+  const store = routePhoto(version, user, op, behaviour, context.tenant.config.noMailboxAnswer);
   const owner = store === "exo" ? "exchange" : "directory";
   requireRole(claims, op === "read" ? PERMISSIONS.readPhoto : PERMISSIONS.writePhoto, owner);
+  if (op !== "read" && context.tenant.config.photoUpdateSettings.source === "onPremises") refuseCloudPhotoUpdates();
 
   // /photo, /photo/$value
   if (rest[0] === "photo" && (rest.length === 1 || (rest.length === 2 && isValue))) {

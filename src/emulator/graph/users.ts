@@ -9,6 +9,8 @@ import { GraphFailure } from "./common.js";
 
 const E3_SKU = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 const EXCHANGE_PLAN = "efb87545-963c-4e0d-99df-69c6916d9eb0";
+/** EXCHANGE_S_FOUNDATION: part of many licences, and no mailbox. */
+const EXCHANGE_FOUNDATION_PLAN = "113feb6c-3fe4-4440-bddc-54d774bf0318";
 const SHAREPOINT_PLAN = "5dbe027f-2339-4123-9542-606e4d348a72";
 
 /** v1.0 returns this set unless $select says otherwise (user-get.md). */
@@ -19,7 +21,10 @@ export function userResource(user: UserRecord): Record<string, unknown> {
   const [given, ...rest] = user.displayName.split(" ");
   const plans = user.licensed
     ? [
-        ...(user.mailbox === "cloud" ? [{ assignedDateTime: "2023-01-01T00:00:00Z", capabilityStatus: "Enabled", service: "exchange", servicePlanId: EXCHANGE_PLAN }] : []),
+        // Exchange Foundation lists an enabled exchange plan too, though it brings no mailbox.
+        ...(user.mailbox === "cloud" || user.exchangePlan === "foundation"
+          ? [{ assignedDateTime: "2023-01-01T00:00:00Z", capabilityStatus: "Enabled", service: "exchange", servicePlanId: user.exchangePlan === "foundation" ? EXCHANGE_FOUNDATION_PLAN : EXCHANGE_PLAN }]
+          : []),
         { assignedDateTime: "2023-01-01T00:00:00Z", capabilityStatus: "Enabled", service: "SharePoint", servicePlanId: SHAREPOINT_PLAN },
       ]
     : [];
