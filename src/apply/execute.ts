@@ -71,12 +71,18 @@ async function renderFor(state: DesiredState, user: DesiredUser, options: Execut
   return renderCached(bytes, user.render, thumbnails, options.cache, options.stats);
 }
 
+/**
+ * One store's Graph photo writes, through v1.0 first: the documented API, and in a current tenant
+ * (MC678855) Entra ID for everyone, exo or aad alike. The people v1.0 says have no usable mailbox
+ * (a legacy tenant) are returned for the Entra ID fallback (beta): uploads of either store, and
+ * deletes of the Entra ID photo (an Exchange photo that cannot exist needs no delete).
+ */
 async function graphStore(connection: TenantConnection, store: "exo" | "aad", works: Work[], options: ExecuteOptions): Promise<Work[]> {
   const mine = works.filter((work) => work.plan.steps.some((step) => step.store === store && WRITES.has(step.action)));
   if (mine.length === 0) return [];
   const results = await writeGraphPhotos(
     connection.graph,
-    store === "exo" ? "v1.0" : "beta",
+    "v1.0",
     mine.map((work) => ({ userId: work.userId, ...(work.user.photo.kind === "photo" ? { jpeg: work.photo!.variants.graph.bytes } : {}) })),
     options.graph,
   );
@@ -85,21 +91,28 @@ async function graphStore(connection: TenantConnection, store: "exo" | "aad", wo
     const step = work.plan.steps.find((candidate) => candidate.store === store)!;
     const result: WriteResult = results[index]!;
     if (result.ok) record(work, step, "done", step.action === "delete" ? "deleted the photo" : `uploaded the ${work.photo!.variants.graph.edge} px photo`);
-    else if (store === "exo" && result.noMailbox && step.action !== "delete") noMailbox.push(work);
+    else if (result.noMailbox && (store === "aad" || step.action !== "delete")) noMailbox.push(work);
     else record(work, step, "failed", "the service refused the write", result.error);
   });
   return noMailbox;
 }
 
-/** Exchange said "no mailbox" after all: write Entra ID instead (the beta fallback) and say so. */
-async function entraFallback(connection: TenantConnection, works: Work[], options: ExecuteOptions): Promise<void> {
+/** Graph v1.0 said "no mailbox" (a legacy tenant): write Entra ID through beta instead, and say so. */
+async function entraFallback(connection: TenantConnection, store: "exo" | "aad", works: Work[], options: ExecuteOptions): Promise<void> {
   if (works.length === 0) return;
-  const results = await writeGraphPhotos(connection.graph, "beta", works.map((work) => ({ userId: work.userId, jpeg: work.photo!.variants.graph.bytes })), options.graph);
+  const results = await writeGraphPhotos(
+    connection.graph,
+    "beta",
+    works.map((work) => ({ userId: work.userId, ...(work.user.photo.kind === "photo" ? { jpeg: work.photo!.variants.graph.bytes } : {}) })),
+    options.graph,
+  );
   works.forEach((work, index) => {
-    const step = work.plan.steps.find((candidate) => candidate.store === "exo")!;
+    const step = work.plan.steps.find((candidate) => candidate.store === store)!;
     const result = results[index]!;
-    if (result.ok) record(work, step, "done", "no Exchange Online mailbox after all: wrote the photo to Entra ID (Graph beta) instead");
-    else record(work, step, "failed", "no Exchange Online mailbox, and the Entra ID fallback was refused", result.error);
+    const done = step.action === "delete" ? "deleted the Entra ID photo" : "wrote the photo to Entra ID";
+    const why = store === "exo" ? "no Exchange Online mailbox after all" : "Graph v1.0 answered that there is no Exchange Online mailbox (a legacy tenant)";
+    if (result.ok) record(work, step, "done", `${why}: ${done} (Graph beta) instead`);
+    else record(work, step, "failed", `${why}, and the Entra ID fallback (Graph beta) was refused`, result.error);
   });
 }
 
@@ -200,8 +213,8 @@ export async function executePlan(
   for (let index = 0; next !== undefined; index++) {
     const works = await next;
     next = index + 1 < waves.length ? prepare(waves[index + 1]!) : undefined;
-    const [exoNoMailbox] = await Promise.all([graphStore(connection, "exo", works, options), graphStore(connection, "aad", works, options), sharePoint(connection, state, works, options)]);
-    await entraFallback(connection, exoNoMailbox, options);
+    const [exoNoMailbox, aadNoMailbox] = await Promise.all([graphStore(connection, "exo", works, options), graphStore(connection, "aad", works, options), sharePoint(connection, state, works, options)]);
+    await Promise.all([entraFallback(connection, "exo", exoNoMailbox, options), entraFallback(connection, "aad", aadNoMailbox, options)]);
     // Written: the photo's bytes are no longer needed.
     for (const work of works) delete work.photo;
     written.push(...works);

@@ -67,3 +67,9 @@ export interface LiveUser {
   aad?: PhotoObservation;
   spo?: SpoObservation;
 }
+
+/**
+ * The tenant's photoUpdateSettings (Graph beta /admin/people/photoUpdateSettings) as read. With
+ * source "onPremises" every Graph photo write is refused; unknown when it could not be read.
+ */
+export type PhotoUpdateSettingsRead = { state: "read"; source: string } | { state: "unknown"; error: ServiceError };

@@ -21,6 +21,8 @@ export interface StoreStep {
   action: Action;
   /** Why, in words a person can check: "a different picture (hash distance 31 > 10)". */
   reason: string;
+  /** A Graph photo: which store holds it and why, e.g. "Entra ID (current tenant: Graph writes Entra ID for everyone)". */
+  holder?: string;
   /** The photo in the store now (null: none); absent when unknown or not applicable. */
   before?: PhotoSummary | null;
   /** The photo after apply (null: removed). */

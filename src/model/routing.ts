@@ -1,6 +1,12 @@
 /**
- * Which stores apply to a person, decided from the manifest and the directory's facts. Pure.
+ * Which stores apply to a person, decided from the manifest, the directory's facts and the tenant's
+ * photo model. Pure.
  *
+ * A current tenant (MC678855, the default): Entra ID is the photo store for everyone; Graph v1.0
+ * reads and writes it, mailbox or not, and Exchange, Outlook and Teams show it. One Graph photo per
+ * person, routed as aad (the manifest's exo and aad both mean "the Graph photo").
+ *
+ * A legacy tenant (detected from the "no mailbox" answers of Graph v1.0, stores/read-live.ts):
  * - A cloud mailbox: Exchange Online (Graph v1.0) and SharePoint. Entra ID follows the mailbox
  *   photo (an EXO write reaches Entra ID, and Graph beta reads the mailbox first), so writing it
  *   again would only double the work.
@@ -15,7 +21,21 @@ import type { StoreName } from "./desired.js";
 import { STORE_NAMES } from "./desired.js";
 import type { DirectoryUser } from "./observations.js";
 
-export type StoreRoute = { store: StoreName; managed: true } | { store: StoreName; managed: false; reason: string };
+/** current: Entra ID holds everyone's photo; legacy: Graph v1.0 is the Exchange mailbox (facts). */
+export type TenantModel = "current" | "legacy";
+
+/**
+ * A store that applies, or one that does not and why. `holder` says, for a Graph photo, which
+ * store holds it and why (shown in the plan).
+ */
+export type StoreRoute = { store: StoreName; managed: true; holder?: string } | { store: StoreName; managed: false; reason: string };
+
+/** Where a Graph photo lives, in the plan's words. */
+export const HOLDERS = {
+  current: "Entra ID (current tenant: Graph writes Entra ID for everyone)",
+  legacyExo: "Exchange Online mailbox (legacy tenant: Graph v1.0 writes the mailbox)",
+  legacyAad: "Entra ID (legacy tenant, no Exchange Online mailbox: the Graph beta fallback)",
+} as const;
 
 export const SKIP_REASONS = {
   guest: "guest account: their photo is managed by their home organisation",
@@ -31,7 +51,31 @@ export const SKIP_REASONS = {
  * does not manage for the user are left out, with one exception: when exo is managed and the user has
  * no Exchange Online mailbox, aad takes its place (the Graph beta fallback).
  */
-export function routeStores(stores: readonly StoreName[], overridden: boolean, user: DirectoryUser): StoreRoute[] {
+export function routeStores(stores: readonly StoreName[], overridden: boolean, user: DirectoryUser, model: TenantModel): StoreRoute[] {
+  if (model === "current") return currentRoutes(stores, overridden, user);
+  return withHolders(legacyRoutes(stores, overridden, user));
+}
+
+/** Current tenants: one Graph photo (aad) whenever exo or aad is managed, plus SharePoint. */
+function currentRoutes(stores: readonly StoreName[], overridden: boolean, user: DirectoryUser): StoreRoute[] {
+  const routes: StoreRoute[] = [];
+  const guest = !overridden && user.userType === "Guest";
+  if (stores.includes("exo") || stores.includes("aad")) {
+    routes.push(guest ? { store: "aad", managed: false, reason: SKIP_REASONS.guest } : { store: "aad", managed: true, holder: HOLDERS.current });
+  }
+  if (stores.includes("spo")) {
+    if (guest) routes.push({ store: "spo", managed: false, reason: SKIP_REASONS.guest });
+    else if (overridden || user.licensed) routes.push({ store: "spo", managed: true });
+    else routes.push({ store: "spo", managed: false, reason: SKIP_REASONS.unlicensedSpo });
+  }
+  return routes;
+}
+
+function withHolders(routes: StoreRoute[]): StoreRoute[] {
+  return routes.map((route) => (route.managed && route.store !== "spo" ? { ...route, holder: route.store === "exo" ? HOLDERS.legacyExo : HOLDERS.legacyAad } : route));
+}
+
+function legacyRoutes(stores: readonly StoreName[], overridden: boolean, user: DirectoryUser): StoreRoute[] {
   const ordered = STORE_NAMES.filter((store) => stores.includes(store));
   if (overridden) {
     // The person's own list wins over licence and guest status, but not over physics: without a
@@ -64,7 +108,7 @@ function noMailboxReason(user: DirectoryUser): string {
   return user.mailbox === "onPremises" ? SKIP_REASONS.onPremisesMailbox : SKIP_REASONS.noMailbox;
 }
 
-/** The routes of one manifest entry for a person with these directory facts. */
-export function routePerson(user: { stores: readonly StoreName[]; storesOverridden: boolean }, identity: DirectoryUser): StoreRoute[] {
-  return routeStores(user.stores, user.storesOverridden, identity);
+/** The routes of one manifest entry for a person with these directory facts, in a tenant of this model. */
+export function routePerson(user: { stores: readonly StoreName[]; storesOverridden: boolean }, identity: DirectoryUser, model: TenantModel): StoreRoute[] {
+  return routeStores(user.stores, user.storesOverridden, identity, model);
 }

@@ -7,7 +7,7 @@
 import type { Action, Plan, PlanNotice, StoreStep, UserPlan } from "../model/plan.js";
 import { hasChanges } from "./plan.js";
 import { userStateDiff } from "./state-diff.js";
-import { peopleLine, plural } from "./format-text.js";
+import { holderLines, peopleLine, plural } from "./format-text.js";
 
 /** GitHub refuses comments longer than this (characters). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -106,6 +106,7 @@ export function formatPlanMarkdown(result: Plan, options: MarkdownOptions = {}):
     "",
     peopleLine(result),
     "",
+    ...holderLines(result),
     ...noticeBlock(result.notices),
     "| ➕ create | 🔄 update | 🗑️ delete | ✅ unchanged | ⏭️ skipped | ❓ unknown |",
     "|---:|---:|---:|---:|---:|---:|",

@@ -77,6 +77,20 @@ export function countsLine(result: Plan): string {
   return `${create} to create, ${update} to update, ${remove} to delete, ${noop} unchanged, ${skip} skipped, ${unknown} unknown`;
 }
 
+/**
+ * Which store holds the Graph photos and why, said once for everyone: "Graph photos: Entra ID
+ * (current tenant: …), 8 people". A legacy tenant has two holders (mailbox users and the others).
+ */
+export function holderLines(result: Plan): string[] {
+  const people = new Map<string, number>();
+  for (const user of result.users) {
+    const holders = new Set(user.steps.flatMap((step) => (step.holder ? [step.holder] : [])));
+    for (const holder of holders) people.set(holder, (people.get(holder) ?? 0) + 1);
+  }
+  if (people.size === 0) return [];
+  return [`Graph photos: ${[...people].map(([holder, count]) => `${holder}, ${plural(count, "person", "people")}`).join("; ")}.`, ""];
+}
+
 /** Tenant-wide notices, each once: what is true, what photosync does about it, and the fix. */
 export function noticeLines(notices: readonly PlanNotice[] | undefined): string[] {
   if (!notices || notices.length === 0) return [];
@@ -105,6 +119,7 @@ export function formatPlanText(result: Plan, style: TextStyle): string {
     lines.push("");
   }
   if (quiet > 0) lines.push(`  ${quiet} user${quiet === 1 ? "" : "s"} already in line (use --verbose to list them)`, "");
+  lines.push(...holderLines(result));
   lines.push(...noticeLines(result.notices));
   const verdict = result.counts.unknown > 0 ? "Plan incomplete: some reads failed" : hasChanges(result) ? "Plan" : "No changes";
   lines.push(`${verdict}: ${peopleLine(result)}.`, `Steps: ${countsLine(result)}.`);

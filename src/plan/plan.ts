@@ -9,10 +9,10 @@ import type { Fingerprint } from "../model/fingerprint.js";
 import { largestGraphSizeAtMost } from "../images/graph-sizes.js";
 import type { DesiredState, StoreName } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
-import type { PhotoObservation, SpoObservation, SpoPropertyName, ThumbnailName } from "../model/observations.js";
+import type { PhotoObservation, PhotoUpdateSettingsRead, SpoObservation, SpoPropertyName, ThumbnailName } from "../model/observations.js";
 import { THUMBNAIL_NAMES } from "../model/observations.js";
 import type { ActionCounts, DesiredImage, Plan, PlanNotice, PhotoSummary, StoreStep, UserPlan } from "../model/plan.js";
-import { ACTIONS } from "../model/plan.js";
+import { ACTIONS, CHANGING_ACTIONS } from "../model/plan.js";
 import type { PersonRecord } from "../model/record.js";
 import { pictureUrl, samePictureUrl } from "../stores/sharepoint/names.js";
 
@@ -22,6 +22,42 @@ export interface PlanInput {
   records: readonly PersonRecord[];
   /** Tenant-wide findings of the reads (PlanNotice), passed through to the plan in order. */
   notices?: readonly PlanNotice[];
+  /** The tenant's photoUpdateSettings as read: onPremises turns every Graph write into a skip, said once. */
+  photoUpdates?: PhotoUpdateSettingsRead;
+}
+
+/** Why a Graph photo step is not written when the tenant manages photos on-premises. */
+export const ONPREMISES_SKIP_REASON = "Graph photo writes are refused in this tenant (photoUpdateSettings source: onPremises)";
+
+/**
+ * The notice photoUpdateSettings calls for, if any: onPremises refuses every Graph photo write
+ * (concepts/profilephoto-configure-settings.md); settings that could not be read are said once too.
+ */
+export function photoUpdatesNotice(read: PhotoUpdateSettingsRead | undefined): PlanNotice | undefined {
+  if (read === undefined) return undefined;
+  if (read.state === "unknown") {
+    return {
+      code: "graph-photo-settings-unread",
+      service: "graph",
+      message: `photosync could not read the tenant's photo update settings (${read.error.code}: ${read.error.message})`,
+      consequence: "Graph photo writes are planned as usual; if the tenant manages photos on-premises, Microsoft 365 will refuse them",
+      fix: "grant the Microsoft Graph application permission PeopleSettings.Read.All to photosync's identity and grant admin consent",
+    };
+  }
+  if (read.source.toLowerCase() !== "onpremises") return undefined;
+  return {
+    code: "graph-writes-onpremises",
+    service: "graph",
+    message: "This tenant manages profile photos on-premises (photoUpdateSettings source: onPremises), so Microsoft 365 refuses every Graph photo write, for admins and apps alike",
+    consequence: "Graph photo changes are shown as skipped and apply does not attempt them; SharePoint steps are planned and applied as usual",
+    fix: "set photoUpdateSettings source to cloud (PATCH beta/admin/people/photoUpdateSettings; up to 24 hours to take effect), or manage these photos on-premises",
+  };
+}
+
+/** A Graph step that would write becomes a skip when the tenant refuses Graph photo writes. */
+function refusedGraphWrite(step: StoreStep): StoreStep {
+  if (step.store === "spo" || !CHANGING_ACTIONS.includes(step.action)) return step;
+  return { store: step.store, action: "skip", reason: `${ONPREMISES_SKIP_REASON}; would ${step.action}: ${step.reason}`, ...(step.holder ? { holder: step.holder } : {}) };
 }
 
 const summary = (fingerprint: Fingerprint, width = fingerprint.width, height = fingerprint.height): PhotoSummary => ({
@@ -171,7 +207,8 @@ function planUser(state: DesiredState, record: PersonRecord): UserPlan {
   const steps = record.routes.map((route): StoreStep => {
     if (!route.managed) return { store: route.store, action: "skip", reason: route.reason };
     if (route.store === "spo") return spoStep(state, lookup.user.upn, desired, live.spo);
-    return graphStep(route.store, desired, live[route.store]);
+    const step = graphStep(route.store, desired, live[route.store]);
+    return route.holder ? { ...step, holder: route.holder } : step;
   });
   return { upn: user.upn, id: lookup.user.id, photo, steps };
 }
@@ -194,13 +231,16 @@ export function planDigest(tenant: string, users: readonly UserPlan[]): string {
 }
 
 export function plan(input: PlanInput): Plan {
+  const photoUpdates = photoUpdatesNotice(input.photoUpdates);
+  const refused = photoUpdates?.code === "graph-writes-onpremises";
   const users = input.records
     .map((record) => planUser(input.state, record))
+    .map((user) => (refused ? { ...user, steps: user.steps.map(refusedGraphWrite) } : user))
     .sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
   return {
     format: "photosync.plan/v1",
     tenant: input.state.tenant.id,
-    notices: [...(input.notices ?? [])],
+    notices: [...(input.notices ?? []), ...(photoUpdates ? [photoUpdates] : [])],
     users,
     counts: countActions(users),
     digest: planDigest(input.state.tenant.id, users),

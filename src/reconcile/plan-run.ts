@@ -17,6 +17,7 @@ import { routePerson } from "../model/routing.js";
 import { LiveCache } from "../stores/live-cache.js";
 import type { LiveRead, ReadOptions } from "../stores/read-live.js";
 import { readLive } from "../stores/read-live.js";
+import { readPhotoUpdateSettings } from "../stores/graph/photo-settings.js";
 import type { SessionOptions, RunSession } from "./session.js";
 import { openSession, readOptions } from "./session.js";
 import { manifestProblems } from "../validate/shared-thumbnails.js";
@@ -119,10 +120,16 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   try {
     const cache = fewPeople ? new LiveCache() : LiveCache.forRepo(state.rootDir);
     await cache.load();
-    const reads = users.length > 0 ? await readLive(session.connection, users, cache, routePerson, options.read ?? readOptions(options.settings.retry)) : new Map<string, never>();
+    const read = options.read ?? readOptions(options.settings.retry);
+    // The photo update settings are one request, read alongside the people (PeopleSettings.Read.All).
+    const managesGraph = users.some((user) => user.stores.includes("exo") || user.stores.includes("aad"));
+    const [reads, photoUpdates] = await Promise.all([
+      users.length > 0 ? readLive(session.connection, users, cache, routePerson, read) : new Map<string, never>(),
+      managesGraph ? readPhotoUpdateSettings(session.connection.graph, read.graph) : undefined,
+    ]);
     await cache.save();
     const records = personRecords(users, desired, sources, reads);
-    const result = plan({ state, records: [...records.values()] });
+    const result = plan({ state, records: [...records.values()], ...(photoUpdates ? { photoUpdates } : {}) });
     handedOver = options.keepSession === true;
     return { ok: true, plan: result, state, records, scope, ...(handedOver ? { session } : {}) };
   } finally {

@@ -1,15 +1,20 @@
 /**
  * Reads everything the planner needs about the desired users, and nothing more: the directory
  * facts, then only the stores that apply to each person. Which stores apply is the caller's
- * decision (`route`, model/routing.ts); this module only reads what it is told to.
+ * decision (`route`, model/routing.ts); this module only reads what it is told to, and tells the
+ * router which photo model the tenant's answers show.
  *
- * A person the Exchange read reveals to have no cloud mailbox gets a new, corrected identity (the
- * directory's answer is left as it was) and is routed once more from it; everyone else keeps the
- * routes decided from the directory's facts. The routes returned are the ones the reads followed.
+ * The Graph photo is read once per person through v1.0, the documented API. In a current tenant
+ * (the default, MC678855) that is everyone's Entra ID photo, mailbox or not, and the routes stay
+ * the current ones. When a v1.0 answer says "no mailbox" the tenant is a legacy one: everyone is
+ * routed again as legacy (mailbox users' v1.0 photo is their Exchange photo), a person the answer
+ * revealed to have no usable mailbox gets a corrected identity (the directory's answer is left as
+ * it was), and people routed to Entra ID are read through beta. The routes returned are the ones
+ * the reads followed.
  */
 import type { DesiredUser } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
-import type { StoreRoute } from "../model/routing.js";
+import type { StoreRoute, TenantModel } from "../model/routing.js";
 import type { TenantConnection } from "./connection.js";
 import { lookupUsers } from "./graph/directory.js";
 import type { BatchOptions } from "./graph/batch.js";
@@ -25,8 +30,8 @@ export interface ReadOptions {
   sharePoint?: SpoReadOptions;
 }
 
-/** Which stores apply to a person with these directory facts. */
-export type Router = (user: DesiredUser, identity: DirectoryUser) => readonly StoreRoute[];
+/** Which stores apply to a person with these directory facts, in a tenant of this photo model. */
+export type Router = (user: DesiredUser, identity: DirectoryUser, model: TenantModel) => readonly StoreRoute[];
 
 /** What was read of one person, and the routes the reads followed (absent when not found). */
 export interface LiveRead {
@@ -55,14 +60,14 @@ export async function readLive(
   const people = users.map((user) => {
     const key = upnKey(user.upn);
     const lookup: UserLookup = lookups.get(key)!;
-    return { user, key, lookup, routes: lookup.state === "found" ? route(user, lookup.user) : undefined };
+    return { user, key, lookup, routes: lookup.state === "found" ? route(user, lookup.user, "current") : undefined };
   });
   const targetsFor = (store: string, routesOf: (person: (typeof people)[number]) => readonly StoreRoute[] | undefined): PhotoReadTarget[] =>
     people.flatMap((person) => (person.lookup.state === "found" && manages(routesOf(person), store) ? [{ key: person.key, userId: person.lookup.user.id }] : []));
 
   // SharePoint names files and profiles by the tenant's current UPN, which differs after a rename.
-  // Whether SharePoint is managed depends on the licence alone, never on the mailbox facts the
-  // Exchange read may correct below, so SharePoint is read while Exchange and Entra ID are.
+  // Whether SharePoint is managed depends on the licence alone, never on the photo model or the
+  // mailbox facts the Graph read may correct below, so SharePoint is read while Graph is.
   const spoTargets: SpoTarget[] = people.flatMap((person) =>
     person.lookup.state === "found" && manages(person.routes, "spo") ? [{ key: person.key, upn: person.lookup.user.upn }] : [],
   );
@@ -70,31 +75,45 @@ export async function readLive(
   // Awaited below; until then a failure must not count as unhandled.
   sharePoint.catch(() => undefined);
 
-  const exoReads = await readGraphPhotos(connection.graph, "v1.0", "exo", targetsFor("exo", (person) => person.routes), cache, options.graph);
-  const exo = new Map<string, PhotoObservation>();
-  // The directory suggested a mailbox, Exchange says there is none: a corrected identity, routed from its facts.
-  const corrected = new Map<string, { lookup: UserLookup; routes: readonly StoreRoute[] }>();
+  // One v1.0 read per person with a Graph photo (the current routes route it as aad). The cache
+  // partition is named after the API ("exo" for v1.0, as before), not the store it turns out to be.
+  const v1Reads = await readGraphPhotos(connection.graph, "v1.0", "exo", targetsFor("aad", (person) => person.routes), cache, options.graph);
+  const model: TenantModel = [...v1Reads.values()].some((read) => read.state === "no-mailbox") ? "legacy" : "current";
+
+  const final = new Map<string, { lookup: UserLookup; routes: readonly StoreRoute[] | undefined }>();
   for (const person of people) {
-    const read = exoReads.get(person.key);
-    if (!read || person.lookup.state !== "found") continue;
-    if (read.state !== "no-mailbox") {
-      exo.set(person.key, read);
+    if (model === "current" || person.lookup.state !== "found") {
+      final.set(person.key, { lookup: person.lookup, routes: person.routes });
       continue;
     }
-    const identity: DirectoryUser = { ...person.lookup.user, mailbox: read.onPremises ? "onPremises" : "none" };
-    corrected.set(person.key, { lookup: { state: "found", user: identity }, routes: route(person.user, identity) });
+    const read = v1Reads.get(person.key);
+    // The directory suggested a mailbox, Exchange says there is none: a corrected identity, routed from its facts.
+    const identity: DirectoryUser = read?.state === "no-mailbox" ? { ...person.lookup.user, mailbox: read.onPremises ? "onPremises" : "none" } : person.lookup.user;
+    final.set(person.key, { lookup: identity === person.lookup.user ? person.lookup : { state: "found", user: identity }, routes: route(person.user, identity, "legacy") });
   }
-  const final = (person: (typeof people)[number]) => corrected.get(person.key) ?? { lookup: person.lookup, routes: person.routes };
+  const finalOf = (person: (typeof people)[number]) => final.get(person.key)!;
 
-  const [aadReads, spo] = await Promise.all([readGraphPhotos(connection.graph, "beta", "aad", targetsFor("aad", (person) => final(person).routes), cache, options.graph), sharePoint]);
+  // Legacy tenants only: Entra ID photos of people without a usable mailbox, through beta.
+  const betaTargets = model === "legacy" ? targetsFor("aad", (person) => finalOf(person).routes) : [];
+  const [betaReads, spo] = await Promise.all([
+    betaTargets.length > 0 ? readGraphPhotos(connection.graph, "beta", "aad", betaTargets, cache, options.graph) : Promise.resolve(new Map<string, never>()),
+    sharePoint,
+  ]);
   const result = new Map<string, LiveRead>();
   for (const person of people) {
-    const { lookup, routes } = final(person);
+    const { lookup, routes } = finalOf(person);
     const live: LiveUser = { lookup };
-    const exoRead = exo.get(person.key);
-    if (exoRead) live.exo = exoRead;
-    const aadRead = aadReads.get(person.key);
-    if (aadRead && aadRead.state !== "no-mailbox") live.aad = aadRead;
+    const v1 = v1Reads.get(person.key);
+    const graphPhoto = (read: typeof v1): PhotoObservation | undefined => (read && read.state !== "no-mailbox" ? read : undefined);
+    if (model === "current") {
+      const read = graphPhoto(v1);
+      if (read) live.aad = read;
+    } else {
+      const exo = manages(routes, "exo") ? graphPhoto(v1) : undefined;
+      if (exo) live.exo = exo;
+      const aad = graphPhoto(betaReads.get(person.key));
+      if (aad) live.aad = aad;
+    }
     const spoRead = spo.get(person.key);
     if (spoRead) live.spo = spoRead;
     result.set(person.key, routes ? { live, routes } : { live });

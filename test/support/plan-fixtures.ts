@@ -88,7 +88,7 @@ export function recordsFrom(users: readonly DesiredUser[], desired: ReadonlyMap<
     if (!image) throw new Error(`test fixture: no desired photo for ${user.upn}`);
     const read = live.get(key);
     const lookup = read?.lookup;
-    return { desired: user, image, ...(read ? { live: read } : {}), ...(lookup?.state === "found" ? { routes: routePerson(user, lookup.user) } : {}) };
+    return { desired: user, image, ...(read ? { live: read } : {}), ...(lookup?.state === "found" ? { routes: routePerson(user, lookup.user, "legacy") } : {}) };
   });
 }
 

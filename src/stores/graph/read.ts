@@ -1,6 +1,6 @@
 /**
- * Reading profile photos through Graph (profilephoto-get.md): v1.0 for Exchange Online, beta for
- * Entra ID. One metadata request per person (batched) gives the real size and the etag; the bytes
+ * Reading profile photos through Graph (profilephoto-get.md): v1.0 (Entra ID for everyone in a
+ * current tenant, the Exchange mailbox in a legacy one), beta for Entra ID in legacy tenants. One metadata request per person (batched) gives the real size and the etag; the bytes
  * are fetched only when the etag is not in the live cache, and then only a small size — enough for
  * a fingerprint.
  */
@@ -15,8 +15,12 @@ import { throwIfAccessDenied } from "../../tenant/errors.js";
 
 /** "No photo", as current, EXO-era and older tenants say it (docs/microsoft-365.md). */
 export const NO_PHOTO_CODES = new Set(["ImageNotFound", "ErrorItemNotFound", "ResourceNotFound"]);
-/** "This user has no Exchange Online mailbox" (legacy tenants, v1.0). */
-export const NO_MAILBOX_CODES = new Set(["ErrorNonExistentMailbox", "MailboxNotHostedInExchangeOnline", "MailboxNotEnabledForRESTAPI"]);
+/**
+ * "This user has no usable Exchange Online mailbox" (legacy tenants, v1.0). AuthenticationError
+ * ("Error authenticating with resource", 400) is what unlicensed users get, and licensed ones
+ * whose Exchange plan is Foundation (microsoft-graph-docs #8877): not a sign-in failure.
+ */
+export const NO_MAILBOX_CODES = new Set(["ErrorNonExistentMailbox", "MailboxNotHostedInExchangeOnline", "MailboxNotEnabledForRESTAPI", "AuthenticationError"]);
 /** The size downloaded for fingerprinting: small, but well above the 32 px the hash works on. */
 export const FINGERPRINT_SIZE = 96;
 
