@@ -71,42 +71,44 @@ async function renderFor(state: DesiredState, user: DesiredUser, options: Execut
   return renderCached(bytes, user.render, thumbnails, options.cache, options.stats);
 }
 
+/** One Graph photo write: a person and the store their step names. */
+interface GraphWork {
+  work: Work;
+  store: "exo" | "aad";
+}
+
+const graphWrite = ({ work }: GraphWork) => ({ userId: work.userId, ...(work.user.photo.kind === "photo" ? { jpeg: work.photo!.variants.graph.bytes } : {}) });
+
 /**
- * One store's Graph photo writes, through v1.0 first: the documented API, and in a current tenant
- * (MC678855) Entra ID for everyone, exo or aad alike. The people v1.0 says have no usable mailbox
- * (a legacy tenant) are returned for the Entra ID fallback (beta): uploads of either store, and
- * deletes of the Entra ID photo (an Exchange photo that cannot exist needs no delete).
+ * The Graph photo writes, exo and aad steps alike, through v1.0 first, in one stream of batches:
+ * v1.0 is the documented API, and in a current tenant (MC678855) it is Entra ID for everyone. The
+ * people v1.0 says have no usable mailbox (a legacy tenant) are returned for the Entra ID fallback
+ * (beta): uploads of either store, and deletes of the Entra ID photo (an Exchange photo that
+ * cannot exist needs no delete).
  */
-async function graphStore(connection: TenantConnection, store: "exo" | "aad", works: Work[], options: ExecuteOptions): Promise<Work[]> {
-  const mine = works.filter((work) => work.plan.steps.some((step) => step.store === store && WRITES.has(step.action)));
-  if (mine.length === 0) return [];
-  const results = await writeGraphPhotos(
-    connection.graph,
-    "v1.0",
-    mine.map((work) => ({ userId: work.userId, ...(work.user.photo.kind === "photo" ? { jpeg: work.photo!.variants.graph.bytes } : {}) })),
-    options.graph,
+async function graphWrites(connection: TenantConnection, works: Work[], options: ExecuteOptions): Promise<GraphWork[]> {
+  const mine: GraphWork[] = works.flatMap((work) =>
+    (["exo", "aad"] as const).filter((store) => work.plan.steps.some((step) => step.store === store && WRITES.has(step.action))).map((store) => ({ work, store })),
   );
-  const noMailbox: Work[] = [];
-  mine.forEach((work, index) => {
+  if (mine.length === 0) return [];
+  const results = await writeGraphPhotos(connection.graph, "v1.0", mine.map(graphWrite), options.graph);
+  const noMailbox: GraphWork[] = [];
+  mine.forEach((item, index) => {
+    const { work, store } = item;
     const step = work.plan.steps.find((candidate) => candidate.store === store)!;
     const result: WriteResult = results[index]!;
     if (result.ok) record(work, step, "done", step.action === "delete" ? "deleted the photo" : `uploaded the ${work.photo!.variants.graph.edge} px photo`);
-    else if (result.noMailbox && (store === "aad" || step.action !== "delete")) noMailbox.push(work);
+    else if (result.noMailbox && (store === "aad" || step.action !== "delete")) noMailbox.push(item);
     else record(work, step, "failed", "the service refused the write", result.error);
   });
   return noMailbox;
 }
 
 /** Graph v1.0 said "no mailbox" (a legacy tenant): write Entra ID through beta instead, and say so. */
-async function entraFallback(connection: TenantConnection, store: "exo" | "aad", works: Work[], options: ExecuteOptions): Promise<void> {
-  if (works.length === 0) return;
-  const results = await writeGraphPhotos(
-    connection.graph,
-    "beta",
-    works.map((work) => ({ userId: work.userId, ...(work.user.photo.kind === "photo" ? { jpeg: work.photo!.variants.graph.bytes } : {}) })),
-    options.graph,
-  );
-  works.forEach((work, index) => {
+async function entraFallback(connection: TenantConnection, items: GraphWork[], options: ExecuteOptions): Promise<void> {
+  if (items.length === 0) return;
+  const results = await writeGraphPhotos(connection.graph, "beta", items.map(graphWrite), options.graph);
+  items.forEach(({ work, store }, index) => {
     const step = work.plan.steps.find((candidate) => candidate.store === store)!;
     const result = results[index]!;
     const done = step.action === "delete" ? "deleted the Entra ID photo" : "wrote the photo to Entra ID";
@@ -213,8 +215,8 @@ export async function executePlan(
   for (let index = 0; next !== undefined; index++) {
     const works = await next;
     next = index + 1 < waves.length ? prepare(waves[index + 1]!) : undefined;
-    const [exoNoMailbox, aadNoMailbox] = await Promise.all([graphStore(connection, "exo", works, options), graphStore(connection, "aad", works, options), sharePoint(connection, state, works, options)]);
-    await Promise.all([entraFallback(connection, "exo", exoNoMailbox, options), entraFallback(connection, "aad", aadNoMailbox, options)]);
+    const [noMailbox] = await Promise.all([graphWrites(connection, works, options), sharePoint(connection, state, works, options)]);
+    await entraFallback(connection, noMailbox, options);
     // Written: the photo's bytes are no longer needed.
     for (const work of works) delete work.photo;
     written.push(...works);

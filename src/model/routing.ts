@@ -21,8 +21,12 @@ import type { StoreName } from "./desired.js";
 import { STORE_NAMES } from "./desired.js";
 import type { DirectoryUser } from "./observations.js";
 
-/** current: Entra ID holds everyone's photo; legacy: Graph v1.0 is the Exchange mailbox (facts). */
-export type TenantModel = "current" | "legacy";
+/**
+ * current: Entra ID holds everyone's photo; legacy: Graph v1.0 is the Exchange mailbox (facts).
+ * undetermined: routed as current (one Graph v1.0 photo), but the answers could not tell, because
+ * everyone read has a mailbox and v1.0 answers them alike in both models.
+ */
+export type TenantModel = "current" | "legacy" | "undetermined";
 
 /**
  * A store that applies, or one that does not and why. `holder` says, for a Graph photo, which
@@ -33,6 +37,7 @@ export type StoreRoute = { store: StoreName; managed: true; holder?: string } | 
 /** Where a Graph photo lives, in the plan's words. */
 export const HOLDERS = {
   current: "Entra ID (current tenant: Graph writes Entra ID for everyone)",
+  undetermined: "the Graph v1.0 photo (Entra ID in a current tenant, the mailbox in a legacy one: everyone read has a mailbox, so the answers cannot tell)",
   legacyExo: "Exchange Online mailbox (legacy tenant: Graph v1.0 writes the mailbox)",
   legacyAad: "Entra ID (legacy tenant, no Exchange Online mailbox: the Graph beta fallback)",
 } as const;
@@ -52,16 +57,16 @@ export const SKIP_REASONS = {
  * no Exchange Online mailbox, aad takes its place (the Graph beta fallback).
  */
 export function routeStores(stores: readonly StoreName[], overridden: boolean, user: DirectoryUser, model: TenantModel): StoreRoute[] {
-  if (model === "current") return currentRoutes(stores, overridden, user);
-  return withHolders(legacyRoutes(stores, overridden, user));
+  if (model === "legacy") return withHolders(legacyRoutes(stores, overridden, user));
+  return currentRoutes(stores, overridden, user, model === "current" ? HOLDERS.current : HOLDERS.undetermined);
 }
 
 /** Current tenants: one Graph photo (aad) whenever exo or aad is managed, plus SharePoint. */
-function currentRoutes(stores: readonly StoreName[], overridden: boolean, user: DirectoryUser): StoreRoute[] {
+function currentRoutes(stores: readonly StoreName[], overridden: boolean, user: DirectoryUser, holder: string): StoreRoute[] {
   const routes: StoreRoute[] = [];
   const guest = !overridden && user.userType === "Guest";
   if (stores.includes("exo") || stores.includes("aad")) {
-    routes.push(guest ? { store: "aad", managed: false, reason: SKIP_REASONS.guest } : { store: "aad", managed: true, holder: HOLDERS.current });
+    routes.push(guest ? { store: "aad", managed: false, reason: SKIP_REASONS.guest } : { store: "aad", managed: true, holder });
   }
   if (stores.includes("spo")) {
     if (guest) routes.push({ store: "spo", managed: false, reason: SKIP_REASONS.guest });

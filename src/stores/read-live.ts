@@ -78,12 +78,23 @@ export async function readLive(
   // One v1.0 read per person with a Graph photo (the current routes route it as aad). The cache
   // partition is named after the API ("exo" for v1.0, as before), not the store it turns out to be.
   const v1Reads = await readGraphPhotos(connection.graph, "v1.0", "exo", targetsFor("aad", (person) => person.routes), cache, options.graph);
-  const model: TenantModel = [...v1Reads.values()].some((read) => read.state === "no-mailbox") ? "legacy" : "current";
+  // A "no mailbox" answer proves a legacy tenant; a photo answer for someone the directory shows
+  // without a usable mailbox proves a current one. Mailbox users are answered alike in both.
+  const mailboxless = (person: (typeof people)[number]) => person.lookup.state === "found" && (person.lookup.user.mailbox !== "cloud" || !person.lookup.user.licensed);
+  const proves = (person: (typeof people)[number]) => {
+    const read = v1Reads.get(person.key);
+    return read !== undefined && (read.state === "present" || read.state === "absent") && mailboxless(person);
+  };
+  const model: TenantModel = [...v1Reads.values()].some((read) => read.state === "no-mailbox") ? "legacy" : people.some(proves) ? "current" : "undetermined";
 
   const final = new Map<string, { lookup: UserLookup; routes: readonly StoreRoute[] | undefined }>();
   for (const person of people) {
-    if (model === "current" || person.lookup.state !== "found") {
+    if (person.lookup.state !== "found") {
       final.set(person.key, { lookup: person.lookup, routes: person.routes });
+      continue;
+    }
+    if (model !== "legacy") {
+      final.set(person.key, { lookup: person.lookup, routes: model === "current" ? person.routes : route(person.user, person.lookup.user, model) });
       continue;
     }
     const read = v1Reads.get(person.key);
@@ -105,7 +116,7 @@ export async function readLive(
     const live: LiveUser = { lookup };
     const v1 = v1Reads.get(person.key);
     const graphPhoto = (read: typeof v1): PhotoObservation | undefined => (read && read.state !== "no-mailbox" ? read : undefined);
-    if (model === "current") {
+    if (model !== "legacy") {
       const read = graphPhoto(v1);
       if (read) live.aad = read;
     } else {

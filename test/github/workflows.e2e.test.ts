@@ -150,9 +150,9 @@ describe("plan.yml on a pull request", () => {
       ]);
       expect(tables[0]!.rows).toHaveLength(1);
       const steps = tables[1]!.rows;
-      // Megan's writes only (her Entra ID step is skipped: it follows Exchange), the UPN as it is.
+      // Megan's writes only (the demo tenant is current: one Graph photo, in Entra ID), the UPN as it is.
       expect(steps.map((row) => [row[0], row[1], row[2]])).toEqual([
-        ["megan.bowen@contoso.com", "exo", "➕ create"],
+        ["megan.bowen@contoso.com", "aad", "➕ create"],
         ["megan.bowen@contoso.com", "spo", "➕ create"],
       ]);
       expect(steps.every((row) => row.length === 7)).toBe(true);

@@ -20,7 +20,8 @@ describe("--changed-since and renames", () => {
 
   beforeAll(async () => {
     repo = await copyExampleRepo();
-    tenant = await startTestTenant(repo.root);
+    // Legacy: the rename test asserts the legacy split's stores (demo-tenants.e2e.test.ts covers current).
+    tenant = await startTestTenant(repo.root, {}, "legacy");
     await writeFile(path.join(repo.root, ".gitignore"), ".emulator-state/\n.photosync/\n");
     await run(repo.root, ["init", "-q", "-b", "main"]);
     await run(repo.root, ["add", "-A"]);
@@ -56,7 +57,7 @@ describe("--changed-since and renames", () => {
       const result = await runCli(["plan", "--format", "json", "--users", "adele.old@contoso.com"], { cwd: repo.root, env: tenant.env() });
       const plan = JSON.parse(result.stdout) as Plan;
       expect(plan.users[0]).toMatchObject({ upn: "adele.old@contoso.com", id: adele.id });
-      expect(plan.users[0]!.steps.map((step) => step.action)).toEqual(["noop", "skip", "noop"]);
+      expect(plan.users[0]!.steps.map((step) => step.action)).toEqual(["noop", "noop"]);
     } finally {
       await writeFile(manifest, original);
     }
@@ -85,11 +86,18 @@ describe("--emulator", () => {
   afterAll(() => repo.remove());
 
   it("plans the example repo against the built-in demo tenant, keeping its state in .photosync/emulator", async () => {
+    // The demo tenant is a current one: one Graph photo per person, in Entra ID.
     const first = await runCli(["plan", "--emulator"], { cwd: repo.root });
     expect(first.code).toBe(2);
-    expect(first.stdout).toContain("Plan: 6 people to change (11 steps), 1 unchanged, 1 skipped, 0 unknown.\nSteps: 7 to create, 2 to update, 2 to delete, 2 unchanged, 11 skipped, 0 unknown.\n");
+    expect(first.stdout).toContain("Graph photos: Entra ID (current tenant: Graph writes Entra ID for everyone), 7 people.\n");
+    expect(first.stdout).toContain("Plan: 6 people to change (11 steps), 1 unchanged, 1 skipped, 0 unknown.\nSteps: 6 to create, 3 to update, 2 to delete, 2 unchanged, 3 skipped, 0 unknown.\n");
     const state = await readFile(path.join(repo.root, ".photosync/emulator/state.json"), "utf8");
     expect(state.length).toBeGreaterThan(0);
+    // PHOTOSYNC_EMULATOR_TENANT=legacy: the same tenant before MC678855, with a state of its own.
+    const legacy = await runCli(["plan", "--emulator"], { cwd: repo.root, env: { PHOTOSYNC_EMULATOR_TENANT: "legacy" } });
+    expect(legacy.code).toBe(2);
+    expect(legacy.stdout).toContain("Steps: 7 to create, 2 to update, 2 to delete, 2 unchanged, 11 skipped, 0 unknown.\n");
+    expect((await readFile(path.join(repo.root, ".photosync/emulator-legacy/state.json"), "utf8")).length).toBeGreaterThan(0);
     const again = await runCli(["plan", "--emulator", "--reset-emulator", "--format", "json"], { cwd: repo.root });
     expect((JSON.parse(again.stdout) as Plan).digest).toMatch(/^[0-9a-f]{64}$/);
   });

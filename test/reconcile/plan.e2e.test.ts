@@ -11,6 +11,7 @@ import type { Plan } from "../../src/model/plan.js";
 import { runCli } from "../support/cli.js";
 import type { TestTenant } from "../support/tenant.js";
 import { requestsTo, useExampleTenant } from "../support/tenant.js";
+import { HOLDERS } from "../../src/model/routing.js";
 
 let repo: { root: string; remove(): Promise<void> };
 let tenant: TestTenant;
@@ -27,7 +28,9 @@ function actions(plan: Plan): Record<string, Record<string, string>> {
   return Object.fromEntries(plan.users.map((user) => [user.upn, Object.fromEntries(user.steps.map((step) => [step.store, step.action]))]));
 }
 
-const example = useExampleTenant();
+// The per-store assertions here are the legacy split's (exo for mailbox users, aad for the others);
+// the current demo tenant is planned, applied and re-planned in demo-tenants.e2e.test.ts.
+const example = useExampleTenant("legacy");
 beforeAll(() => {
   ({ repo, tenant } = example);
 });
@@ -82,7 +85,10 @@ describe("photosync plan against the demo tenant", () => {
     const before = await Promise.all(cacheFiles.map((file) => readFile(file, "utf8")));
     tenant.emulator.admin.resetCounters();
     const { plan } = await planJson(["--users", "adele.vance@contoso.com"]);
-    expect(actions(plan)).toEqual({ "adele.vance@contoso.com": { exo: "noop", aad: "skip", spo: "noop" } });
+    // Adele has a mailbox: her v1.0 answer cannot tell legacy from current, so her one Graph photo
+    // is planned as the v1.0 photo, and the plan says the model is undetermined.
+    expect(actions(plan)).toEqual({ "adele.vance@contoso.com": { aad: "noop", spo: "noop" } });
+    expect(plan.users[0]!.steps[0]!.holder).toBe(HOLDERS.undetermined);
     expect(requestsTo(tenant.emulator, "$value")).toBeGreaterThan(0);
     expect(await Promise.all(cacheFiles.map((file) => readFile(file, "utf8")))).toEqual(before);
   });
@@ -95,7 +101,7 @@ describe("photosync plan against the demo tenant", () => {
     await http.close();
     expect(response.status).toBe(200);
     const { plan } = await planJson(["--users", "adele.vance@contoso.com"]);
-    expect(plan.users[0]!.steps[0]).toMatchObject({ store: "exo", action: "update", reason: expect.stringMatching(/^(a different picture|different colours) \(/) });
+    expect(plan.users[0]!.steps[0]).toMatchObject({ store: "aad", action: "update", reason: expect.stringMatching(/^(a different picture|different colours) \(/) });
   });
 
   it("reports a 503 storm on one person as unknown and exit 1, while everyone else is planned", async () => {

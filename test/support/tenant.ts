@@ -7,7 +7,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { DEMO_READER_CLIENT_ID, DEMO_WRITER_CLIENT_ID, startEmulator } from "../../src/emulator/index.js";
+import { BUILT_IN_TENANTS, DEMO_READER_CLIENT_ID, DEMO_WRITER_CLIENT_ID, parseFixture, startEmulator } from "../../src/emulator/index.js";
 import type { EmulatorOptions, RunningEmulator } from "../../src/emulator/index.js";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -26,8 +26,12 @@ export interface TestTenant {
   close(): Promise<void>;
 }
 
-export async function startTestTenant(root: string, options: EmulatorOptions = {}): Promise<TestTenant> {
-  const emulator = await startEmulator({ statePath: path.join(root, ".emulator-state"), fixtureBaseDir: root, ...options });
+/** The built-in demo tenants: demo behaves as a current tenant (photos in Entra ID), legacy as before MC678855. */
+export type DemoTenant = keyof typeof BUILT_IN_TENANTS;
+export const DEMO_TENANTS: readonly DemoTenant[] = ["demo", "legacy"];
+
+export async function startTestTenant(root: string, options: EmulatorOptions = {}, demo: DemoTenant = "demo"): Promise<TestTenant> {
+  const emulator = await startEmulator({ statePath: path.join(root, ".emulator-state"), fixtureBaseDir: root, fixture: parseFixture(BUILT_IN_TENANTS[demo]), ...options });
   const e = emulator.endpoints;
   return {
     emulator,
@@ -60,11 +64,11 @@ export function requestsTo(emulator: RunningEmulator, fragment: string): number 
  * For a test file: a copy of the example repo and an emulator tenant for it, made before the
  * file's tests and removed after them. The fields are set once the file's beforeAll has run.
  */
-export function useExampleTenant(): { repo: { root: string; remove(): Promise<void> }; tenant: TestTenant } {
+export function useExampleTenant(demo: DemoTenant = "demo"): { repo: { root: string; remove(): Promise<void> }; tenant: TestTenant } {
   const example = {} as { repo: { root: string; remove(): Promise<void> }; tenant: TestTenant };
   beforeAll(async () => {
     example.repo = await copyExampleRepo();
-    example.tenant = await startTestTenant(example.repo.root);
+    example.tenant = await startTestTenant(example.repo.root, {}, demo);
   });
   afterAll(async () => {
     await example.tenant?.close();
