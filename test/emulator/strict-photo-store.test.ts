@@ -64,3 +64,14 @@ describe("a legacy tenant (behaviour: legacy): the mailbox-first split", () => {
     expect(refused.json).toMatchObject({ error: { code: "AuthenticationError", message: "Error authenticating with resource" } });
   });
 });
+
+describe("the built-in demo tenants", () => {
+  it("demo is a current tenant; legacy is the same tenant with behaviour legacy", async () => {
+    const { BUILT_IN_TENANTS, parseFixture } = await import("../../src/emulator/index.js");
+    const demo = parseFixture(BUILT_IN_TENANTS.demo);
+    const legacy = parseFixture(BUILT_IN_TENANTS.legacy);
+    expect(demo.tenant?.behaviour).toBe("current");
+    expect(legacy.tenant?.behaviour).toBe("legacy");
+    expect(legacy.users).toEqual(demo.users);
+  });
+});
