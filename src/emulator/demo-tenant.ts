@@ -113,7 +113,7 @@ users:
  * stays tested against tenants (and hybrid set-ups) that still behave so.
  */
 export const DEMO_LEGACY_TENANT_YAML = DEMO_TENANT_YAML.replace(
-  /# current \(MC678855\)[^\n]*\n  behaviour: current/,
+  /# current \(MC678855\)[^\n]*\n {2}behaviour: current/,
   "# legacy: Graph v1.0 photo writes need an Exchange Online mailbox (beta falls back to Entra ID).\n  behaviour: legacy",
 ).replace("the Contoso demo tenant", "the Contoso demo tenant, legacy behaviour");
 
