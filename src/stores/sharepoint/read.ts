@@ -8,6 +8,7 @@ import type { ISPQueryable } from "@pnp/sp";
 import pLimit from "p-limit";
 import { fingerprintImage } from "../../images/fingerprint-image.js";
 import { accountName, thumbnailFileName, thumbnailPath } from "./names.js";
+import { odataString } from "./odata-literal.js";
 import { isRetryable, retryAfterSeconds, throwIfAccessDenied, toServiceError } from "../../tenant/errors.js";
 import { sendBatchWithRetries } from "../../tenant/batch-retry.js";
 import type { ItemOutcome } from "../../tenant/batch-retry.js";
@@ -130,7 +131,7 @@ function readProfiles(admin: SharePointSite, targets: readonly SpoTarget[], opti
   const urls = targets.map((target) => {
     // As PnPjs's profiles.getPropertiesFor builds it; that method sends the request at once.
     const query = SPQueryable(admin.profiles, "getpropertiesfor(@v)");
-    query.query.set("@v", `'${accountName(target.upn)}'`);
+    query.query.set("@v", odataString(accountName(target.upn)));
     return query.toRequestUrl();
   });
   return runSpoBatched(admin.web, urls, (answer) => profileProperties((answer ?? {}) as ProfileAnswer), options);
