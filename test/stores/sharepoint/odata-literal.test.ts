@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeODataString, odataString } from "../../src/stores/sharepoint/odata-literal.js";
+import { escapeODataString, odataString } from "../../../src/stores/sharepoint/odata-literal.js";
 
 describe("OData string literals", () => {
   it("double every single quote, and only that", () => {
