@@ -13,7 +13,7 @@ import { isRetryable, retryAfterSeconds, throwIfAccessDenied, toServiceError } f
 import { sendBatchWithRetries } from "../../tenant/batch-retry.js";
 import type { ItemOutcome } from "../../tenant/batch-retry.js";
 import { DEFAULT_RETRY_POLICY } from "../../tenant/http.js";
-import type { ServiceError, SpoObservation, SpoPropertyName, ThumbnailName, ThumbnailObservation } from "../../model/observations.js";
+import type { ProfileReadDenied, ServiceError, SpoObservation, SpoPropertyName, ThumbnailName, ThumbnailObservation } from "../../model/observations.js";
 import { SPO_PROPERTIES, THUMBNAIL_NAMES } from "../../model/observations.js";
 import { LiveCache } from "../live-cache.js";
 import type { SharePointSite } from "./site.js";
@@ -158,7 +158,16 @@ export async function readSharePoint(
   targets.forEach((target, t) => {
     const profile = profiles[t]!;
     const failures: ServiceError[] = [];
-    if (profile.status === "rejected") failures.push(toServiceError(profile.reason));
+    let properties: Record<SpoPropertyName, string> | ProfileReadDenied | null = null;
+    if (profile.status === "fulfilled") properties = profile.value;
+    else {
+      const failure = toServiceError(profile.reason);
+      // 403 on a profile read: this app may read files but not profiles (SharePoint wants its own
+      // User.Read.All, pnp/powershell #5084). A capability, not a stop: the thumbnails are still
+      // read and planned, and the plan says so once. A 401 (the token itself) still stops the run.
+      if (failure.kind === "access" && failure.status === 403) properties = { denied: failure };
+      else failures.push(failure);
+    }
     const found: Partial<Record<ThumbnailName, ThumbnailObservation>> = {};
     THUMBNAIL_NAMES.forEach((thumbnail, n) => {
       const file = files[t * THUMBNAIL_NAMES.length + n]!;
@@ -179,7 +188,7 @@ export async function readSharePoint(
       return;
     }
     thumbnails.set(target.key, found);
-    observations.set(target.key, { state: "read", thumbnails: found, properties: (profile as PromiseFulfilledResult<Record<SpoPropertyName, string> | null>).value });
+    observations.set(target.key, { state: "read", thumbnails: found, properties });
   });
 
   const limit = pLimit(options.downloadConcurrency ?? SPO_DOWNLOAD_CONCURRENCY);
