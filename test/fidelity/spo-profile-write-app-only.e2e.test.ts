@@ -42,6 +42,21 @@ describe("profile writes with an app-only token", () => {
     expect(again.plan.counts).toMatchObject({ create: 2, update: 0, unknown: 0 });
   });
 
+  it("denied, but PictureURL already points at the thumbnails: the thumbnails alone are replaced", async () => {
+    // Bob's SharePoint photo was synced by SharePoint (PictureURL set), but it is someone else's picture.
+    t = await spoTenant({ users: { "bob@contoso.com": { photos: { spo: { portrait: "someone-else" } }, profile: { "SPS-PictureExchangeSyncState": "0" } } } });
+    const planned = await t.plan();
+    const bobPlan = planned.plan.users.find((user) => user.upn === "bob@contoso.com")!;
+    expect(bobPlan.steps.find((step) => step.store === "spo")).toMatchObject({ action: "update", properties: { before: {}, after: {} } });
+    const { code, report } = await t.apply();
+    expect(code).toBe(1);
+    expect(report.notices?.map((notice) => notice.code)).toEqual(["spo-profile-write-denied"]);
+    const outcomes = Object.fromEntries(report.users.map((user) => [user.upn, user.steps.map((step) => `${step.store} ${step.outcome}`)]));
+    expect(outcomes).toEqual({ "ann@contoso.com": ["exo done", "spo skipped"], "bob@contoso.com": ["exo done", "spo done"] });
+    const again = await t.plan();
+    expect(again.plan.users.find((user) => user.upn === "bob@contoso.com")!.steps.map((step) => step.action)).toEqual(["noop", "noop"]);
+  });
+
   it("appOnlyProfileWrites: allowed: converges", async () => {
     t = await spoTenant({ sharepoint: { appOnlyProfileWrites: "allowed" } });
     const { code, report } = await t.apply();

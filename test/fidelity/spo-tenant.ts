@@ -8,7 +8,7 @@ import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DEMO_READER_CLIENT_ID, DEMO_WRITER_CLIENT_ID } from "../../src/emulator/index.js";
-import type { Fixture } from "../../src/emulator/index.js";
+import type { Fixture, FixtureUser } from "../../src/emulator/index.js";
 import type { Plan } from "../../src/model/plan.js";
 import type { ApplyReport } from "../../src/model/apply.js";
 import { runCli } from "../support/cli.js";
@@ -23,6 +23,8 @@ export interface SpoTenantOptions {
   writerSharePointRoles?: string[];
   /** UPNs (default two plain ones). */
   upns?: string[];
+  /** More fixture fields per UPN (photos, profile). */
+  users?: Record<string, Partial<FixtureUser>>;
 }
 
 export interface SpoTenant {
@@ -64,7 +66,7 @@ ${users}
       { clientId: DEMO_READER_CLIENT_ID, displayName: "reader", certificates: ["generate"], roles: { graph: ["ProfilePhoto.Read.All", "User.Read.All"], sharepoint: options.readerSharePointRoles ?? ["Sites.Read.All", "User.Read.All"] } },
       { clientId: DEMO_WRITER_CLIENT_ID, displayName: "writer", certificates: ["generate"], roles: { graph: ["ProfilePhoto.ReadWrite.All", "User.Read.All"], sharepoint: options.writerSharePointRoles ?? ["Sites.ReadWrite.All", "User.ReadWrite.All"] } },
     ],
-    users: upns.map((upn) => ({ upn, displayName: upn.split("@")[0], licensed: true, mailbox: "cloud" })),
+    users: upns.map((upn) => ({ upn, displayName: upn.split("@")[0], licensed: true, mailbox: "cloud", ...options.users?.[upn] })),
   } as Fixture;
   const tenant = await startTestTenant(root, { fixture });
   const env = (app: "reader" | "writer") => ({ ...tenant.env(app), ...FAST });
