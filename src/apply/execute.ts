@@ -13,14 +13,16 @@ import type { RenderedPhoto } from "../images/variants.js";
 import type { AnalysedSource } from "../model/record.js";
 import type { DesiredState, DesiredUser, StoreName } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
-import type { Plan, StoreStep, UserPlan } from "../model/plan.js";
+import type { Plan, PlanNotice, StoreStep, UserPlan } from "../model/plan.js";
 import type { TenantConnection } from "../stores/connection.js";
 import { throwIfAccessDenied, toServiceError } from "../tenant/errors.js";
 import type { BatchOptions } from "../stores/graph/batch.js";
 import type { WriteResult } from "../stores/graph/write.js";
 import { writeGraphPhotos } from "../stores/graph/write.js";
 import type { StepResult, UserResult } from "../model/apply.js";
-import { removeSpoPhoto, writeSpoPhoto } from "../stores/sharepoint/write.js";
+import type { ServiceError } from "../model/errors.js";
+import { probeProfileWrites, removeSpoPhoto, writeSpoPhoto, writeSpoThumbnails } from "../stores/sharepoint/write.js";
+import type { ProfileWriteCapability } from "../stores/sharepoint/write.js";
 
 export interface ExecuteOptions {
   graph?: BatchOptions;
@@ -34,6 +36,8 @@ export interface ExecuteOptions {
   sources?: ReadonlyMap<string, AnalysedSource>;
   /** Counts the renders (hits, decodes) this apply made. */
   stats?: RenderStats;
+  /** Told each tenant-wide finding of the writes (spo-profile-write-denied), once. */
+  onNotice?: (notice: PlanNotice) => void;
 }
 
 /** Step actions that write to the tenant. */
@@ -118,33 +122,76 @@ async function entraFallback(connection: TenantConnection, items: GraphWork[], o
   });
 }
 
-async function sharePoint(connection: TenantConnection, state: DesiredState, works: Work[], options: ExecuteOptions): Promise<void> {
+/** The notice for profile writes SharePoint refuses, with the fix. Pure. */
+export function profileWriteNotice(error: ServiceError, notDone: number): PlanNotice {
+  return {
+    code: "spo-profile-write-denied",
+    service: "sharepoint",
+    message: `SharePoint refused to write user profile properties with this app's token (${error.status ?? "no status"}: ${error.message})`,
+    consequence:
+      `the SharePoint steps that set PictureURL and the other profile properties were not done (${notDone} ${notDone === 1 ? "person" : "people"}), and no thumbnail was uploaded for them, so nothing points at a missing file; ` +
+      "Graph photos were written, and thumbnails whose PictureURL already pointed at them were uploaded",
+    fix:
+      "check that the writer app has the SharePoint application permission User.ReadWrite.All with admin consent; if it has, this tenant refuses app-only profile writes " +
+      "(sp-dev-docs #3718: Microsoft support says an Entra app-only token cannot write user profile data): drop spo from tenant.stores and let SharePoint take the photo from Entra ID itself, " +
+      "which it does when the person views their profile",
+  };
+}
+
+/** Whether the plan could read the profiles (if not, no step says PictureURL is already right). */
+const profilesWereRead = (plan: Plan): boolean => !plan.notices.some((notice) => notice.code === "spo-profile-read-denied");
+
+/** A create/update that changes no profile property: its PictureURL already points at the thumbnails. */
+function thumbnailsOnly(step: StoreStep, plan: Plan): boolean {
+  return step.action !== "delete" && profilesWereRead(plan) && Object.keys(step.properties?.after ?? {}).length === 0;
+}
+
+async function sharePoint(
+  connection: TenantConnection,
+  state: DesiredState,
+  plan: Plan,
+  works: Work[],
+  profileWrites: (upn: string) => Promise<ProfileWriteCapability>,
+  denied: Work[],
+  options: ExecuteOptions,
+): Promise<void> {
+  const mine = works.filter((work) => work.plan.steps.some((step) => step.store === "spo" && WRITES.has(step.action)));
+  if (mine.length === 0) return;
+  // Asked once per apply, before the first upload: no thumbnail is uploaded that PictureURL cannot point at.
+  const capability = await profileWrites(mine[0]!.tenantUpn);
   const limit = pLimit(options.spoConcurrency ?? 8);
+  const thumbnails = (work: Work) => ({ small: work.photo!.variants["spo-S"].bytes, medium: work.photo!.variants["spo-M"].bytes, large: work.photo!.variants["spo-L"].bytes });
   await Promise.all(
-    works
-      .filter((work) => work.plan.steps.some((step) => step.store === "spo" && WRITES.has(step.action)))
-      .map((work) =>
-        limit(async () => {
-          const step = work.plan.steps.find((candidate) => candidate.store === "spo")!;
-          try {
-            const done =
-              step.action === "delete"
-                ? await removeSpoPhoto(connection.sharePoint, work.tenantUpn)
+    mine.map((work) =>
+      limit(async () => {
+        const step = work.plan.steps.find((candidate) => candidate.store === "spo")!;
+        if (capability.state === "denied" && !thumbnailsOnly(step, plan)) {
+          // Said once for everyone (the notice); each person's step says only what was not done.
+          record(work, step, "skipped", "not written: SharePoint refuses profile writes with this app's token (see the note about this tenant); nothing was uploaded");
+          denied.push(work);
+          return;
+        }
+        try {
+          const done =
+            step.action === "delete"
+              ? await removeSpoPhoto(connection.sharePoint, work.tenantUpn)
+              : capability.state === "denied"
+                ? await writeSpoThumbnails(connection.sharePoint.mySite, { upn: work.tenantUpn, thumbnails: thumbnails(work) })
                 : await writeSpoPhoto(connection.sharePoint, {
                     upn: work.tenantUpn,
                     mySiteHost: state.tenant.sharepoint.mySiteHost,
                     exchangeSyncState: state.tenant.sharepoint.exchangeSyncState,
-                    thumbnails: { small: work.photo!.variants["spo-S"].bytes, medium: work.photo!.variants["spo-M"].bytes, large: work.photo!.variants["spo-L"].bytes },
+                    thumbnails: thumbnails(work),
                   });
-            record(work, step, "done", done.join("; "));
-          } catch (error) {
-            const failure = toServiceError(error);
-            // A refused token is everyone's problem, not this person's: stop with one message.
-            throwIfAccessDenied(failure, "SharePoint", "Sites.ReadWrite.All and User.ReadWrite.All (SharePoint)", "writing profile pictures and properties");
-            record(work, step, "failed", "SharePoint refused a write; nothing after it was attempted", failure);
-          }
-        }),
-      ),
+          record(work, step, "done", done.join("; "));
+        } catch (error) {
+          const failure = toServiceError(error);
+          // A refused token is everyone's problem, not this person's: stop with one message.
+          throwIfAccessDenied(failure, "SharePoint", "Sites.ReadWrite.All and User.ReadWrite.All (SharePoint)", "writing profile pictures and properties");
+          record(work, step, "failed", "SharePoint refused a write; nothing after it was attempted", failure);
+        }
+      }),
+    ),
   );
 }
 
@@ -172,6 +219,10 @@ export async function executePlan(
   const untouched: UserResult[] = [];
   const written: Work[] = [];
   const renderLimit = pLimit(RENDER_CONCURRENCY);
+  // SharePoint's profile writes are probed once, on the first person with a SharePoint write.
+  let probe: Promise<ProfileWriteCapability> | undefined;
+  const profileWrites = (upn: string): Promise<ProfileWriteCapability> => (probe ??= probeProfileWrites(connection.sharePoint.admin, upn));
+  const deniedProfiles: Work[] = [];
 
   /** The wave's people with something to write, their photos rendered. Never rejects: a failure is the person's result. */
   const prepare = async (wave: readonly UserPlan[]): Promise<Work[]> => {
@@ -215,13 +266,15 @@ export async function executePlan(
   for (let index = 0; next !== undefined; index++) {
     const works = await next;
     next = index + 1 < waves.length ? prepare(waves[index + 1]!) : undefined;
-    const [noMailbox] = await Promise.all([graphWrites(connection, works, options), sharePoint(connection, state, works, options)]);
+    const [noMailbox] = await Promise.all([graphWrites(connection, works, options), sharePoint(connection, state, plan, works, profileWrites, deniedProfiles, options)]);
     await entraFallback(connection, noMailbox, options);
     // Written: the photo's bytes are no longer needed.
     for (const work of works) delete work.photo;
     written.push(...works);
   }
 
+  const capability = probe ? await probe : undefined;
+  if (capability?.state === "denied") options.onNotice?.(profileWriteNotice(capability.error, deniedProfiles.length));
   const results = [...untouched, ...written.map((work) => ({ upn: work.plan.upn, steps: [...work.results.values()] }))];
   const storeOrder: StoreName[] = ["exo", "aad", "spo"];
   for (const result of results) result.steps.sort((a, b) => storeOrder.indexOf(a.store) - storeOrder.indexOf(b.store));

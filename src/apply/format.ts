@@ -1,5 +1,6 @@
 /** An apply report for a terminal (text), for programs (json) and for GitHub (markdown). Pure. */
-import { cell, code, GITHUB_COMMENT_LIMIT } from "../plan/format-markdown.js";
+import { cell, code, GITHUB_COMMENT_LIMIT, noticeBlock } from "../plan/format-markdown.js";
+import { noticeLines } from "../plan/format-text.js";
 import type { Plan } from "../model/plan.js";
 import type { ApplyReport, Outcome, StepResult } from "../model/apply.js";
 import type { RailRefusal } from "../plan/rails.js";
@@ -49,7 +50,8 @@ export function formatApplyText(report: ApplyReport, colour: boolean): string {
     }
   }
   if (report.users.length === 0) lines.push("  nothing to do: every managed photo is already in line");
-  lines.push("", `Apply ${verdict(report)}: ${countsText(report)}.`);
+  lines.push("", ...noticeLines(report.notices));
+  lines.push(`Apply ${verdict(report)}: ${countsText(report)}.`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -88,6 +90,7 @@ export function formatApplyMarkdown(report: ApplyReport, limit = GITHUB_COMMENT_
     `|---:|---:|---:|`,
     `| ${report.counts.done} | ${report.counts.failed} | ${report.counts.skipped} |`,
     "",
+    ...noticeBlock(report.notices),
     "| user | store | action | outcome | detail |",
     "|---|---|---|---|---|",
     "",

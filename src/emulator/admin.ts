@@ -149,11 +149,12 @@ export async function handleAdmin(request: EmuRequest, core: EmulatorCore): Prom
       }
     }
     if (area === "tokens" && method === "POST") {
-      const options = bodyJson<{ clientId: string; resource?: "graph" | "sharepoint"; audience?: string; kind?: "secret" | "certificate" | "federated"; lifetimeSeconds?: number }>(request);
+      const options = bodyJson<{ clientId: string; resource?: "graph" | "sharepoint"; host?: "mysite" | "admin"; audience?: string; kind?: "secret" | "certificate" | "federated"; lifetimeSeconds?: number }>(request);
       const app = tenant.config.apps.find((candidate) => candidate.clientId === options.clientId);
       if (app === undefined) return notFound(`no app ${options.clientId}`);
       const resource = options.resource ?? "graph";
-      const audience = options.audience ?? (resource === "graph" ? "https://graph.microsoft.com" : `https://${tenant.config.name}.sharepoint.com`);
+      // SharePoint tokens are per host (tokenAudience): the My Site host's unless `host` says admin.
+      const audience = options.audience ?? (resource === "graph" ? "https://graph.microsoft.com" : `https://${tenant.config.name}${options.host === "admin" ? "-admin" : "-my"}.sharepoint.com`);
       const token = await core.tokens.issue(app, { resource, audience }, options.kind ?? "certificate", options.lifetimeSeconds);
       return json(200, { access_token: token });
     }

@@ -20,8 +20,12 @@ export interface EmulatorEndpoints {
   mySiteUrl: string;
   /** The tenant admin host ({tenant}-admin.sharepoint.com): PeopleManager. */
   adminSiteUrl: string;
-  /** Scope to request for SharePoint (the real resource). */
+  /** Scope of the SharePoint root host (the real resource); its tokens are good on that host only. */
   sharePointScope: string;
+  /** Scope for the My Site host's tokens (tokens are per host: tenant.sharepoint.tokenAudience). */
+  mySiteScope: string;
+  /** Scope for the admin host's tokens (PeopleManager). */
+  adminScope: string;
   /** Real host names the emulated SharePoint stands for (PictureURL values use them). */
   sharePointHosts: { mySite: string; admin: string; root: string };
   /** The emulator's admin API (not a Microsoft endpoint). */

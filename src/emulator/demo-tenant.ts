@@ -18,6 +18,9 @@ tenant:
     library: User Photos
     folder: Profile Pictures
     thumbnails: { small: 48, medium: 72, large: 200 }
+    # The demo shows the whole workflow: profile writes with the apps' app-only tokens are allowed
+    # here (the emulator's default, as sp-dev-docs #3718 reports, is denied).
+    appOnlyProfileWrites: allowed
 
 apps:
   - clientId: ${DEMO_READER_CLIENT_ID}

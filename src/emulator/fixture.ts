@@ -63,7 +63,15 @@ export interface Fixture {
     noPhoto?: NoPhotoAnswer;
     noMailboxAnswer?: NoMailboxAnswer;
     photoUpdateSettings?: { source?: "cloud" | "onPremises"; allowedRoles?: string[] };
-    sharepoint?: { library?: string; folder?: string; uploadsDisabled?: boolean; thumbnails?: { small?: number; medium?: number; large?: number } };
+    sharepoint?: {
+      library?: string;
+      folder?: string;
+      uploadsDisabled?: boolean;
+      thumbnails?: { small?: number; medium?: number; large?: number };
+      tokenAudience?: "host" | "any";
+      profileReadPermission?: "user" | "sites";
+      appOnlyProfileWrites?: "denied" | "allowed";
+    };
   };
   apps?: FixtureApp[];
   federatedIssuers?: FederatedIssuer[];
@@ -86,6 +94,13 @@ export async function readFixture(path: string): Promise<Fixture> {
   return parseFixture(await readFile(path, "utf8"));
 }
 
+/** A switch's value, or its first (harshest) value when absent; anything else is a fixture error. */
+function oneOf<T extends string>(key: string, value: T | undefined, values: readonly [T, ...T[]]): T {
+  if (value === undefined) return values[0];
+  if (!values.includes(value)) throw new Error(`tenant fixture: tenant.${key} must be one of ${values.join(", ")}, not ${JSON.stringify(value)}`);
+  return value;
+}
+
 function tenantConfig(fixture: Fixture): TenantConfig {
   const t = fixture.tenant ?? {};
   const domain = t.domain ?? "contoso.onmicrosoft.com";
@@ -104,6 +119,10 @@ function tenantConfig(fixture: Fixture): TenantConfig {
       folder: t.sharepoint?.folder ?? "Profile Pictures",
       uploadsDisabled: t.sharepoint?.uploadsDisabled ?? false,
       thumbnails: { small: t.sharepoint?.thumbnails?.small ?? 48, medium: t.sharepoint?.thumbnails?.medium ?? 72, large: t.sharepoint?.thumbnails?.large ?? 200 },
+      // Disputed behaviours: the harsher one unless the fixture says otherwise (model.ts).
+      tokenAudience: oneOf("sharepoint.tokenAudience", t.sharepoint?.tokenAudience, ["host", "any"]),
+      profileReadPermission: oneOf("sharepoint.profileReadPermission", t.sharepoint?.profileReadPermission, ["user", "sites"]),
+      appOnlyProfileWrites: oneOf("sharepoint.appOnlyProfileWrites", t.sharepoint?.appOnlyProfileWrites, ["denied", "allowed"]),
     },
     apps: [],
     federatedIssuers: fixture.federatedIssuers ?? [],

@@ -101,6 +101,24 @@ export interface TenantConfig {
     uploadsDisabled: boolean;
     /** Thumbnail sizes SPO's own EXO sync writes. */
     thumbnails: { small: number; medium: number; large: number };
+    /**
+     * Which SharePoint hosts a token is good for. `host` (default): only the host its `aud` names,
+     * as pnp/powershell #5133 shows (an -admin token on another host: 401
+     * AudienceUriValidationFailedException). `any`: every host of the tenant (the lenient belief).
+     */
+    tokenAudience: "host" | "any";
+    /**
+     * What PeopleManager reads need. `user` (default): SharePoint's User.Read.All or
+     * User.ReadWrite.All application permission, Sites.* alone is "Access denied"
+     * (pnp/powershell #5084). `sites`: any Sites.* permission will do (the lenient report).
+     */
+    profileReadPermission: "user" | "sites";
+    /**
+     * SetSingleValueProfileProperty with an Entra app-only token. `denied` (default): product
+     * support says app-only tokens cannot write user profile data (sp-dev-docs #3718,
+     * pnp/powershell #277): 403 "Access denied". `allowed`: with User.ReadWrite.All (or FullControl).
+     */
+    appOnlyProfileWrites: "denied" | "allowed";
   };
   apps: AppRecord[];
   federatedIssuers: FederatedIssuer[];

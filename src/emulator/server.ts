@@ -263,6 +263,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     mySiteUrl: origin("mysite"),
     adminSiteUrl: origin("adminsite"),
     sharePointScope: `https://${config.name}.sharepoint.com/.default`,
+    mySiteScope: `https://${config.name}-my.sharepoint.com/.default`,
+    adminScope: `https://${config.name}-admin.sharepoint.com/.default`,
     sharePointHosts: { mySite: `${config.name}-my.sharepoint.com`, admin: `${config.name}-admin.sharepoint.com`, root: `${config.name}.sharepoint.com` },
     adminApiUrl: `${origin("admin")}/admin`,
     caCertPem: tls.caCertPem,

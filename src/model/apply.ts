@@ -1,6 +1,6 @@
 /** What an apply did: plain, sorted, versioned data, rendered by format.ts. */
 import type { StoreName } from "./desired.js";
-import type { Action } from "./plan.js";
+import type { Action, PlanNotice } from "./plan.js";
 import type { ServiceError } from "./observations.js";
 
 export type Outcome = "done" | "failed" | "skipped";
@@ -27,6 +27,8 @@ export interface ApplyReport {
   digest: string;
   users: UserResult[];
   counts: Record<Outcome, number>;
+  /** Tenant-wide findings, each said once: the plan's, then the writes' (spo-profile-write-denied). Absent: none. */
+  notices?: PlanNotice[];
 }
 
 export function countOutcomes(users: readonly UserResult[]): Record<Outcome, number> {

@@ -51,13 +51,25 @@ export interface ThumbnailObservation {
   fingerprint: Fingerprint;
 }
 
+/**
+ * SharePoint refused to read user profiles with this app's token (403 Access denied): the same for
+ * everyone, so the plan says it once (notice spo-profile-read-denied) and plans the thumbnails alone.
+ */
+export interface ProfileReadDenied {
+  denied: ServiceError;
+}
+
+export function isProfileReadDenied(properties: Record<SpoPropertyName, string> | ProfileReadDenied | null): properties is ProfileReadDenied {
+  return properties !== null && "denied" in properties;
+}
+
 /** SharePoint's thumbnails and profile properties of one person as read. */
 export type SpoObservation =
   | {
       state: "read";
       thumbnails: Partial<Record<ThumbnailName, ThumbnailObservation>>;
-      /** null: the person has no SharePoint user profile. */
-      properties: Record<SpoPropertyName, string> | null;
+      /** null: the person has no SharePoint user profile; ProfileReadDenied: not readable with this token. */
+      properties: Record<SpoPropertyName, string> | ProfileReadDenied | null;
     }
   | { state: "unknown"; error: ServiceError };
 

@@ -85,7 +85,7 @@ export interface MarkdownOptions {
 }
 
 /** Tenant-wide notices as one GitHub alert, each notice a list item with its fix. */
-function noticeBlock(notices: readonly PlanNotice[] | undefined): string[] {
+export function noticeBlock(notices: readonly PlanNotice[] | undefined): string[] {
   if (!notices || notices.length === 0) return [];
   return [
     "> [!WARNING]",

@@ -9,8 +9,8 @@ import type { Fingerprint } from "../model/fingerprint.js";
 import { largestGraphSizeAtMost } from "../images/graph-sizes.js";
 import type { DesiredState, StoreName } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
-import type { PhotoObservation, PhotoUpdateSettingsRead, SpoObservation, SpoPropertyName, ThumbnailName } from "../model/observations.js";
-import { THUMBNAIL_NAMES } from "../model/observations.js";
+import type { PhotoObservation, PhotoUpdateSettingsRead, ServiceError, SpoObservation, SpoPropertyName, ThumbnailName } from "../model/observations.js";
+import { SPO_PROPERTIES, THUMBNAIL_NAMES, isProfileReadDenied } from "../model/observations.js";
 import type { ActionCounts, DesiredImage, Plan, PlanNotice, PhotoSummary, StoreStep, UserPlan } from "../model/plan.js";
 import { ACTIONS, CHANGING_ACTIONS } from "../model/plan.js";
 import type { PersonRecord } from "../model/record.js";
@@ -118,12 +118,15 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
   if (!observed.properties) {
     return { store, action: "skip", reason: "no SharePoint user profile yet (SharePoint creates it when the person first uses it)" };
   }
+  // Profiles not readable with this token: the thumbnails alone are planned, and the plan's one
+  // notice (spo-profile-read-denied) says the properties were not checked, instead of each person.
+  const live = isProfileReadDenied(observed.properties) ? undefined : observed.properties;
   const expected = expectedProperties(state, upn, desired);
   const present = THUMBNAIL_NAMES.filter((name) => observed.thumbnails[name]);
   const removing = desired.state === "remove";
-  const differing = propertyDifferences(observed.properties, expected, removing);
+  const differing = live ? propertyDifferences(live, expected, removing) : [];
   const propertiesShown = (names: readonly SpoPropertyName[]) => ({
-    before: Object.fromEntries(names.map((name) => [name, observed.properties![name]])),
+    before: Object.fromEntries(names.map((name) => [name, live![name]])),
     after: Object.fromEntries(names.map((name) => [name, expected[name]])),
   });
   const large = observed.thumbnails.large;
@@ -147,7 +150,7 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
 
   const after = summary(desired.thumbnails.large.fingerprint);
   const thumbnailsAfter = [...THUMBNAIL_NAMES];
-  if (present.length === 0 && differing.length > 0) {
+  if (present.length === 0 && (differing.length > 0 || !live)) {
     return { store, action: "create", reason: "no photo yet", before: null, after, thumbnails: { before: [], after: thumbnailsAfter }, properties: propertiesShown(differing) };
   }
   // What is wrong with each thumbnail; the same finding for several is said once ("small and medium thumbnails missing").
@@ -174,7 +177,7 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
     if (!result.same) note(name, `: ${result.reason}`);
   }
   const problems = [...thumbnailIssues].map(([issue, names]) => `${listed(names)} ${names.length > 1 ? "thumbnails" : "thumbnail"}${issue}`);
-  for (const name of differing) problems.push(`${name} is ${JSON.stringify(observed.properties[name])}, expected ${JSON.stringify(expected[name])}`);
+  for (const name of differing) problems.push(`${name} is ${JSON.stringify(live![name])}, expected ${JSON.stringify(expected[name])}`);
   if (problems.length === 0) {
     return { store, action: "noop", reason: "same picture", before, after, ...(distance ? { distance } : {}) };
   }
@@ -230,6 +233,29 @@ export function planDigest(tenant: string, users: readonly UserPlan[]): string {
   return hash.update("]}").digest("hex");
 }
 
+/**
+ * The one notice for profiles SharePoint would not let this app read (or none). Pure. Said once
+ * for the tenant, with the refusal, the consequence and the fix, never as an error per person.
+ */
+export function profileReadNotice(records: readonly PersonRecord[]): PlanNotice | undefined {
+  let denied: ServiceError | undefined;
+  let people = 0;
+  for (const record of records) {
+    const spo = record.live?.spo;
+    if (spo?.state !== "read" || !isProfileReadDenied(spo.properties)) continue;
+    denied ??= spo.properties.denied;
+    people++;
+  }
+  if (!denied) return undefined;
+  return {
+    code: "spo-profile-read-denied",
+    service: "sharepoint",
+    message: `SharePoint refused to read user profiles with this app's token (${denied.status ?? "no status"}: ${denied.message})`,
+    consequence: `thumbnails in User Photos are still read and planned; the profile properties ${SPO_PROPERTIES.join(", ")} were not checked for anyone (${people} ${people === 1 ? "person" : "people"})`,
+    fix: "grant the app photosync reads with the SharePoint application permission User.Read.All (Entra admin center > App registrations > API permissions > SharePoint > Application permissions) and grant admin consent; Sites.* permissions do not give access to user profiles",
+  };
+}
+
 export function plan(input: PlanInput): Plan {
   const photoUpdates = photoUpdatesNotice(input.photoUpdates);
   const refused = photoUpdates?.code === "graph-writes-onpremises";
@@ -237,10 +263,11 @@ export function plan(input: PlanInput): Plan {
     .map((record) => planUser(input.state, record))
     .map((user) => (refused ? { ...user, steps: user.steps.map(refusedGraphWrite) } : user))
     .sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
+  const profileRead = profileReadNotice(input.records);
   return {
     format: "photosync.plan/v1",
     tenant: input.state.tenant.id,
-    notices: [...(input.notices ?? []), ...(photoUpdates ? [photoUpdates] : [])],
+    notices: [...(input.notices ?? []), ...(photoUpdates ? [photoUpdates] : []), ...(profileRead ? [profileRead] : [])],
     users,
     counts: countActions(users),
     digest: planDigest(input.state.tenant.id, users),

@@ -6,7 +6,7 @@
 import { RenderCache, defaultCacheDir } from "../images/cache.js";
 import type { Problem } from "../manifest/problems.js";
 import { upnKey } from "../model/desired.js";
-import type { DesiredImage, Plan } from "../model/plan.js";
+import type { DesiredImage, Plan, PlanNotice } from "../model/plan.js";
 import type { AnalysedSource } from "../model/record.js";
 import { hasChanges } from "../plan/plan.js";
 import { WRITES, executePlan } from "../apply/execute.js";
@@ -68,10 +68,12 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
     const cache = options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir));
     const connection = session!.connection;
     const graph = { onThrottled: connection.http.backoff.reporter("graph"), ...read.graph };
-    const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(connection, state, plan, identities, { graph, cache, sources }) : [];
+    const notices: PlanNotice[] = [...plan.notices];
+    const onNotice = (notice: PlanNotice) => void notices.push(notice);
+    const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(connection, state, plan, identities, { graph, cache, sources, onNotice }) : [];
     await verifyResults(connection, state, desired, users, { read, ...options.settings.verify });
     users.sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
-    const report: ApplyReport = { format: "photosync.apply/v1", tenant: plan.tenant, digest: plan.digest, users, counts: countOutcomes(users) };
+    const report: ApplyReport = { format: "photosync.apply/v1", tenant: plan.tenant, digest: plan.digest, users, counts: countOutcomes(users), ...(notices.length > 0 ? { notices } : {}) };
     return { kind: "applied", plan, report, forced: refusals };
   } finally {
     await session?.close();

@@ -28,8 +28,9 @@ export function connectStores(session: TenantSession): TenantConnection {
     defaultVersion: "v1.0",
   });
   const sharePoint = {
-    mySite: sharePointSite(endpoints.mySiteUrl, credential, endpoints.sharePointScope, http),
-    admin: sharePointSite(endpoints.adminSiteUrl, credential, endpoints.sharePointScope, http),
+    // One token per host: SharePoint refuses a token issued for another of its hosts.
+    mySite: sharePointSite(endpoints.mySiteUrl, credential, endpoints.mySiteScope, http),
+    admin: sharePointSite(endpoints.adminSiteUrl, credential, endpoints.adminScope, http),
   };
   return { ...session, graph, sharePoint };
 }

@@ -148,30 +148,24 @@ async function sharePointRefusal(response: Response): Promise<string> {
   return (described ?? diagnostics ?? `HTTP ${response.status}`).replace(JWT, "[token]").slice(0, 300);
 }
 
-/**
- * Signs in for every service the run needs and checks the permissions, or throws AccessError.
- * Costs one token per service (reused by the run) and one SharePoint request.
- */
-export async function checkAccess(check: AccessCheck): Promise<void> {
-  const needed = neededPermissions(check);
-  // Both sign-ins at once (each is a round trip to Entra ID); Graph's failure is the one told first.
-  const [graph, sharePoint] = await Promise.allSettled([
-    tokenFor(check, check.endpoints.graphScope, "Microsoft Graph"),
-    check.sharePoint ? tokenFor(check, check.endpoints.sharePointScope, "SharePoint Online") : Promise.resolve(undefined),
-  ]);
-  if (graph.status === "rejected") throw graph.reason;
-  requireRoles(check, graph.value, "Microsoft Graph", needed.graph);
-  if (sharePoint.status === "rejected") throw sharePoint.reason;
-  const sharePointToken = sharePoint.value;
-  if (sharePointToken === undefined) return;
-  requireRoles(check, sharePointToken, "SharePoint", needed.sharePoint);
-  // SharePoint refuses some tokens Entra ID hands out (app-only tokens from a client secret,
-  // a token for another host): one request to ask, before any person is read.
+/** What to do about SharePoint's refusal of a token, from what it said. */
+function refusalFix(refusal: string, check: AccessCheck, needed: readonly Permission[], siteUrl: string): string {
+  if (/app only token/i.test(refusal)) {
+    return "SharePoint Online accepts app-only tokens only from a certificate or a federated credential, never a client secret: set AZURE_CLIENT_CERTIFICATE_PATH, use GitHub OIDC, or drop spo from tenant.stores";
+  }
+  if (/AudienceUriValidationFailed|audience/i.test(refusal)) {
+    return `${siteUrl} was given a token for another host (SharePoint tokens are per host; photosync asks for ${check.endpoints.mySiteScope} and ${check.endpoints.adminScope}): check that mySiteHost and adminHost in photos.yaml are this tenant's, and PHOTOSYNC_MYSITE_URL / PHOTOSYNC_ADMIN_URL if set`;
+  }
+  return `check that the app has the SharePoint application permission ${needed.map((permission) => permission.name).join(" and ")} with admin consent, and that mySiteHost and adminHost in photos.yaml are the tenant's`;
+}
+
+/** Asks one SharePoint host whether it accepts its token (one POST /_api/contextinfo), or throws AccessError. */
+async function askSharePoint(check: AccessCheck, siteUrl: string, token: string, needed: readonly Permission[]): Promise<void> {
   let response: Response;
   try {
-    response = await check.http.fetch(`${check.endpoints.mySiteUrl.replace(/\/$/, "")}/_api/contextinfo`, {
+    response = await check.http.fetch(`${siteUrl.replace(/\/$/, "")}/_api/contextinfo`, {
       method: "POST",
-      headers: { authorization: `Bearer ${sharePointToken}`, accept: "application/json;odata=nometadata" },
+      headers: { authorization: `Bearer ${token}`, accept: "application/json;odata=nometadata" },
     });
   } catch {
     return; // The network, not the token: the reads retry and report it per person.
@@ -181,8 +175,32 @@ export async function checkAccess(check: AccessCheck): Promise<void> {
     return;
   }
   const refusal = await sharePointRefusal(response);
-  const fix = /app only token/i.test(refusal)
-    ? "SharePoint Online accepts app-only tokens only from a certificate or a federated credential, never a client secret: set AZURE_CLIENT_CERTIFICATE_PATH, use GitHub OIDC, or drop spo from tenant.stores"
-    : `check that the app has the SharePoint application permission ${needed.sharePoint.map((permission) => permission.name).join(" and ")} with admin consent, and that mySiteHost in photos.yaml is the tenant's`;
-  throw new AccessError(`SharePoint Online refused photosync's token (${response.status}: ${refusal}): ${fix}`);
+  throw new AccessError(`SharePoint Online refused photosync's token (${response.status}: ${refusal}): ${refusalFix(refusal, check, needed, siteUrl)}`);
+}
+
+/**
+ * Signs in for every service the run needs and checks the permissions, or throws AccessError.
+ * Costs one token per service and SharePoint host (reused by the run) and one request per SharePoint host.
+ */
+export async function checkAccess(check: AccessCheck): Promise<void> {
+  const needed = neededPermissions(check);
+  // All sign-ins at once (each is a round trip to Entra ID); Graph's failure is the one told first.
+  // SharePoint tokens are per host (pnp/powershell #5133): the My Site host for thumbnails, the
+  // admin host for profile properties, each asked for and checked on its own.
+  const [graph, mySite, admin] = await Promise.allSettled([
+    tokenFor(check, check.endpoints.graphScope, "Microsoft Graph"),
+    check.sharePoint ? tokenFor(check, check.endpoints.mySiteScope, "SharePoint Online (My Site host)") : Promise.resolve(undefined),
+    check.sharePoint ? tokenFor(check, check.endpoints.adminScope, "SharePoint Online (admin host)") : Promise.resolve(undefined),
+  ]);
+  if (graph.status === "rejected") throw graph.reason;
+  requireRoles(check, graph.value, "Microsoft Graph", needed.graph);
+  if (mySite.status === "rejected") throw mySite.reason;
+  if (admin.status === "rejected") throw admin.reason;
+  if (mySite.value === undefined || admin.value === undefined) return;
+  requireRoles(check, mySite.value, "SharePoint", needed.sharePoint);
+  requireRoles(check, admin.value, "SharePoint", needed.sharePoint);
+  // SharePoint refuses some tokens Entra ID hands out (app-only tokens from a client secret,
+  // a token for another host): one request per host to ask, before any person is read.
+  await askSharePoint(check, check.endpoints.mySiteUrl, mySite.value, needed.sharePoint);
+  await askSharePoint(check, check.endpoints.adminSiteUrl, admin.value, needed.sharePoint);
 }

@@ -18,8 +18,10 @@ export interface TenantEndpoints {
   mySiteUrl: string;
   /** The tenant admin host's URL (user profile properties are written there). */
   adminSiteUrl: string;
-  /** The SharePoint resource scope. */
-  sharePointScope: string;
+  /** The My Site host's scope: SharePoint tokens are good only on the host they are for (pnp/powershell #5133). */
+  mySiteScope: string;
+  /** The admin host's scope (profile properties). */
+  adminScope: string;
   /** The real My Site host name, used in PictureURL values. */
   mySiteHost: string;
   /** An extra CA to trust (the emulator's, or a TLS-inspecting proxy's), PEM. */
@@ -29,9 +31,9 @@ export interface TenantEndpoints {
 export const MICROSOFT_AUTHORITY = "https://login.microsoftonline.com";
 export const MICROSOFT_GRAPH = "https://graph.microsoft.com";
 
-/** contoso-my.sharepoint.com → https://contoso.sharepoint.com/.default (valid for the -my and -admin hosts too). */
-export function sharePointScopeFor(mySiteHost: string): string {
-  return `https://${mySiteHost.replace(/-my\./i, ".")}/.default`;
+/** contoso-my.sharepoint.com → https://contoso-my.sharepoint.com/.default: one token per SharePoint host. */
+export function sharePointScopeFor(host: string): string {
+  return `https://${host.toLowerCase()}/.default`;
 }
 
 /**
@@ -61,7 +63,8 @@ export function tenantEndpoints(state: DesiredState, overrides: EndpointOverride
     graphScope: `${MICROSOFT_GRAPH}/.default`,
     mySiteUrl: (overrides.mySiteUrl ?? `https://${mySiteHost}`).replace(/\/+$/, ""),
     adminSiteUrl: (overrides.adminUrl ?? `https://${adminHost}`).replace(/\/+$/, ""),
-    sharePointScope: sharePointScopeFor(mySiteHost),
+    mySiteScope: sharePointScopeFor(mySiteHost),
+    adminScope: sharePointScopeFor(adminHost),
     mySiteHost,
     ...(caPem ? { caPem } : {}),
   };

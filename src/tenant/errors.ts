@@ -35,7 +35,9 @@ const ACCESS_CODES = new Set([
  */
 export function classifyFailure(status: number | undefined, code: string): ServiceErrorKind {
   if (status === 401) return "access";
-  if (status === 403 && (ACCESS_CODES.has(code) || code === "HTTP403")) return "access";
+  // SharePoint's codes carry a number first: "-2147024891, System.UnauthorizedAccessException".
+  const name = code.includes(", ") ? code.slice(code.lastIndexOf(", ") + 2) : code;
+  if (status === 403 && (ACCESS_CODES.has(name) || code === "HTTP403")) return "access";
   if (status === undefined || isRetryable(status)) return "transient";
   if (status === 404) return "not-found";
   return "rejected";

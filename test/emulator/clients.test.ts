@@ -181,7 +181,8 @@ describe("PnPjs against the emulated SharePoint", () => {
     const e = h.emu.endpoints;
     const app = e.apps[1]!;
     const credential = kind === "certificate" ? new ClientCertificateCredential(e.tenantId, app.clientId, { certificate: app.certificatePem! }, credentialOptions()) : new ClientSecretCredential(e.tenantId, app.clientId, app.secret!, credentialOptions());
-    const token = await credential.getToken(e.sharePointScope);
+    // SharePoint tokens are per host.
+    const token = await credential.getToken(url === e.adminSiteUrl ? e.adminScope : e.mySiteScope);
     const sp = spfi(url).using(SPBrowser(), pnpFetch(h.http.fetch, { maxAttempts: 1, backoffMs: 0 }), BearerToken(token.token));
     return sp as typeof sp & { web: Web; profiles: IProfiles; batched(): [typeof sp & { web: Web; profiles: IProfiles }, () => Promise<void>] };
   }

@@ -6,7 +6,7 @@ export interface Harness {
   emu: RunningEmulator;
   http: TrustedHttp;
   /** An access token minted through the real token endpoint with a client secret or via the admin API. */
-  token(options: { app?: "reader" | "writer"; resource?: "graph" | "sharepoint"; kind?: "secret" | "certificate"; lifetimeSeconds?: number }): Promise<string>;
+  token(options: { app?: "reader" | "writer"; resource?: "graph" | "sharepoint"; host?: "mysite" | "admin"; kind?: "secret" | "certificate"; lifetimeSeconds?: number }): Promise<string>;
   admin(path: string, init?: { method?: string; body?: unknown; raw?: Buffer }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -23,10 +23,10 @@ export async function harness(options: EmulatorOptions = {}): Promise<Harness> {
     emu,
     http,
     admin,
-    async token({ app = "reader", resource = "graph", kind = "certificate", lifetimeSeconds }) {
+    async token({ app = "reader", resource = "graph", host, kind = "certificate", lifetimeSeconds }) {
       const record = apps[app];
       if (record === undefined) throw new Error("fixture without apps");
-      const response = await admin("/tokens", { method: "POST", body: { clientId: record.clientId, resource, kind, lifetimeSeconds } });
+      const response = await admin("/tokens", { method: "POST", body: { clientId: record.clientId, resource, host, kind, lifetimeSeconds } });
       return ((await response.json()) as { access_token: string }).access_token;
     },
     async close() {

@@ -9,15 +9,25 @@ import { harness, type Harness } from "./helpers.js";
 let h: Harness;
 let writer: string;
 let reader: string;
+/** The same apps' tokens for the admin host (SharePoint tokens are per host). */
+let writerAdmin: string;
+let readerAdmin: string;
 beforeAll(async () => {
   h = await harness();
-  [writer, reader] = await Promise.all([h.token({ app: "writer", resource: "sharepoint" }), h.token({ app: "reader", resource: "sharepoint" })]);
+  [writer, reader, writerAdmin, readerAdmin] = await Promise.all([
+    h.token({ app: "writer", resource: "sharepoint" }),
+    h.token({ app: "reader", resource: "sharepoint" }),
+    h.token({ app: "writer", resource: "sharepoint", host: "admin" }),
+    h.token({ app: "reader", resource: "sharepoint", host: "admin" }),
+  ]);
 });
 afterAll(async () => h.close());
 
 async function spo(base: string, path: string, init: { method?: string; accept?: string; token?: string | null; body?: Buffer | string; headers?: Record<string, string> } = {}) {
   const headers: Record<string, string> = { accept: init.accept ?? "application/json", ...init.headers };
-  const token = init.token === undefined ? writer : init.token;
+  const chosen = init.token === undefined ? writer : init.token;
+  // The app's token for the host asked (tokens are per host).
+  const token = base === h.emu.endpoints.adminSiteUrl && chosen === writer ? writerAdmin : base === h.emu.endpoints.adminSiteUrl && chosen === reader ? readerAdmin : chosen;
   if (token !== null) headers.authorization = `Bearer ${token}`;
   const response = await h.http.fetch(`${base}${path}`, { method: init.method ?? "GET", headers, ...(init.body !== undefined ? { body: init.body } : {}) });
   const buffer = Buffer.from(await response.arrayBuffer());

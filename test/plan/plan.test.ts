@@ -186,6 +186,17 @@ describe("plan: SharePoint", () => {
     });
   });
 
+  it("profiles SharePoint would not let this app read: thumbnails planned alone, one notice for everyone", async () => {
+    const spo = (await spoInSync(megan, upn)) as Extract<LiveUser["spo"], { state: "read" }>;
+    const denied = { denied: { code: "-2147024891, System.UnauthorizedAccessException", message: "Access denied.", status: 403, kind: "access" as const } };
+    const state = desiredState([desiredUser(upn)]);
+    const result = planFromMaps({ state, desired: new Map([[upnKey(upn), megan.rendered]]), live: new Map([[upnKey(upn), live({ ...spo, properties: denied })]]) });
+    expect(result.users[0]!.steps.find((step) => step.store === "spo")).toMatchObject({ action: "noop", reason: "same picture" });
+    expect(result.notices).toEqual([expect.objectContaining({ code: "spo-profile-read-denied", service: "sharepoint", message: expect.stringContaining("403: Access denied.") })]);
+    const none = planFromMaps({ state, desired: new Map([[upnKey(upn), megan.rendered]]), live: new Map([[upnKey(upn), live({ thumbnails: {}, state: "read", properties: denied })]]) });
+    expect(none.users[0]!.steps.find((step) => step.store === "spo")).toMatchObject({ action: "create", reason: "no photo yet" });
+  });
+
   it("finds a missing thumbnail, a thumbnail of the wrong size and a different picture", async () => {
     const spo = (await spoInSync(megan, upn)) as Extract<LiveUser["spo"], { state: "read" }>;
     const steps = planOne(desiredUser(upn), megan.rendered, live({

@@ -101,7 +101,15 @@ function argValue(raw: string, aliases: URLSearchParams): string | boolean | num
     if (alias === null) throw new SpoFailure(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", `The parameter alias ${text} is not defined.`);
     return argValue(alias, aliases);
   }
-  if (/^'.*'$/s.test(text)) return text.slice(1, -1).replace(/''/g, "'");
+  if (/^'.*'$/s.test(text)) {
+    // OData doubles a quote inside a string literal; a lone one ends the literal early, and
+    // SharePoint's parser refuses the rest (an account name like o'brien must travel as o''brien).
+    const inner = text.slice(1, -1);
+    if (inner.replace(/''/g, "").includes("'")) {
+      throw new SpoFailure(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", `The expression "${text}" is not valid.`);
+    }
+    return inner.replace(/''/g, "'");
+  }
   if (/^(true|false)$/i.test(text)) return text.toLowerCase() === "true";
   if (/^-?\d+$/.test(text)) return Number(text);
   throw new SpoFailure(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", `The expression "${text}" is not valid.`);

@@ -30,32 +30,44 @@ const READ = ["Sites.Read.All", "Sites.ReadWrite.All", "Sites.Manage.All", "Site
 const WRITE = ["Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"];
 /** Writing another user's profile needs SharePoint's own application permissions. */
 const PROFILE_WRITE = ["Sites.FullControl.All", "User.ReadWrite.All"];
+/** Reading profiles needs SharePoint's own User.* application permissions (pnp/powershell #5084). */
+const PROFILE_READ = ["User.Read.All", "User.ReadWrite.All"];
 
 class Unauthorized extends Error {
-  constructor(readonly description: string) {
+  constructor(
+    readonly description: string,
+    /** The x-ms-diagnostics reason when SharePoint gives a different one from the body's. */
+    readonly reason = description,
+  ) {
     super(description);
   }
 }
 
-async function authenticate(request: EmuRequest, context: SharePointContext): Promise<AccessClaims> {
+async function authenticate(request: EmuRequest, context: SharePointContext, host: Host): Promise<AccessClaims> {
   const token = bearer(request);
   if (token === undefined) throw new Unauthorized("Invalid JWT token. No token provided.");
   const result = await context.tokens.verify(token);
   if (!result.ok) throw new Unauthorized(result.reason === "expired" ? "Invalid JWT token. The token is expired." : "Invalid issuer or signature.");
   const name = context.tenant.config.name;
-  const audiences = [SHAREPOINT_APP_ID, `https://${name}.sharepoint.com`, `https://${name}-my.sharepoint.com`, `https://${name}-admin.sharepoint.com`];
+  const hosts = [`https://${name}.sharepoint.com`, `https://${name}-my.sharepoint.com`, `https://${name}-admin.sharepoint.com`];
   // A Graph token presented to SharePoint: reported as "Invalid issuer or signature." (sp-dev-docs#5889).
-  if (!audiences.includes(result.claims.aud)) throw new Unauthorized("Invalid issuer or signature.");
+  if (![SHAREPOINT_APP_ID, ...hosts].includes(result.claims.aud)) throw new Unauthorized("Invalid issuer or signature.");
+  // A token is for one host (pnp/powershell #5133: an -admin token on the root host is refused);
+  // older saved states without the switch count as the strict default.
+  const own = `https://${name}${host === "mysite" ? "-my" : "-admin"}.sharepoint.com`;
+  if (context.tenant.config.spo.tokenAudience !== "any" && result.claims.aud !== own) {
+    throw new Unauthorized("Exception of type 'Microsoft.IdentityModel.Tokens.AudienceUriValidationFailedException' was thrown.", `Invalid audience Uri '${result.claims.aud}/'.`);
+  }
   // Entra app-only tokens from a client secret are refused (security-apponly-azuread.md FAQ).
   if (result.claims.appidacr === "1") throw new Unauthorized("Unsupported app only token.");
   return result.claims;
 }
 
-function unauthorized(context: SharePointContext, description: string): EmuResponse {
+function unauthorized(context: SharePointContext, description: string, reason = description): EmuResponse {
   return json(401, { error_description: description }, {
     ...spoHeaders(),
     "www-authenticate": `Bearer realm="${context.tenant.config.tenantId}",client_id="${SHAREPOINT_APP_ID}",trusted_issuers="00000001-0000-0000-c000-000000000000@*,https://sts.windows.net/*/,https://login.microsoftonline.com/*/v2.0",authorization_uri="https://login.windows.net/common/oauth2/authorize"`,
-    "x-ms-diagnostics": `3000003;reason="${description}";category="invalid_client"`,
+    "x-ms-diagnostics": `3000003;reason="${reason}";category="invalid_client"`,
   });
 }
 
@@ -256,7 +268,8 @@ function profileResponse(request: EmuRequest, context: SharePointContext, accoun
 
 async function handleProfiles(request: EmuRequest, context: SharePointContext, claims: AccessClaims, host: Host, call: Call): Promise<EmuResponse> {
   if (call.name === "getpropertiesfor" && request.method === "GET") {
-    requireRole(claims, [...READ, "User.Read.All", "User.ReadWrite.All"]);
+    // Strict (default): Sites.* alone is "Access denied"; `sites`: the lenient reports where it sufficed.
+    requireRole(claims, context.tenant.config.spo.profileReadPermission === "sites" ? [...READ, ...PROFILE_READ] : PROFILE_READ);
     const account = call.args.accountname ?? call.args["0"];
     if (typeof account !== "string") throw new SpoFailure(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", "accountName is required.");
     return profileResponse(request, context, account);
@@ -265,6 +278,8 @@ async function handleProfiles(request: EmuRequest, context: SharePointContext, c
     // Other people's profiles are written through the tenant admin site.
     if (host !== "adminsite") throw ACCESS_DENIED();
     requireRole(claims, PROFILE_WRITE);
+    // Every token the emulator issues is app-only: sp-dev-docs #3718 says those cannot write profiles.
+    if (claims.idtyp === "app" && context.tenant.config.spo.appOnlyProfileWrites !== "allowed") throw ACCESS_DENIED();
     const body = JSON.parse(request.body.toString("utf8") || "{}") as { accountName?: string; propertyName?: string; propertyValue?: unknown };
     const upn = String(body.accountName ?? "").replace(/^i:0#\.f\|membership\|/i, "");
     const user = context.tenant.findUser(upn);
@@ -291,7 +306,7 @@ function contextInfo(request: EmuRequest, siteUrl: string): EmuResponse {
 
 export async function handleSharePoint(request: EmuRequest, context: SharePointContext, host: Host): Promise<EmuResponse> {
   try {
-    const claims = await authenticate(request, context);
+    const claims = await authenticate(request, context, host);
     const raw = pathSegments(request.url.pathname);
     if (raw[0]?.toLowerCase() !== "_api") throw new SpoFailure(404, "-2147024894, System.IO.FileNotFoundException", "File Not Found.");
     const calls = raw.slice(1).map((segment) => parseCall(decodeURIComponent(segment), request.url.searchParams));
@@ -311,7 +326,7 @@ export async function handleSharePoint(request: EmuRequest, context: SharePointC
     }
     throw new SpoFailure(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", `The request ${request.method} ${request.url.pathname} is not supported by the emulator.`);
   } catch (error) {
-    if (error instanceof Unauthorized) return unauthorized(context, error.description);
+    if (error instanceof Unauthorized) return unauthorized(context, error.description, error.reason);
     if (error instanceof SpoFailure) return spoError(request, error);
     if (error instanceof SyntaxError) return spoError(request, new SpoFailure(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", "Invalid JSON. A token was not recognized in the JSON content."));
     throw error;

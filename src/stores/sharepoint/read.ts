@@ -8,11 +8,12 @@ import type { ISPQueryable } from "@pnp/sp";
 import pLimit from "p-limit";
 import { fingerprintImage } from "../../images/fingerprint-image.js";
 import { accountName, thumbnailFileName, thumbnailPath } from "./names.js";
+import { odataString } from "./odata-literal.js";
 import { isRetryable, retryAfterSeconds, throwIfAccessDenied, toServiceError } from "../../tenant/errors.js";
 import { sendBatchWithRetries } from "../../tenant/batch-retry.js";
 import type { ItemOutcome } from "../../tenant/batch-retry.js";
 import { DEFAULT_RETRY_POLICY } from "../../tenant/http.js";
-import type { ServiceError, SpoObservation, SpoPropertyName, ThumbnailName, ThumbnailObservation } from "../../model/observations.js";
+import type { ProfileReadDenied, ServiceError, SpoObservation, SpoPropertyName, ThumbnailName, ThumbnailObservation } from "../../model/observations.js";
 import { SPO_PROPERTIES, THUMBNAIL_NAMES } from "../../model/observations.js";
 import { LiveCache } from "../live-cache.js";
 import type { SharePointSite } from "./site.js";
@@ -130,7 +131,7 @@ function readProfiles(admin: SharePointSite, targets: readonly SpoTarget[], opti
   const urls = targets.map((target) => {
     // As PnPjs's profiles.getPropertiesFor builds it; that method sends the request at once.
     const query = SPQueryable(admin.profiles, "getpropertiesfor(@v)");
-    query.query.set("@v", `'${accountName(target.upn)}'`);
+    query.query.set("@v", odataString(accountName(target.upn)));
     return query.toRequestUrl();
   });
   return runSpoBatched(admin.web, urls, (answer) => profileProperties((answer ?? {}) as ProfileAnswer), options);
@@ -157,7 +158,16 @@ export async function readSharePoint(
   targets.forEach((target, t) => {
     const profile = profiles[t]!;
     const failures: ServiceError[] = [];
-    if (profile.status === "rejected") failures.push(toServiceError(profile.reason));
+    let properties: Record<SpoPropertyName, string> | ProfileReadDenied | null = null;
+    if (profile.status === "fulfilled") properties = profile.value;
+    else {
+      const failure = toServiceError(profile.reason);
+      // 403 on a profile read: this app may read files but not profiles (SharePoint wants its own
+      // User.Read.All, pnp/powershell #5084). A capability, not a stop: the thumbnails are still
+      // read and planned, and the plan says so once. A 401 (the token itself) still stops the run.
+      if (failure.kind === "access" && failure.status === 403) properties = { denied: failure };
+      else failures.push(failure);
+    }
     const found: Partial<Record<ThumbnailName, ThumbnailObservation>> = {};
     THUMBNAIL_NAMES.forEach((thumbnail, n) => {
       const file = files[t * THUMBNAIL_NAMES.length + n]!;
@@ -178,7 +188,7 @@ export async function readSharePoint(
       return;
     }
     thumbnails.set(target.key, found);
-    observations.set(target.key, { state: "read", thumbnails: found, properties: (profile as PromiseFulfilledResult<Record<SpoPropertyName, string> | null>).value });
+    observations.set(target.key, { state: "read", thumbnails: found, properties });
   });
 
   const limit = pLimit(options.downloadConcurrency ?? SPO_DOWNLOAD_CONCURRENCY);

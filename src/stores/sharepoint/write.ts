@@ -9,6 +9,10 @@ import { accountName, pictureUrl, PROFILE_PICTURES_FOLDER, thumbnailFileName, th
 import type { ThumbnailName } from "../../model/observations.js";
 import { THUMBNAIL_NAMES } from "../../model/observations.js";
 import type { SharePointSite } from "./site.js";
+import { SPQueryable, spGet } from "@pnp/sp";
+import { odataString } from "./odata-literal.js";
+import { toServiceError } from "../../tenant/errors.js";
+import type { ServiceError } from "../../model/errors.js";
 
 export interface SpoPhotoWrite {
   upn: string;
@@ -20,14 +24,18 @@ export interface SpoPhotoWrite {
 
 const arrayBuffer = (bytes: Buffer): ArrayBuffer => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 
-/** Uploads the thumbnails and points the profile at them. Returns what was done, in order. */
-export async function writeSpoPhoto(sites: { mySite: SharePointSite; admin: SharePointSite }, write: SpoPhotoWrite): Promise<string[]> {
-  const done: string[] = [];
-  const folder = sites.mySite.web.getFolderByServerRelativePath(PROFILE_PICTURES_FOLDER);
+/** Uploads the three thumbnails, nothing else: for a person whose PictureURL already points at them. */
+export async function writeSpoThumbnails(mySite: SharePointSite, write: Pick<SpoPhotoWrite, "upn" | "thumbnails">): Promise<string[]> {
+  const folder = mySite.web.getFolderByServerRelativePath(PROFILE_PICTURES_FOLDER);
   for (const thumbnail of THUMBNAIL_NAMES) {
     await folder.files.addUsingPath(thumbnailFileName(write.upn, thumbnail), arrayBuffer(write.thumbnails[thumbnail]), { Overwrite: true });
   }
-  done.push("uploaded S, M and L thumbnails");
+  return ["uploaded S, M and L thumbnails"];
+}
+
+/** Uploads the thumbnails and points the profile at them. Returns what was done, in order. */
+export async function writeSpoPhoto(sites: { mySite: SharePointSite; admin: SharePointSite }, write: SpoPhotoWrite): Promise<string[]> {
+  const done = await writeSpoThumbnails(sites.mySite, write);
   const account = accountName(write.upn);
   await sites.admin.profiles.setSingleValueProfileProperty(account, "PictureURL", pictureUrl(write.mySiteHost, write.upn));
   await sites.admin.profiles.setSingleValueProfileProperty(account, "SPS-PictureExchangeSyncState", String(write.exchangeSyncState));
@@ -53,4 +61,41 @@ export async function removeSpoPhoto(sites: { mySite: SharePointSite; admin: Sha
     }
   }
   return ["reset SPS-PicturePlaceholderState and PictureURL", "deleted the thumbnails"];
+}
+
+/**
+ * Whether SharePoint lets this app write user profiles, asked before any thumbnail is uploaded:
+ * an Entra app-only token may be refused even with User.ReadWrite.All (sp-dev-docs #3718), and a
+ * thumbnail that PictureURL cannot be pointed at is an orphan. `unprobed`: the probe could not
+ * ask (the profile could not be read, or SharePoint failed); the writes then run as planned.
+ */
+export type ProfileWriteCapability = { state: "allowed" } | { state: "denied"; error: ServiceError } | { state: "unprobed"; error: ServiceError };
+
+interface ProfileAnswer {
+  UserProfileProperties?: Array<{ Key: string; Value: string }>;
+}
+
+/**
+ * Reads one person's SPS-PicturePlaceholderState and writes the same value back: a write that
+ * changes nothing the person sees, so that its refusal costs nothing.
+ */
+export async function probeProfileWrites(admin: SharePointSite, upn: string): Promise<ProfileWriteCapability> {
+  const account = accountName(upn);
+  let current: string;
+  try {
+    // As PnPjs's profiles.getPropertiesFor builds it, with the account escaped (it is not, there).
+    const query = SPQueryable(admin.profiles, "getpropertiesfor(@v)");
+    query.query.set("@v", odataString(account));
+    const answer = (await spGet(query)) as ProfileAnswer | null;
+    current = answer?.UserProfileProperties?.find((entry) => entry.Key === "SPS-PicturePlaceholderState")?.Value ?? "";
+  } catch (error) {
+    return { state: "unprobed", error: toServiceError(error) };
+  }
+  try {
+    await admin.profiles.setSingleValueProfileProperty(account, "SPS-PicturePlaceholderState", current);
+  } catch (error) {
+    const failure = toServiceError(error);
+    return failure.kind === "access" && failure.status === 403 ? { state: "denied", error: failure } : { state: "unprobed", error: failure };
+  }
+  return { state: "allowed" };
 }
