@@ -9,7 +9,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EntraSizes } from "../../src/emulator/model.js";
 import type { Fixture } from "../../src/emulator/index.js";
-import { harness, type Harness } from "./helpers.js";
+import { harness } from "./helpers.js";
 
 function fixture(entraSizes?: EntraSizes): Fixture {
   return {

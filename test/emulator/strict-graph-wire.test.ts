@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Fixture } from "../../src/emulator/index.js";
 import { renderPortrait } from "../../src/demo/portrait.js";
-import { harness, type Harness } from "./helpers.js";
+import { harness } from "./helpers.js";
 
 function fixture(batchPhotoConcurrency?: number): Fixture {
   return {

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EntraSizes } from "../../src/emulator/model.js";
-import { smallRepo, steps, type SmallRepo } from "./support.js";
+import { smallRepo, type SmallRepo } from "./support.js";
 
 const people = [
   { upn: "ann@contoso.com", seed: "ann" },
