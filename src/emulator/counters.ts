@@ -82,8 +82,18 @@ export class Counters {
     this.batchPhotoPeak = Math.max(this.batchPhotoPeak, running);
   }
 
+  /** Requests per "service|User-Agent" ("none" when not sent), so a test can see that every request was decorated. */
+  private agentCounts = new Map<string, number>();
+
   noteUserAgent(service: string, agent: string | undefined): void {
     if (agent !== undefined) this.agents.set(service, agent);
+    const key = `${service}|${agent ?? "none"}`;
+    this.agentCounts.set(key, (this.agentCounts.get(key) ?? 0) + 1);
+  }
+
+  /** e.g. { "graph|NONISV|photosync|photosync/0.1.0": 12 }. */
+  userAgentCounts(): Record<string, number> {
+    return Object.fromEntries(this.agentCounts);
   }
 
   /** Requests per "service priority" (x-ms-throttle-priority, "none" when not sent). */
@@ -114,6 +124,7 @@ export class Counters {
     this.start = Date.now();
     this.batchPhotoPeak = 0;
     this.agents = new Map();
+    this.agentCounts = new Map();
     this.priorities = new Map();
   }
 }

@@ -36,7 +36,9 @@ describe("the decorated User-Agent", () => {
     repo.tenant.emulator.admin.resetCounters();
     await repo.plan();
     const counters = repo.tenant.emulator.core.counters;
-    expect(counters.userAgents()).toMatchObject({ graph: AGENT, sharepoint: AGENT });
+    // Every request to Graph and SharePoint, not just the last: one User-Agent per service, ours.
+    const agents = Object.keys(counters.userAgentCounts()).filter((key) => key.startsWith("graph|") || key.startsWith("sharepoint|"));
+    expect(agents.sort()).toEqual([`graph|${AGENT}`, `sharepoint|${AGENT}`]);
     const priorities = counters.throttlePriorities();
     expect(priorities["graph none"]).toBeGreaterThan(0);
     expect(priorities["graph low"]).toBeUndefined();
