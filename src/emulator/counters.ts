@@ -39,6 +39,10 @@ export class Counters {
   private endpoints = new Map<string, EndpointCount>();
   private log: RequestLogEntry[] = [];
   private start = 0;
+  /** The most photo items of one Graph $batch seen running at once (tenant.graph.batchPhotoConcurrency). */
+  batchPhotoPeak = 0;
+  /** The User-Agent of the last request to each service (the decorated one photosync sends). */
+  private agents = new Map<string, string>();
 
   constructor(private readonly logSize = 20_000) {}
 
@@ -74,6 +78,42 @@ export class Counters {
     return { endpoints, totals: { requests, bytesSent, bytesReceived } };
   }
 
+  notePhotoItems(running: number): void {
+    this.batchPhotoPeak = Math.max(this.batchPhotoPeak, running);
+  }
+
+  /** Requests per "service|User-Agent" ("none" when not sent), so a test can see that every request was decorated. */
+  private agentCounts = new Map<string, number>();
+
+  noteUserAgent(service: string, agent: string | undefined): void {
+    if (agent !== undefined) this.agents.set(service, agent);
+    const key = `${service}|${agent ?? "none"}`;
+    this.agentCounts.set(key, (this.agentCounts.get(key) ?? 0) + 1);
+  }
+
+  /** e.g. { "graph|NONISV|photosync|photosync/0.1.0": 12 }. */
+  userAgentCounts(): Record<string, number> {
+    return Object.fromEntries(this.agentCounts);
+  }
+
+  /** Requests per "service priority" (x-ms-throttle-priority, "none" when not sent). */
+  private priorities = new Map<string, number>();
+
+  noteThrottlePriority(service: string, priority: string | undefined): void {
+    const key = `${service} ${priority ?? "none"}`;
+    this.priorities.set(key, (this.priorities.get(key) ?? 0) + 1);
+  }
+
+  /** e.g. { "graph low": 12, "graph none": 3 }. */
+  throttlePriorities(): Record<string, number> {
+    return Object.fromEntries(this.priorities);
+  }
+
+  /** The last User-Agent per service ("graph", "sharepoint", "login"). */
+  userAgents(): Record<string, string> {
+    return Object.fromEntries(this.agents);
+  }
+
   requests(since = 0): RequestLogEntry[] {
     return this.log.filter((entry) => entry.time >= since && entry.time >= this.start);
   }
@@ -82,5 +122,9 @@ export class Counters {
     this.endpoints = new Map();
     this.log = [];
     this.start = Date.now();
+    this.batchPhotoPeak = 0;
+    this.agents = new Map();
+    this.agentCounts = new Map();
+    this.priorities = new Map();
   }
 }

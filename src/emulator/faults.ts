@@ -37,6 +37,12 @@ export interface FaultRule {
   failFirst?: number;
   /** The first N matching requests (per rule and user) answer 429 with `retryAfterSeconds`. */
   throttleFirst?: number;
+  /**
+   * Service time of each matching $batch item (latencyMs is paid by whole requests only): with
+   * Graph handing at most 4 photo items at a time to the photo service, a 20-item photo batch takes
+   * about 5 x this (tenant.graph.batchPhotoConcurrency).
+   */
+  itemLatencyMs?: number;
   /** Send the answer body at this many bytes per second. */
   slowBodyBytesPerSecond?: number;
   /** Photo writes (Graph) and SPO uploads are accepted but something else is stored. */
@@ -185,7 +191,7 @@ export class Faults {
       if (!request.batchItem) {
         decision.delayMs += (rule.latencyMs ?? 0) + (rule.jitterMs !== undefined ? Math.floor(roll("jitter") * rule.jitterMs) : 0);
         if (rule.slowBodyBytesPerSecond !== undefined) decision.slowBodyBytesPerSecond = rule.slowBodyBytesPerSecond;
-      }
+      } else decision.delayMs += rule.itemLatencyMs ?? 0;
       if (rule.corruptWrites === true) decision.corruptWrites = true;
       if (decision.action !== undefined) return;
       if (rule.throttleFirst !== undefined && n < rule.throttleFirst) decision.action = { kind: "throttle", retryAfter: rule.retryAfterSeconds ?? 1, reason: "rule" };

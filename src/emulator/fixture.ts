@@ -13,7 +13,8 @@ import { parse } from "yaml";
 import { renderPortrait } from "../demo/portrait.js";
 import type { BlobStore } from "./blobs.js";
 import { reencodeUpload } from "./images.js";
-import type { AppRecord, FederatedIssuer, Mailbox, NoMailboxAnswer, NoPhotoAnswer, PhotoBehaviour, TenantConfig, TenantState, UserRecord } from "./model.js";
+import { GRAPH_DEFAULTS } from "./model.js";
+import type { AppRecord, EntraSizes, FederatedIssuer, Mailbox, NoMailboxAnswer, NoPhotoAnswer, PhotoBehaviour, TenantConfig, TenantState, UserRecord } from "./model.js";
 import { Tenant } from "./state.js";
 
 export interface PhotoSource {
@@ -72,6 +73,8 @@ export interface Fixture {
       profileReadPermission?: "user" | "sites";
       appOnlyProfileWrites?: "denied" | "allowed";
     };
+    /** Graph wire switches (docs/emulator.md): `batchPhotoConcurrency` (default 4), `entraSizes` (default onePixel). */
+    graph?: { batchPhotoConcurrency?: number; entraSizes?: EntraSizes };
   };
   apps?: FixtureApp[];
   federatedIssuers?: FederatedIssuer[];
@@ -126,7 +129,16 @@ function tenantConfig(fixture: Fixture): TenantConfig {
     },
     apps: [],
     federatedIssuers: fixture.federatedIssuers ?? [],
+    graph: graphConfig(t.graph),
   };
+}
+
+function graphConfig(graph: NonNullable<Fixture["tenant"]>["graph"]): NonNullable<TenantConfig["graph"]> {
+  const concurrency = graph?.batchPhotoConcurrency ?? GRAPH_DEFAULTS.batchPhotoConcurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`tenant fixture: tenant.graph.batchPhotoConcurrency must be a whole number of at least 1, not ${String(concurrency)}`);
+  const sizes = graph?.entraSizes ?? GRAPH_DEFAULTS.entraSizes;
+  if (!["all", "stored", "onePixel"].includes(sizes)) throw new Error(`tenant fixture: tenant.graph.entraSizes must be all, stored or onePixel, not ${String(sizes)}`);
+  return { batchPhotoConcurrency: concurrency, entraSizes: sizes };
 }
 
 export interface SeedOptions {

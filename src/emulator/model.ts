@@ -21,6 +21,16 @@ export type NoMailboxAnswer = "authenticationError" | "nonExistentMailbox";
 
 export type PhotoStore = "exo" | "aad";
 
+/**
+ * Sizes Graph serves of an Entra ID-stored photo ("photos can be any dimension" there):
+ * - all: every HD size up to the stored one, as Exchange does (the lenient reading);
+ * - stored: only the stored size, any other is 404 ImageNotFound (microsoft-graph-docs #2319:
+ *   "sometimes only one size exists");
+ * - onePixel: only the stored size is real; another size answers 200 with a 1x1 image and the
+ *   rest of the metadata (beta profilephoto-get.md: "the size 1x1 is returned"). The default.
+ */
+export type EntraSizes = "all" | "stored" | "onePixel";
+
 export interface PhotoRecord {
   /** sha256 (hex) of the stored, re-encoded JPEG. */
   blob: string;
@@ -122,6 +132,12 @@ export interface TenantConfig {
   };
   apps: AppRecord[];
   federatedIssuers: FederatedIssuer[];
+  /** Graph wire behaviours Microsoft leaves disputed (docs/emulator.md); absent in older saved states: defaults. */
+  graph?: {
+    /** $batch photo items handed to the photo service at once (Q&A 1660054: 4). Larger = lenient. */
+    batchPhotoConcurrency: number;
+    entraSizes: EntraSizes;
+  };
 }
 
 export interface TenantState {
@@ -138,3 +154,7 @@ export const HD_SIZES = [48, 64, 96, 120, 240, 360, 432, 504, 648] as const;
 export const MAX_EXO_SIZE = 648;
 /** Graph refuses photo uploads above 4 MB. */
 export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
+/** Graph refuses any request body above 4 MB, a $batch envelope (base64 bodies, 4/3 larger) included. */
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+/** The defaults of TenantConfig.graph: the harsher reading of each disputed behaviour. */
+export const GRAPH_DEFAULTS = { batchPhotoConcurrency: 4, entraSizes: "onePixel" } as const satisfies NonNullable<TenantConfig["graph"]>;

@@ -26,7 +26,7 @@ import { graphError } from "./graph/common.js";
 import type { EmuRequest, EmuResponse, Role } from "./http.js";
 import { json } from "./http.js";
 import { handleLogin, type LoginContext } from "./login.js";
-import type { TenantState } from "./model.js";
+import { MAX_REQUEST_BYTES, type TenantState } from "./model.js";
 import { StateWriter, blobDir, loadState, saveState } from "./persistence.js";
 import { handleSharePoint, type SharePointContext } from "./sharepoint/router.js";
 import { SpoFailure, spoError } from "./sharepoint/odata.js";
@@ -317,6 +317,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const app = appOf(item.headers);
       if (app !== undefined) request.app = app;
       const decision = faults.decide(request);
+      // An item's own service time (itemLatencyMs): paid inside the batch's concurrency limit.
+      if (decision.delayMs > 0) await sleep(decision.delayMs);
       if (decision.action !== undefined) response = faultResponse(service, item, decision.action);
     }
     response ??= await run(item);
@@ -334,6 +336,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     corruptWrite: (_store, user) => faults.corrupts("graph", [user.userPrincipalName, user.id]),
     corrupt,
     batchItem: (item, run) => runBatchItem("graph", item, run),
+    onBatchPhotoItems: (running) => counters.notePhotoItems(running),
   };
   const spoContext: SharePointContext = {
     get tenant() {
@@ -353,7 +356,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     batchItem: (item, run) => runBatchItem("sharepoint", item, run),
   };
   handlers.set("login", (request) => handleLogin(request, loginContext));
-  handlers.set("graph", (request) => handleGraph(request, graphContext));
+  // Graph refuses any body above 4 MB before looking at it, a $batch envelope included (m365-facts).
+  handlers.set("graph", async (request) =>
+    request.body.length > MAX_REQUEST_BYTES
+      ? graphError(request, 413, "RequestEntityTooLarge", `The request body is ${request.body.length} bytes; the maximum is ${MAX_REQUEST_BYTES} bytes (4 MB) per request, a $batch included.`)
+      : handleGraph(request, graphContext),
+  );
   handlers.set("mysite", (request) => handleSharePoint(request, spoContext, "mysite"));
   handlers.set("adminsite", (request) => handleSharePoint(request, spoContext, "adminsite"));
   handlers.set("admin", (request) => handleAdmin(request, core));
@@ -367,6 +375,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
       request = { method: (req.method ?? "GET").toUpperCase(), url: new URL(req.url ?? "/", origin(role)), headers, body, via: "http" };
+      if (role !== "admin") {
+        counters.noteUserAgent(service, headers["user-agent"]);
+        counters.noteThrottlePriority(service, headers["x-ms-throttle-priority"]);
+      }
       let decision: FaultDecision = { delayMs: 0, corruptWrites: false };
       let leave = (): void => undefined;
       if (faults.active) {

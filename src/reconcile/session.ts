@@ -38,6 +38,8 @@ export interface SessionOptions {
   emulator?: { reset?: boolean };
   /** Sign in with the read-write identity (apply) instead of the read-only one. */
   writer?: boolean;
+  /** A scheduled check (drift): its Graph reads are marked `x-ms-throttle-priority: low`. */
+  background?: boolean;
   warn?: (message: string) => void;
 }
 
@@ -87,6 +89,7 @@ export async function openSession(state: DesiredState, options: SessionOptions):
       }),
       // Every request of the session (Graph, SharePoint, downloads) retries by this one policy.
       options.settings.retry,
+      options.background === true,
     ),
   );
   try {

@@ -17,7 +17,7 @@
  *   BrowserFetchWithRetry also calls the global fetch).
  */
 import { createSecureContext, rootCertificates } from "node:tls";
-import { Agent, fetch as undiciFetch } from "undici";
+import { Agent, Headers, fetch as undiciFetch } from "undici";
 import type { Dispatcher, RequestInit as UndiciRequestInit, Response as UndiciResponse } from "undici";
 import type { TokenCredentialOptions } from "@azure/identity";
 import type { AuthenticationProvider, Context, Middleware } from "@microsoft/microsoft-graph-client";
@@ -41,6 +41,13 @@ export interface TrustOptions {
   serviceOf?: (url: URL) => string | undefined;
   /** How every request through this agent is retried (default DEFAULT_RETRY_POLICY). */
   retry?: RetryPolicy;
+  /**
+   * Sent as User-Agent on every request to a service `serviceOf` names (Graph, SharePoint): the
+   * decorated `NONISV|photosync|photosync/<version>` (user-agent.ts), which the services throttle last.
+   */
+  userAgent?: string;
+  /** `x-ms-throttle-priority` on Graph requests: "low" marks background traffic (the scheduled drift check). */
+  graphPriority?: "low";
 }
 
 export interface TrustedHttp {
@@ -82,10 +89,27 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     }
     return answer;
   }
+  /** The headers this session adds for a URL's service (User-Agent, throttle priority). */
+  const decoration = (url: URL): Record<string, string> => {
+    const service = serviceOf?.(url);
+    if (service === undefined) return {};
+    return {
+      ...(options.userAgent !== undefined ? { "user-agent": options.userAgent } : {}),
+      ...(options.graphPriority !== undefined && service === "graph" ? { "x-ms-throttle-priority": options.graphPriority } : {}),
+    };
+  };
+  const decorate = (url: URL, init: UndiciRequestInit | undefined): UndiciRequestInit | undefined => {
+    const extra = Object.entries(decoration(url));
+    if (extra.length === 0) return init;
+    // The clients pass headers as a record or a Headers object; both are read the same way here.
+    const headers = new Headers(init?.headers as ConstructorParameters<typeof Headers>[0]);
+    for (const [name, value] of extra) headers.set(name, value);
+    return { ...init, headers };
+  };
   const trusted: TrustedFetch = (input, init) =>
     withBackoff(
       new URL(input),
-      () => undiciFetch(input, { ...init, dispatcher: agent }),
+      () => undiciFetch(input, { ...decorate(new URL(input), init), dispatcher: agent }),
       (response) => response.status,
       (response) => response.headers.get("retry-after"),
     );
@@ -93,7 +117,7 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     const target = new URL(url);
     return withBackoff(
       target,
-      () => agent.request({ origin: target.origin, path: `${target.pathname}${target.search}`, method: "GET", headers }),
+      () => agent.request({ origin: target.origin, path: `${target.pathname}${target.search}`, method: "GET", headers: { ...headers, ...decoration(target) } }),
       (answer) => answer.statusCode,
       (answer) => headerValue(answer.headers["retry-after"]),
     );

@@ -40,6 +40,8 @@ export function registerDrift(program: Command, { io, setExitCode }: CommandCont
       manifestPath,
       displayName: path.relative(io.cwd, manifestPath) || manifestPath,
       settings,
+      // Scheduled background traffic: Graph may serve it after interactive work (x-ms-throttle-priority: low).
+      background: true,
       ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
       warn: (message) => io.stderr.write(`photosync: warning: ${message}\n`),
       onLoaded: ({ people }) => fitHeapGrowthToPlan(people),

@@ -66,11 +66,41 @@ function answer(id: string, response: EmuResponse): BatchAnswer {
   return out;
 }
 
+export interface BatchLimits {
+  /**
+   * Photo items handed to the photo service at once (Microsoft's answer on Q&A 1660054: Graph
+   * passes at most 4 items of a batch to Outlook at a time, whatever their mailboxes).
+   */
+  photoConcurrency: number;
+  /** Told how many photo items of this batch are running, each time one starts (counters). */
+  onPhotoItems?: (running: number) => void;
+}
+
+const isPhotoItem = (request: EmuRequest): boolean => /\/users\/[^/]+\/photos?(\/|$)/i.test(request.url.pathname);
+
+/** A counting semaphore: at most `size` holders at once, the others wait in order. */
+function semaphore(size: number): { acquire(): Promise<number>; release(): void } {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return {
+    async acquire() {
+      if (running >= size) await new Promise<void>((resolve) => waiting.push(resolve));
+      running += 1;
+      return running;
+    },
+    release() {
+      running -= 1;
+      waiting.shift()?.();
+    },
+  };
+}
+
 export async function handleBatch(
   outer: EmuRequest,
   version: string,
   run: (request: EmuRequest) => Promise<EmuResponse>,
   runner: BatchItemRunner,
+  limits: BatchLimits = { photoConcurrency: Number.POSITIVE_INFINITY },
 ): Promise<EmuResponse> {
   let payload: { requests?: BatchItem[] };
   try {
@@ -108,6 +138,7 @@ export async function handleBatch(
   };
   for (const item of items) visit(item.id);
 
+  const photoSlots = semaphore(limits.photoConcurrency);
   const results = new Map<string, Promise<BatchAnswer>>();
   const runItem = (item: BatchItem): Promise<BatchAnswer> => {
     let pending = results.get(item.id);
@@ -118,8 +149,13 @@ export async function handleBatch(
         return { id: item.id, status: 424, headers: {}, body: { error: { code: "FailedDependency", message: "Failed dependency." } } };
       }
       const request = itemRequest(outer, version, item);
-      const response = await runner(request, run);
-      return answer(item.id, response);
+      if (!isPhotoItem(request)) return answer(item.id, await runner(request, run));
+      limits.onPhotoItems?.(await photoSlots.acquire());
+      try {
+        return answer(item.id, await runner(request, run));
+      } finally {
+        photoSlots.release();
+      }
     })();
     results.set(item.id, pending);
     return pending;

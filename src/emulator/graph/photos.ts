@@ -4,9 +4,10 @@
  * API version, the user's mailbox and the tenant's behaviour (legacy / current), see `routePhoto`.
  */
 import type { AccessClaims } from "../auth.js";
-import { ImageRejected, ONE_PIXEL_GIF, availableSizes, reencodeUpload, type EncodedPhoto } from "../images.js";
+import sharp from "sharp";
+import { ImageRejected, ONE_PIXEL_GIF, availableSizes, parseSize, reencodeUpload, type EncodedPhoto } from "../images.js";
 import { bytes, empty, type EmuRequest, type EmuResponse } from "../http.js";
-import { MAX_UPLOAD_BYTES, type NoMailboxAnswer, type PhotoBehaviour, type PhotoRecord, type PhotoStore, type UserRecord } from "../model.js";
+import { GRAPH_DEFAULTS, MAX_UPLOAD_BYTES, type NoMailboxAnswer, type PhotoBehaviour, type PhotoRecord, type PhotoStore, type UserRecord } from "../model.js";
 import type { Tenant } from "../state.js";
 import { GraphFailure, PERMISSIONS, graphHeaders, graphJson, requireRole } from "./common.js";
 
@@ -63,6 +64,23 @@ function noPhoto(context: PhotoContext, wantsBytes: boolean, request: EmuRequest
   }
 }
 
+/**
+ * The sizes Graph serves of a stored photo, smallest first, the photo's own last. Exchange serves
+ * the HD sizes up to its own; an Entra ID photo as tenant.graph.entraSizes says (model.ts).
+ */
+function servedSizes(context: PhotoContext, store: PhotoStore, photo: PhotoRecord): string[] {
+  const sizes = availableSizes(photo);
+  if (store !== "aad" || (context.tenant.config.graph?.entraSizes ?? GRAPH_DEFAULTS.entraSizes) === "all") return sizes;
+  return sizes.slice(-1);
+}
+
+let onePixelJpeg: Promise<Buffer> | undefined;
+/** The 1x1 image served for a size an Entra ID photo does not have (entraSizes: onePixel): a JPEG, typed as one. */
+function onePixel(): Promise<Buffer> {
+  onePixelJpeg ??= sharp({ create: { width: 1, height: 1, channels: 3, background: "#808080" } }).jpeg({ quality: 85 }).toBuffer();
+  return onePixelJpeg;
+}
+
 function metadata(photo: PhotoRecord, size: string, context: string): Record<string, unknown> {
   const [width, height] = size.split("x").map(Number);
   return { "@odata.context": context, "@odata.mediaContentType": "image/jpeg", "@odata.mediaEtag": `"${photo.etag}"`, id: size, width, height };
@@ -94,7 +112,7 @@ export async function handlePhoto(
     if (op === "read") {
       const photo = user.photos[store];
       if (photo === undefined) return noPhoto(context, isValue, request, base);
-      const sizes = availableSizes(photo);
+      const sizes = servedSizes(context, store, photo);
       const largest = sizes[sizes.length - 1] ?? `${photo.width}x${photo.height}`;
       if (!isValue) return graphJson(request, 200, metadata(photo, largest, `${base}/photo/$entity`));
       const data = await context.tenant.photoBytes(photo, largest);
@@ -131,7 +149,7 @@ export async function handlePhoto(
     const photo = user.photos[store];
     if (rest.length === 1) {
       if (photo === undefined) return graphJson(request, 200, { "@odata.context": `${base}/photos`, value: [] });
-      const value = availableSizes(photo).map((size) => {
+      const value = servedSizes(context, store, photo).map((size) => {
         const { "@odata.context": _context, "@odata.mediaContentType": _type, ...item } = metadata(photo, size, "");
         return item;
       });
@@ -139,7 +157,14 @@ export async function handlePhoto(
     }
     const size = decodeURIComponent(rest[1] ?? "").replace(/^'|'$/g, "");
     if (photo === undefined) return noPhoto(context, isValue, request, base);
-    if (!availableSizes(photo).includes(size) || (rest.length === 3 && !isValue)) {
+    if (rest.length === 3 && !isValue) throw new GraphFailure(400, "BadRequest", `Unsupported photo request ${method} ${request.url.pathname}.`);
+    const entraOnePixel = store === "aad" && (context.tenant.config.graph?.entraSizes ?? GRAPH_DEFAULTS.entraSizes) === "onePixel";
+    if (!servedSizes(context, store, photo).includes(size) && entraOnePixel && parseSize(size) !== undefined) {
+      // beta profilephoto-get.md: "If the specified size is unavailable ... the size 1x1 is returned with the rest of the metadata."
+      if (!isValue) return graphJson(request, 200, metadata(photo, "1x1", `${base}/photos/$entity`));
+      return bytes(200, await onePixel(), "image/jpeg", { ...graphHeaders(request), etag: `"${photo.etag}"` });
+    }
+    if (!servedSizes(context, store, photo).includes(size)) {
       throw new GraphFailure(404, "ImageNotFound", "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.");
     }
     if (!isValue) return graphJson(request, 200, metadata(photo, size, `${base}/photos/$entity`));

@@ -3,7 +3,7 @@
  */
 import type { TokenService } from "../auth.js";
 import type { EmuRequest, EmuResponse } from "../http.js";
-import type { UserRecord } from "../model.js";
+import { GRAPH_DEFAULTS, type UserRecord } from "../model.js";
 import { handleBatch, type BatchItemRunner } from "./batch.js";
 import { GraphFailure, PERMISSIONS, authenticateGraph, graphError, graphJson, requireRole } from "./common.js";
 import { handlePhoto, type PhotoContext } from "./photos.js";
@@ -13,6 +13,8 @@ export interface GraphContext extends PhotoContext {
   tokens: TokenService;
   /** Runs one $batch item (the server adds per-item faults such as 429, and counters). */
   batchItem: BatchItemRunner;
+  /** Told how many photo items of a $batch run at once (the counters keep the peak). */
+  onBatchPhotoItems?: (running: number) => void;
 }
 
 const PAGE_DEFAULT = 100;
@@ -84,7 +86,11 @@ async function route(request: EmuRequest, context: GraphContext): Promise<EmuRes
   const path = segments.slice(1).map((part) => decodeURIComponent(part));
 
   if (path.length === 1 && path[0] === "$batch" && request.method === "POST") {
-    return handleBatch(request, version, (item) => dispatch(item, context), context.batchItem);
+    const photoConcurrency = context.tenant.config.graph?.batchPhotoConcurrency ?? GRAPH_DEFAULTS.batchPhotoConcurrency;
+    return handleBatch(request, version, (item) => dispatch(item, context), context.batchItem, {
+      photoConcurrency,
+      ...(context.onBatchPhotoItems ? { onPhotoItems: context.onBatchPhotoItems } : {}),
+    });
   }
   if (path[0] === "admin" && path[1] === "people" && path[2] === "photoUpdateSettings" && path.length === 3) {
     if (version !== "beta") throw new GraphFailure(400, "BadRequest", "Resource not found for the segment 'admin'.");

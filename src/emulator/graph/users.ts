@@ -81,8 +81,29 @@ function literal(raw: string): string | boolean | null {
   if (text === "false") return false;
   if (text === "null") return null;
   const match = /^'((?:[^']|'')*)'$/.exec(text);
-  if (match === null) throw new GraphFailure(400, "Request_UnsupportedQuery", `Unsupported literal ${text} in filter.`);
+  // A quote inside a string literal must be doubled (OData; Graph query-parameters.md "Escaping
+  // single quotes"): 'o'brien@contoso.com' is not a literal, and Graph says so.
+  if (match === null) throw invalidFilter();
   return (match[1] ?? "").replace(/''/g, "'");
+}
+
+/** Graph's answer to a $filter it cannot parse, e.g. an undoubled quote in a literal (azure-powershell #17368). */
+function invalidFilter(): GraphFailure {
+  return new GraphFailure(400, "BadRequest", "Invalid filter clause");
+}
+
+/** The literals of an `in (...)` list: quoted strings separated by commas, nothing else. */
+function literalList(text: string): Array<string | boolean | null> {
+  const values: Array<string | boolean | null> = [];
+  let rest = text.trim();
+  while (rest !== "") {
+    const match = /^('(?:[^']|'')*'|true|false|null)\s*(,\s*|$)/.exec(rest);
+    if (match === null) throw invalidFilter();
+    values.push(literal(match[1] ?? ""));
+    rest = rest.slice(match[0].length);
+    if (match[2] !== "" && rest === "") throw invalidFilter();
+  }
+  return values;
 }
 
 function property(name: string): string {
@@ -135,7 +156,7 @@ function clause(text: string): Predicate {
   match = /^(\w+)\s+in\s+\((.*)\)$/i.exec(trimmed);
   if (match !== null) {
     const key = property(match[1] ?? "");
-    const values = (match[2] ?? "").match(/'(?:[^']|'')*'/g)?.map(literal) ?? [];
+    const values = literalList(match[2] ?? "");
     if (values.length > 15) throw new GraphFailure(400, "Request_UnsupportedQuery", "Too many values in the 'in' operator: the maximum is 15.");
     return (user) => values.some((value) => same(valueOf(user, key), value));
   }

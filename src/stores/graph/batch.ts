@@ -12,6 +12,11 @@ import { isRetryable, retryAfterSeconds, serviceError, toServiceError } from "..
 import { DEFAULT_RETRY_POLICY } from "../../tenant/http.js";
 
 export const GRAPH_BATCH_LIMIT = 20;
+/**
+ * Graph refuses any request over 4 MB, a $batch envelope included (413), and base64 makes a
+ * binary body 4/3 larger: a batch body is kept under 3.5 MB, the rest is margin for the envelope.
+ */
+export const GRAPH_BATCH_BYTES = 3.5 * 1024 * 1024;
 
 export type GraphVersion = "v1.0" | "beta";
 
@@ -81,6 +86,39 @@ function decodeItem(item: BatchResponseItem): GraphResult {
   };
 }
 
+/** The bytes an item adds to a $batch body, computed without base64-encoding its body. */
+export function encodedItemBytes(id: string, request: GraphRequest): number {
+  if (!Buffer.isBuffer(request.body)) return Buffer.byteLength(JSON.stringify(encodeItem(id, request))) + 1;
+  const shell = Buffer.byteLength(JSON.stringify(encodeItem(id, { ...request, body: Buffer.alloc(0) })));
+  return shell + 4 * Math.ceil(request.body.length / 3) + 1;
+}
+
+/**
+ * Groups item indexes into batches of at most `count` items and `bytes` of encoded items, in
+ * order. An item larger than `bytes` on its own is left out and returned in `oversized`.
+ */
+export function batchChunks(sizes: readonly number[], count = GRAPH_BATCH_LIMIT, bytes = GRAPH_BATCH_BYTES): { chunks: number[][]; oversized: number[] } {
+  const chunks: number[][] = [];
+  const oversized: number[] = [];
+  let current: number[] = [];
+  let used = 0;
+  sizes.forEach((size, index) => {
+    if (size > bytes) {
+      oversized.push(index);
+      return;
+    }
+    if (current.length >= count || used + size > bytes) {
+      chunks.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(index);
+    used += size;
+  });
+  if (current.length > 0) chunks.push(current);
+  return { chunks, oversized };
+}
+
 /** One item's result as the retry loop sees it. */
 function outcome(result: GraphResult): ItemOutcome<GraphResult> {
   if (result.ok) return { kind: "ok", result };
@@ -119,9 +157,14 @@ export async function graphBatch(client: Client, version: GraphVersion, requests
     for (const [index, result] of chunk) results[index] = result;
   };
 
-  const chunks: number[][] = [];
-  for (let start = 0; start < requests.length; start += GRAPH_BATCH_LIMIT) {
-    chunks.push(Array.from({ length: Math.min(GRAPH_BATCH_LIMIT, requests.length - start) }, (_, i) => start + i));
+  // Bounded by count and by bytes: 20 photos of 200 KB would be a 5.3 MB envelope, which Graph refuses whole.
+  const { chunks, oversized } = batchChunks(requests.map((request, index) => encodedItemBytes(String(index), request)));
+  for (const index of oversized) {
+    // Refused before sending: no batch can carry it, and sending it would only earn a 413.
+    const size = Buffer.isBuffer(requests[index]!.body) ? (requests[index]!.body as Buffer).length : 0;
+    const message = `not sent: this ${size}-byte photo is more than ${GRAPH_BATCH_BYTES} bytes once base64-encoded in a Graph $batch, and Graph refuses requests over 4 MB; export the source photo smaller (photosync's own renders stay far below this)`;
+    // The service's verdict known in advance: final ("rejected"), never retried.
+    results[index] = { ok: false, error: { ...serviceError(undefined, "RequestTooLarge", message), kind: "rejected" } };
   }
   await Promise.all(chunks.map((chunk) => limit(() => runChunk(chunk))));
   return results;

@@ -6,7 +6,9 @@
  */
 import type { Client } from "@microsoft/microsoft-graph-client";
 import pLimit from "p-limit";
+import { openImage } from "../../images/decode.js";
 import { fingerprintImage } from "../../images/fingerprint-image.js";
+import { plainJpegSize } from "../../images/jpeg-header.js";
 import type { BatchOptions, GraphResult, GraphVersion } from "./batch.js";
 import { GRAPH_BATCH_LIMIT, graphBatch } from "./batch.js";
 import type { PhotoObservation, ServiceError } from "../../model/observations.js";
@@ -54,6 +56,44 @@ function classifyMetadata(result: GraphResult): GraphPhotoRead | PhotoMetadata {
   return metadata;
 }
 
+/** What a photo download came back as: the photo, the older tenants' 1x1 GIF "no photo", or something not to fingerprint. */
+export type ServedPhoto = { kind: "photo" } | { kind: "no-photo" } | { kind: "wrong"; why: string };
+
+/**
+ * Judges bytes Graph served for a photo by their type and decoded size, never by the URL alone:
+ * a 1x1 (an Entra ID photo's answer for a size it does not have, beta profilephoto-get.md), a GIF
+ * where a size was asked for, or another size than the one asked for is not the person's photo.
+ * A 1x1 GIF for the whole photo is the older tenants' "no photo".
+ */
+export function judgeServed(contentType: string, image: { format: string; width: number; height: number } | undefined, asked?: { width: number; height: number }): ServedPhoto {
+  if (!contentType.toLowerCase().startsWith("image/")) return { kind: "wrong", why: `Graph answered the photo request with ${contentType || "no content type"}, not an image` };
+  if (image === undefined) return { kind: "wrong", why: "Graph served bytes that are not a readable image" };
+  const tiny = image.width <= 1 || image.height <= 1;
+  if (asked === undefined && tiny && image.format === "gif") return { kind: "no-photo" };
+  if (tiny) return { kind: "wrong", why: `Graph served a ${image.width}x${image.height} ${image.format} for the photo: a placeholder, not the person's photo` };
+  if (asked !== undefined && (image.format === "gif" || image.width !== asked.width || image.height !== asked.height)) {
+    return { kind: "wrong", why: `Graph served a ${image.width}x${image.height} ${image.format} for the ${asked.width}x${asked.height} size` };
+  }
+  return { kind: "photo" };
+}
+
+/** The format and size of image bytes from their header (a plain JPEG without sharp). */
+async function imageHeader(bytes: Buffer): Promise<{ format: string; width: number; height: number } | undefined> {
+  const jpeg = plainJpegSize(bytes);
+  if (jpeg) return { format: "jpeg", ...jpeg };
+  try {
+    const meta = await openImage(bytes).metadata();
+    return meta.width && meta.height ? { format: meta.format ?? "unknown", width: meta.width, height: meta.height } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function servedPhoto(result: Extract<GraphResult, { ok: true }>, asked?: { width: number; height: number }): Promise<ServedPhoto> {
+  if (!Buffer.isBuffer(result.body)) return { kind: "wrong", why: "photo bytes were not binary" };
+  return judgeServed(result.headers["content-type"] ?? "", await imageHeader(result.body), asked);
+}
+
 interface Download {
   target: PhotoReadTarget;
   meta: PhotoMetadata;
@@ -99,18 +139,23 @@ export async function readGraphPhotos(
   });
   if (downloads.length === 0) return reads;
 
-  // Photos larger than the fingerprint size exist in it (the HD sizes go down to 48); smaller ones are read whole.
-  const urlOf = (download: Download) =>
-    Math.min(download.meta.width!, download.meta.height!) > FINGERPRINT_SIZE
-      ? `/users/${download.target.userId}/photos/${FINGERPRINT_SIZE}x${FINGERPRINT_SIZE}/$value`
-      : `/users/${download.target.userId}/photo/$value`;
+  // Photos larger than the fingerprint size may exist in it (Exchange serves the HD sizes down to
+  // 48); smaller ones are read whole. Entra ID keeps "any dimension" and may answer a size it does
+  // not have with a 404 or a 1x1 (m365-facts): what comes back is checked, and anything but the
+  // size asked for is read again whole (/photo/$value, the stored size).
+  const sized = (download: Download): boolean => Math.min(download.meta.width!, download.meta.height!) > FINGERPRINT_SIZE;
+  const urlOf = (download: Download, whole: boolean) =>
+    !whole && sized(download) ? `/users/${download.target.userId}/photos/${FINGERPRINT_SIZE}x${FINGERPRINT_SIZE}/$value` : `/users/${download.target.userId}/photo/$value`;
   const fetchBytes = async (slice: readonly Download[]): Promise<GraphResult[]> => {
-    const bytes = await graphBatch(client, version, slice.map((download) => ({ method: "GET", url: urlOf(download) })), options);
-    // A store that keeps photos at any dimension (Entra ID) may not have the small size: read it whole.
-    const missingSize = slice.map((_, index) => index).filter((index) => !bytes[index]!.ok && bytes[index]!.status === 404);
-    if (missingSize.length === 0) return bytes;
-    const whole = await graphBatch(client, version, missingSize.map((index) => ({ method: "GET", url: `/users/${slice[index]!.target.userId}/photo/$value` })), options);
-    const replaced = new Map(missingSize.map((index, i) => [index, whole[i]!]));
+    const bytes = await graphBatch(client, version, slice.map((download) => ({ method: "GET", url: urlOf(download, false) })), options);
+    const again: number[] = [];
+    for (const [index, result] of bytes.entries()) {
+      if (!sized(slice[index]!)) continue;
+      if (!result.ok ? result.status === 404 : (await servedPhoto(result, { width: FINGERPRINT_SIZE, height: FINGERPRINT_SIZE })).kind !== "photo") again.push(index);
+    }
+    if (again.length === 0) return bytes;
+    const whole = await graphBatch(client, version, again.map((index) => ({ method: "GET", url: urlOf(slice[index]!, true) })), options);
+    const replaced = new Map(again.map((index, i) => [index, whole[i]!]));
     return bytes.map((result, index) => replaced.get(index) ?? result);
   };
 
@@ -124,6 +169,16 @@ export async function readGraphPhotos(
           if (!result.ok || !Buffer.isBuffer(result.body)) {
             const error = result.ok ? { code: "UnexpectedResponse", message: "photo bytes were not binary" } : result.error;
             reads.set(target.key, result.ok || result.status !== 404 ? { state: "unknown", error } : { state: "absent" });
+            return;
+          }
+          // Only the whole photo gets here unchecked against a size: it may be any dimension, but never a 1x1 or not an image.
+          const served = await servedPhoto(result);
+          if (served.kind === "no-photo") {
+            reads.set(target.key, { state: "absent" });
+            return;
+          }
+          if (served.kind === "wrong") {
+            reads.set(target.key, { state: "unknown", error: { code: "UnexpectedPhoto", message: served.why } });
             return;
           }
           try {
