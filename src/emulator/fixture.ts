@@ -14,6 +14,7 @@ import { renderPortrait } from "../demo/portrait.js";
 import type { BlobStore } from "./blobs.js";
 import { reencodeUpload } from "./images.js";
 import type { AppRecord, FederatedIssuer, Mailbox, NoPhotoAnswer, PhotoBehaviour, TenantConfig, TenantState, UserRecord } from "./model.js";
+import { DEFAULT_PROPAGATION } from "./model.js";
 import { Tenant } from "./state.js";
 
 export interface PhotoSource {
@@ -61,6 +62,8 @@ export interface Fixture {
     noPhoto?: NoPhotoAnswer;
     photoUpdateSettings?: { source?: "cloud" | "onPremises"; allowedRoles?: string[] };
     sharepoint?: { library?: string; folder?: string; uploadsDisabled?: boolean; thumbnails?: { small?: number; medium?: number; large?: number } };
+    /** Read-after-write delay per store, in seconds (model.ts DEFAULT_PROPAGATION). */
+    propagation?: { graphSeconds?: number; sharepointSeconds?: number };
   };
   apps?: FixtureApp[];
   federatedIssuers?: FederatedIssuer[];
@@ -102,7 +105,21 @@ function tenantConfig(fixture: Fixture): TenantConfig {
     },
     apps: [],
     federatedIssuers: fixture.federatedIssuers ?? [],
+    propagation: propagation(t.propagation),
   };
+}
+
+/** A delay that is not a number of seconds is a fixture error; SharePoint's is only modelled at 0. */
+function propagation(value: { graphSeconds?: number; sharepointSeconds?: number } | undefined): NonNullable<TenantConfig["propagation"]> {
+  const graphSeconds = value?.graphSeconds ?? DEFAULT_PROPAGATION.graphSeconds;
+  const sharepointSeconds = value?.sharepointSeconds ?? DEFAULT_PROPAGATION.sharepointSeconds;
+  if (typeof graphSeconds !== "number" || !Number.isFinite(graphSeconds) || graphSeconds < 0) {
+    throw new Error(`tenant fixture: propagation.graphSeconds must be a number of seconds (0 or more), not ${JSON.stringify(graphSeconds)}`);
+  }
+  if (sharepointSeconds !== 0) {
+    throw new Error("tenant fixture: propagation.sharepointSeconds: only 0 is modelled (SharePoint files are readable as soon as they are written)");
+  }
+  return { graphSeconds, sharepointSeconds };
 }
 
 export interface SeedOptions {
