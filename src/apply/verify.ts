@@ -95,33 +95,39 @@ export async function verifyResults(
         // Written to Entra ID instead of a missing mailbox: Entra ID is what must read back.
         return read?.action === "skip" && store === "exo" ? steps.find((candidate) => candidate.store === "aad") : read;
       };
-      const wrong = result.steps.filter((step) => step.outcome === "done" && checkOf(step.store)?.action !== "noop");
-      if (wrong.length === 0) continue;
-      if (last) {
-        const before = plannedUsers.get(upnKey(result.upn))?.steps ?? [];
-        const image = desired.get(upnKey(result.upn));
-        for (const step of wrong) {
-          const check = checkOf(step.store);
-          if (image && stillServesThePrevious(check, before.find((candidate) => candidate.store === check?.store))) {
-            step.outcome = "pending";
-            step.detail = `${step.detail}; pending: written, not yet served after ${Math.round(windowMs / 1000)} s (Graph can take minutes; photosync will check on the next run)`;
-            outcome.pending.push({
-              upn: result.upn,
-              store: check!.store,
-              desired: image.state === "remove" ? "remove" : image.graph.fingerprint.hash,
-              previous: check!.before ? check!.before.hash : null,
-              since: new Date(now()).toISOString(),
-            });
-            continue;
-          }
-          step.outcome = "failed";
-          step.detail = `${step.detail}, but reading it back shows ${check ? `${check.action}: ${check.reason}` : "nothing"}`;
-          step.error = { code: "VerificationFailed", message: "the store accepted the write but does not serve the photo that was written" };
-          outcome.failed++;
+      const before = plannedUsers.get(upnKey(result.upn))?.steps ?? [];
+      const image = desired.get(upnKey(result.upn));
+      let undecided = false;
+      for (const step of result.steps) {
+        if (step.outcome !== "done") continue;
+        const check = checkOf(step.store);
+        if (check?.action === "noop") continue;
+        const previous = stillServesThePrevious(check, before.find((candidate) => candidate.store === check?.store));
+        // A Graph store serving a third photo (neither the one written nor the one before) is not
+        // propagating: it fails now rather than after the window. A failed read, or SharePoint, waits.
+        const thirdPhoto = check !== undefined && check.store !== "spo" && check.action !== "unknown" && !previous;
+        if (!last && !thirdPhoto) {
+          undecided = true;
+          continue;
         }
-        continue;
+        if (image && previous) {
+          step.outcome = "pending";
+          step.detail = `${step.detail}; pending: written, not yet served after ${Math.round(windowMs / 1000)} s (Graph can take minutes; photosync will check on the next run)`;
+          outcome.pending.push({
+            upn: result.upn,
+            store: check!.store,
+            desired: image.state === "remove" ? "remove" : image.graph.fingerprint.hash,
+            previous: check!.before ? check!.before.hash : null,
+            since: new Date(now()).toISOString(),
+          });
+          continue;
+        }
+        step.outcome = "failed";
+        step.detail = `${step.detail}, but reading it back shows ${check ? `${check.action}: ${check.reason}` : "nothing"}`;
+        step.error = { code: "VerificationFailed", message: "the store accepted the write but does not serve the photo that was written" };
+        outcome.failed++;
       }
-      stillWrong.push(result);
+      if (undecided) stillWrong.push(result);
     }
     waiting = stillWrong;
     if (waiting.length > 0) {

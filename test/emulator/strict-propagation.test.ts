@@ -163,7 +163,7 @@ describe("propagation: switched", () => {
   });
 
   it("refuses a delay that is not a number of seconds, and a SharePoint delay (not modelled)", async () => {
-    const blobs = new BlobStore();
+    const blobs = new BlobStore(undefined);
     const seed = (yaml: string) => seedState(parseFixture(yaml), blobs, { certificate: () => Promise.resolve("") });
     await expect(seed("tenant:\n  propagation:\n    graphSeconds: soon\n")).rejects.toThrow("propagation.graphSeconds must be a number of seconds");
     await expect(seed("tenant:\n  propagation:\n    sharepointSeconds: 5\n")).rejects.toThrow("only 0 is modelled");

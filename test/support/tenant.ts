@@ -27,7 +27,9 @@ export interface TestTenant {
 }
 
 export async function startTestTenant(root: string, options: EmulatorOptions = {}): Promise<TestTenant> {
-  const emulator = await startEmulator({ statePath: path.join(root, ".emulator-state"), fixtureBaseDir: root, ...options });
+  // Graph serves writes at once here: these tests are not about propagation, and would each wait
+  // the default few seconds for it (test/fidelity/read-after-write-propagation is about it).
+  const emulator = await startEmulator({ statePath: path.join(root, ".emulator-state"), fixtureBaseDir: root, propagation: { graphSeconds: 0 }, ...options });
   const e = emulator.endpoints;
   return {
     emulator,
