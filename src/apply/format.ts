@@ -5,8 +5,11 @@ import type { Plan } from "../model/plan.js";
 import type { ApplyReport, Outcome, StepResult } from "../model/apply.js";
 import type { RailRefusal } from "../plan/rails.js";
 
-const SYMBOL: Record<Outcome, string> = { done: "✔", failed: "✖", skipped: "·" };
-const COLOUR: Record<Outcome, number> = { done: 32, failed: 31, skipped: 2 };
+const SYMBOL: Record<Outcome, string> = { done: "✔", pending: "…", failed: "✖", skipped: "·" };
+const COLOUR: Record<Outcome, number> = { done: 32, pending: 36, failed: 31, skipped: 2 };
+
+/** What a pending step means, said once under the report (apply's exit code stays 0 for it). */
+export const PENDING_NOTE = "pending: written, not yet served (Graph can take minutes; photosync will check on the next run)";
 
 function errorText(step: StepResult): string {
   return step.error ? ` — ${step.error.code}: ${step.error.message}` : "";
@@ -31,13 +34,19 @@ function named(report: ApplyReport, outcome: Outcome): string {
 
 /** The counts, with the failed and skipped steps named: "2 done" alone would hide why the exit code is 1. */
 export function countsText(report: ApplyReport): string {
-  return `${report.counts.done} done, ${report.counts.failed} failed${named(report, "failed")}, ${report.counts.skipped} skipped${named(report, "skipped")}`;
+  // "pending" only when there is some: the line stays as it was for every apply without.
+  const pending = report.counts.pending > 0 ? `${report.counts.pending} pending, ` : "";
+  return `${report.counts.done} done, ${pending}${report.counts.failed} failed${named(report, "failed")}, ${report.counts.skipped} skipped${named(report, "skipped")}`;
 }
 
-/** Complete only when everything was done: failed or skipped steps make the exit code 1. */
-function verdict(report: ApplyReport): "complete" | "finished with failures" | "incomplete" {
+/**
+ * Complete only when everything was done: failed or skipped steps make the exit code 1. Pending
+ * steps were written and accepted, so they do not (the next plan checks them).
+ */
+function verdict(report: ApplyReport): "complete" | "complete, writes pending" | "finished with failures" | "incomplete" {
   if (report.counts.failed > 0) return "finished with failures";
-  return report.counts.skipped > 0 ? "incomplete" : "complete";
+  if (report.counts.skipped > 0) return "incomplete";
+  return report.counts.pending > 0 ? "complete, writes pending" : "complete";
 }
 
 export function formatApplyText(report: ApplyReport, colour: boolean): string {
@@ -52,6 +61,7 @@ export function formatApplyText(report: ApplyReport, colour: boolean): string {
   if (report.users.length === 0) lines.push("  nothing to do: every managed photo is already in line");
   lines.push("", ...noticeLines(report.notices));
   lines.push(`Apply ${verdict(report)}: ${countsText(report)}.`);
+  if (report.counts.pending > 0) lines.push(`${PENDING_NOTE[0]!.toUpperCase()}${PENDING_NOTE.slice(1)}.`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -77,20 +87,21 @@ export function formatApplyRefusalJson(plan: Plan, refusals: readonly RailRefusa
     digest: plan.digest,
     refused: { reason: "safety-rail", rail: first.rail, message: first.message, rails: [...refusals] },
     users: [],
-    counts: { done: 0, failed: 0, skipped: 0 },
+    counts: { done: 0, pending: 0, failed: 0, skipped: 0 },
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
 export function formatApplyMarkdown(report: ApplyReport, limit = GITHUB_COMMENT_LIMIT): string {
   const head = [
-    `### ${{ complete: "✔", "finished with failures": "✖", incomplete: "❓" }[verdict(report)]} photosync apply ${verdict(report)}`,
+    `### ${{ complete: "✔", "complete, writes pending": "⏳", "finished with failures": "✖", incomplete: "❓" }[verdict(report)]} photosync apply ${verdict(report)}`,
     "",
     `| ✔ done | ✖ failed | · skipped |`,
     `|---:|---:|---:|`,
     `| ${report.counts.done} | ${report.counts.failed} | ${report.counts.skipped} |`,
     "",
     ...noticeBlock(report.notices),
+    ...(report.counts.pending > 0 ? [`⏳ ${report.counts.pending} ${PENDING_NOTE}.`, ""] : []),
     "| user | store | action | outcome | detail |",
     "|---|---|---|---|---|",
     "",

@@ -9,9 +9,11 @@
  * Retry-After from the service is always honoured.
  * - PHOTOSYNC_RETRY_ATTEMPTS: tries per request (default 5).
  * - PHOTOSYNC_RETRY_BACKOFF_MS: first back-off without a Retry-After (default 1000, doubling).
- * - PHOTOSYNC_VERIFY_ATTEMPTS / PHOTOSYNC_VERIFY_DELAY_MS: reads back after apply (default 3, 2000).
  * - PHOTOSYNC_EMULATOR_TENANT: the built-in tenant of --emulator: demo (default; current behaviour)
  *   or legacy (mailbox-first Graph v1.0); each keeps its own state.
+ * - PHOTOSYNC_VERIFY_WINDOW_SECONDS: how long apply keeps reading a write back before a Graph store
+ *   that still serves the photo from before is reported pending (default 60; 0: read once).
+ * - PHOTOSYNC_VERIFY_DELAY_MS: first wait between those reads (default 1000, doubling, at most 15 s).
  */
 import type { GitHubEnvironment } from "../github/context.js";
 import { UserError } from "../model/errors.js";
@@ -29,8 +31,9 @@ export interface RetrySettings {
 }
 
 export interface VerifySettings {
-  /** Reads back after apply. */
-  attempts: number;
+  /** How long apply reads a write back (Graph can take a while to serve a new photo). */
+  windowMs: number;
+  /** First wait between reads, doubling. */
   delayMs: number;
 }
 
@@ -57,7 +60,7 @@ export interface Settings {
 }
 
 export const DEFAULT_RETRY: RetrySettings = { maxAttempts: 5, backoffMs: 1000 };
-export const DEFAULT_VERIFY: VerifySettings = { attempts: 3, delayMs: 2000 };
+export const DEFAULT_VERIFY: VerifySettings = { windowMs: 60_000, delayMs: 1000 };
 
 /** A setting that is wrong; the message names the variable. */
 export class SettingsError extends UserError {
@@ -72,6 +75,14 @@ function tryCount(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new SettingsError(`${name}=${value} is not a whole number of at least 1`);
   return number;
+}
+
+function seconds(env: NodeJS.ProcessEnv, name: string, fallbackMs: number): number {
+  const value = env[name];
+  if (value === undefined || value.trim() === "") return fallbackMs;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new SettingsError(`${name}=${value} is not a number of seconds (0 or more)`);
+  return number * 1000;
 }
 
 function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -160,7 +171,7 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string): Settings {
       backoffMs: milliseconds(env, "PHOTOSYNC_RETRY_BACKOFF_MS", DEFAULT_RETRY.backoffMs),
     }),
     verify: Object.freeze({
-      attempts: tryCount(env, "PHOTOSYNC_VERIFY_ATTEMPTS", DEFAULT_VERIFY.attempts),
+      windowMs: seconds(env, "PHOTOSYNC_VERIFY_WINDOW_SECONDS", DEFAULT_VERIFY.windowMs),
       delayMs: milliseconds(env, "PHOTOSYNC_VERIFY_DELAY_MS", DEFAULT_VERIFY.delayMs),
     }),
     colour: Object.freeze({ noColor: noColor !== undefined && noColor !== "", forceColor: env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" }),

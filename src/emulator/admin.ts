@@ -35,6 +35,13 @@ export function userView(core: EmulatorCore, user: UserRecord): unknown {
     onPremisesSyncEnabled: user.onPremisesSyncEnabled,
     exo: photoView(user.photos.exo),
     aad: photoView(user.photos.aad),
+    // What Graph serves while a write propagates (exo, aad above are what is stored).
+    propagating: Object.fromEntries(
+      (["exo", "aad"] as const).flatMap((store) => {
+        const until = tenant.propagatingUntil(user, store);
+        return until === undefined ? [] : [[store, { served: photoView(tenant.servedPhoto(user, store)), until: new Date(until).toISOString() }]];
+      }),
+    ),
     spo: { files, profile: user.profile },
   };
 }
@@ -89,7 +96,8 @@ export async function handleAdmin(request: EmuRequest, core: EmulatorCore): Prom
       return json(200, config);
     }
     if (area === "tenant" && method === "PATCH") {
-      const patch = bodyJson<{ behaviour?: PhotoBehaviour; noPhoto?: NoPhotoAnswer; uploadsDisabled?: boolean }>(request);
+      const patch = bodyJson<{ behaviour?: PhotoBehaviour; noPhoto?: NoPhotoAnswer; uploadsDisabled?: boolean; propagation?: { graphSeconds?: number } }>(request);
+      if (patch.propagation?.graphSeconds !== undefined) tenant.config.propagation = { graphSeconds: patch.propagation.graphSeconds, sharepointSeconds: 0 };
       if (patch.behaviour !== undefined) tenant.config.behaviour = patch.behaviour;
       if (patch.noPhoto !== undefined) tenant.config.noPhoto = patch.noPhoto;
       if (patch.uploadsDisabled !== undefined) tenant.config.spo.uploadsDisabled = patch.uploadsDisabled;

@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import { renderPortrait } from "../demo/portrait.js";
 import type { BlobStore } from "./blobs.js";
 import { reencodeUpload } from "./images.js";
-import { GRAPH_DEFAULTS } from "./model.js";
+import { DEFAULT_PROPAGATION, GRAPH_DEFAULTS } from "./model.js";
 import type { AppRecord, EntraSizes, FederatedIssuer, Mailbox, NoMailboxAnswer, NoPhotoAnswer, PhotoBehaviour, TenantConfig, TenantState, UserRecord } from "./model.js";
 import { Tenant } from "./state.js";
 
@@ -75,6 +75,8 @@ export interface Fixture {
     };
     /** Graph wire switches (docs/emulator.md): `batchPhotoConcurrency` (default 4), `entraSizes` (default onePixel). */
     graph?: { batchPhotoConcurrency?: number; entraSizes?: EntraSizes };
+    /** Read-after-write delay per store, in seconds (model.ts DEFAULT_PROPAGATION). */
+    propagation?: { graphSeconds?: number; sharepointSeconds?: number };
   };
   apps?: FixtureApp[];
   federatedIssuers?: FederatedIssuer[];
@@ -130,6 +132,7 @@ function tenantConfig(fixture: Fixture): TenantConfig {
     apps: [],
     federatedIssuers: fixture.federatedIssuers ?? [],
     graph: graphConfig(t.graph),
+    propagation: propagation(t.propagation),
   };
 }
 
@@ -139,6 +142,19 @@ function graphConfig(graph: NonNullable<Fixture["tenant"]>["graph"]): NonNullabl
   const sizes = graph?.entraSizes ?? GRAPH_DEFAULTS.entraSizes;
   if (!["all", "stored", "onePixel"].includes(sizes)) throw new Error(`tenant fixture: tenant.graph.entraSizes must be all, stored or onePixel, not ${String(sizes)}`);
   return { batchPhotoConcurrency: concurrency, entraSizes: sizes };
+}
+
+/** A delay that is not a number of seconds is a fixture error; SharePoint's is only modelled at 0. */
+function propagation(value: { graphSeconds?: number; sharepointSeconds?: number } | undefined): NonNullable<TenantConfig["propagation"]> {
+  const graphSeconds = value?.graphSeconds ?? DEFAULT_PROPAGATION.graphSeconds;
+  const sharepointSeconds = value?.sharepointSeconds ?? DEFAULT_PROPAGATION.sharepointSeconds;
+  if (typeof graphSeconds !== "number" || !Number.isFinite(graphSeconds) || graphSeconds < 0) {
+    throw new Error(`tenant fixture: propagation.graphSeconds must be a number of seconds (0 or more), not ${JSON.stringify(graphSeconds)}`);
+  }
+  if (sharepointSeconds !== 0) {
+    throw new Error("tenant fixture: propagation.sharepointSeconds: only 0 is modelled (SharePoint files are readable as soon as they are written)");
+  }
+  return { graphSeconds, sharepointSeconds };
 }
 
 export interface SeedOptions {

@@ -138,7 +138,16 @@ export interface TenantConfig {
     batchPhotoConcurrency: number;
     entraSizes: EntraSizes;
   };
+  /**
+   * Read-after-write propagation (graph-explorer-v4 #1269): for this long after a Graph photo write
+   * or delete, reads keep serving what was there before. Absent (a state file from before the
+   * switch): DEFAULT_PROPAGATION. SharePoint files are readable at once; only 0 is modelled there.
+   */
+  propagation?: { graphSeconds: number; sharepointSeconds: number };
 }
+
+/** The harsher default: Graph serves a new photo a few seconds late; SharePoint files at once. */
+export const DEFAULT_PROPAGATION = { graphSeconds: 3, sharepointSeconds: 0 } as const;
 
 export interface TenantState {
   version: 1;

@@ -53,6 +53,11 @@ export interface EmulatorOptions {
   seed?: number;
   /** Lifetime of issued access tokens, seconds (default 3599). */
   tokenLifetimeSeconds?: number;
+  /**
+   * Replaces the fixture's `tenant.propagation` when seeding: for tests that are not about
+   * read-after-write propagation and should not wait for it (the fidelity tests set it themselves).
+   */
+  propagation?: { graphSeconds?: number; sharepointSeconds?: number };
 }
 
 export interface RunningEmulator {
@@ -189,8 +194,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const blobs = new BlobStore(dataDir === undefined ? undefined : blobDir(dataDir));
 
   const fixtureBaseDir = options.fixtureBaseDir ?? (typeof options.fixture === "string" ? resolve(options.fixture, "..") : process.cwd());
-  const loadFixture = async (): Promise<Fixture> =>
+  const fixtureAsGiven = async (): Promise<Fixture> =>
     options.fixture === undefined ? parseFixture(DEMO_TENANT_YAML) : typeof options.fixture === "string" ? readFixture(options.fixture) : options.fixture;
+  const loadFixture = async (): Promise<Fixture> => {
+    const given = await fixtureAsGiven();
+    return options.propagation === undefined ? given : { ...given, tenant: { ...given.tenant, propagation: options.propagation } };
+  };
   const generated = new Map<string, { certPem: string; keyAndCertPem: string }>();
   const certificate = async (app: FixtureApp): Promise<string> => {
     const made = await appCertificate(tlsDir, app);

@@ -6,7 +6,7 @@
 import { randomUUID, createHash } from "node:crypto";
 import type { BlobStore } from "./blobs.js";
 import { availableSizes, parseSize, renderSize, renderSizes, type EncodedPhoto } from "./images.js";
-import type { PhotoRecord, PhotoStore, SpoFileRecord, TenantState, UserRecord } from "./model.js";
+import { DEFAULT_PROPAGATION, type PhotoRecord, type PhotoStore, type SpoFileRecord, type TenantState, type UserRecord } from "./model.js";
 
 /** SharePoint claims-encoded account name of a member. */
 export function accountName(upn: string): string {
@@ -20,11 +20,27 @@ export function thumbnailBaseName(upn: string): string {
 
 export type ThumbnailKind = "SThumb" | "MThumb" | "LThumb";
 
+/** A Graph photo write not yet served: readers get `previous` (undefined: no photo) until `until` (ms). */
+interface Propagating {
+  previous: PhotoRecord | undefined;
+  until: number;
+}
+
+/** Options of a photo write or delete made through Graph (not seeding, not the admin API's drift). */
+export interface GraphWriteOptions {
+  /** Serve the previous photo for the tenant's propagation delay (graph-explorer-v4 #1269). */
+  delayed?: boolean;
+}
+
 export class Tenant {
   readonly blobs: BlobStore;
   private readonly byId = new Map<string, UserRecord>();
   private readonly byUpn = new Map<string, UserRecord>();
   private readonly files = new Map<string, SpoFileRecord>();
+  /** Writes still propagating, by `${user id}|${store}`. In memory only: a restarted emulator serves what it stores. */
+  private readonly propagating = new Map<string, Propagating>();
+  /** The clock propagation is measured by (tests replace it). */
+  now: () => number = Date.now;
 
   constructor(
     readonly state: TenantState,
@@ -94,14 +110,55 @@ export class Tenant {
     return record;
   }
 
+  /**
+   * The photo Graph serves from a store now: the stored one, or while a write propagates the one
+   * from before it (undefined: none). What is stored is `user.photos` (the admin view shows both).
+   */
+  servedPhoto(user: UserRecord, store: PhotoStore): PhotoRecord | undefined {
+    const key = `${user.id}|${store}`;
+    const held = this.propagating.get(key);
+    if (held !== undefined) {
+      if (this.now() < held.until) return held.previous;
+      this.propagating.delete(key);
+    }
+    return user.photos[store];
+  }
+
+  /** When a store's served photo catches up with the stored one (ms), if a write is propagating. */
+  propagatingUntil(user: UserRecord, store: PhotoStore): number | undefined {
+    const held = this.propagating.get(`${user.id}|${store}`);
+    return held !== undefined && this.now() < held.until ? held.until : undefined;
+  }
+
+  /**
+   * Starts a store's propagation delay before a Graph write. A second write while one propagates
+   * keeps serving the photo from before the first (the harsher reading) and restarts the delay.
+   */
+  private hold(user: UserRecord, store: PhotoStore): void {
+    const seconds = this.config.propagation?.graphSeconds ?? DEFAULT_PROPAGATION.graphSeconds;
+    if (seconds <= 0) return;
+    const key = `${user.id}|${store}`;
+    const held = this.propagating.get(key);
+    const previous = held !== undefined && this.now() < held.until ? held.previous : user.photos[store];
+    this.propagating.set(key, { previous, until: this.now() + seconds * 1000 });
+  }
+
   /** A write through Exchange reaches Entra ID too (the documented propagation); an Entra write stays there. */
-  async writePhoto(user: UserRecord, store: PhotoStore, photo: EncodedPhoto): Promise<PhotoRecord> {
+  async writePhoto(user: UserRecord, store: PhotoStore, photo: EncodedPhoto, options: GraphWriteOptions = {}): Promise<PhotoRecord> {
+    if (options.delayed === true) {
+      this.hold(user, store);
+      if (store === "exo") this.hold(user, "aad");
+    }
     const record = await this.storePhoto(user, store, photo);
     if (store === "exo") await this.storePhoto(user, "aad", photo);
     return record;
   }
 
-  deletePhoto(user: UserRecord, store: PhotoStore): boolean {
+  deletePhoto(user: UserRecord, store: PhotoStore, options: GraphWriteOptions = {}): boolean {
+    if (options.delayed === true) {
+      this.hold(user, store);
+      if (store === "exo") this.hold(user, "aad");
+    }
     const had = user.photos[store] !== undefined || (store === "exo" && user.photos.aad !== undefined);
     delete user.photos[store];
     if (store === "exo") delete user.photos.aad;

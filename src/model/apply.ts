@@ -3,7 +3,11 @@ import type { StoreName } from "./desired.js";
 import type { Action, PlanNotice } from "./plan.js";
 import type { ServiceError } from "./observations.js";
 
-export type Outcome = "done" | "failed" | "skipped";
+/**
+ * "pending": written and accepted, but when the read-back window ran out the store still served the
+ * photo from before the write (Graph can take minutes); not a failure, checked again by the next plan.
+ */
+export type Outcome = "done" | "pending" | "failed" | "skipped";
 
 export interface StepResult {
   store: StoreName;
@@ -32,7 +36,7 @@ export interface ApplyReport {
 }
 
 export function countOutcomes(users: readonly UserResult[]): Record<Outcome, number> {
-  const counts: Record<Outcome, number> = { done: 0, failed: 0, skipped: 0 };
+  const counts: Record<Outcome, number> = { done: 0, pending: 0, failed: 0, skipped: 0 };
   for (const user of users) for (const step of user.steps) counts[step.outcome]++;
   return counts;
 }

@@ -3,8 +3,9 @@ import type { Fingerprint } from "./fingerprint.js";
 import type { StoreName } from "./desired.js";
 import type { SpoPropertyName, ThumbnailName } from "./observations.js";
 
-export type Action = "create" | "update" | "delete" | "noop" | "skip" | "unknown";
-export const ACTIONS: readonly Action[] = ["create", "update", "delete", "noop", "skip", "unknown"];
+/** "pending": a write apply made is not served yet (model/pending.ts); nothing to write again. */
+export type Action = "create" | "update" | "delete" | "noop" | "pending" | "skip" | "unknown";
+export const ACTIONS: readonly Action[] = ["create", "update", "delete", "noop", "pending", "skip", "unknown"];
 /** Actions that write to the tenant. */
 export const CHANGING_ACTIONS: readonly Action[] = ["create", "update", "delete"];
 

@@ -14,7 +14,7 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 /** Hidden marker by which the Actions glue finds its own comment to edit. */
 export const PLAN_COMMENT_MARKER = "<!-- photosync:plan -->";
 
-const EMOJI: Record<Action, string> = { create: "➕", update: "🔄", delete: "🗑️", noop: "✅", skip: "⏭️", unknown: "❓" };
+const EMOJI: Record<Action, string> = { create: "➕", update: "🔄", delete: "🗑️", noop: "✅", pending: "⏳", skip: "⏭️", unknown: "❓" };
 
 /**
  * Escapes text for a table cell: pipes, backticks, newlines and anything that could open HTML. An @
@@ -63,7 +63,7 @@ function distance(step: StoreStep): string {
 }
 
 /** Steps that do something, or that could not be decided: the ones a reviewer must see. */
-const LISTED: ReadonlySet<Action> = new Set(["create", "update", "delete", "unknown"]);
+const LISTED: ReadonlySet<Action> = new Set(["create", "update", "delete", "pending", "unknown"]);
 
 function userRows(user: UserPlan): string[] {
   return user.steps
@@ -97,7 +97,7 @@ export function noticeBlock(notices: readonly PlanNotice[] | undefined): string[
 
 export function formatPlanMarkdown(result: Plan, options: MarkdownOptions = {}): string {
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
-  const { create, update, delete: remove, noop, skip, unknown } = result.counts;
+  const { create, update, delete: remove, noop, pending, skip, unknown } = result.counts;
   const title = unknown > 0 ? "❓ photosync plan incomplete: some reads failed" : hasChanges(result) ? "photosync plan" : "✅ photosync plan: no changes";
   const head = [
     PLAN_COMMENT_MARKER,
@@ -113,6 +113,7 @@ export function formatPlanMarkdown(result: Plan, options: MarkdownOptions = {}):
     `| ${create} | ${update} | ${remove} | ${noop} | ${skip} | ${unknown} |`,
     // A blank line ends the table: without it GitHub reads what follows as more of its rows.
     "",
+    ...(pending > 0 ? [`⏳ ${plural(pending, "step is", "steps are")} pending: written by an earlier apply, not yet served (Graph can take minutes); photosync checks again on every plan.`, ""] : []),
     "",
   ].join("\n");
   const foot = `\n<sub>Tenant ${code(result.tenant)} · digest \`${result.digest}\`</sub>\n`;

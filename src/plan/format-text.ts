@@ -11,8 +11,8 @@ export interface TextStyle {
   diff?: boolean;
 }
 
-export const SYMBOL: Record<Action, string> = { create: "+", update: "~", delete: "-", noop: "=", skip: "·", unknown: "!" };
-const COLOUR_CODE: Record<Action, number> = { create: 32, update: 33, delete: 31, noop: 2, skip: 2, unknown: 35 };
+export const SYMBOL: Record<Action, string> = { create: "+", update: "~", delete: "-", noop: "=", pending: "…", skip: "·", unknown: "!" };
+const COLOUR_CODE: Record<Action, number> = { create: 32, update: 33, delete: 31, noop: 2, pending: 36, skip: 2, unknown: 35 };
 
 function paint(text: string, action: Action, style: TextStyle): string {
   return style.colour ? `\u001b[${COLOUR_CODE[action]}m${text}\u001b[0m` : text;
@@ -21,7 +21,7 @@ function paint(text: string, action: Action, style: TextStyle): string {
 /** The most significant action of a user, for the symbol in front of their name. */
 /** A user whose managed stores are all in line counts as noop even if other stores were skipped. */
 export function userAction(user: UserPlan): Action {
-  const order: Action[] = ["unknown", "delete", "update", "create", "noop", "skip"];
+  const order: Action[] = ["unknown", "delete", "update", "create", "pending", "noop", "skip"];
   return order.find((action) => user.steps.some((step) => step.action === action)) ?? "noop";
 }
 
@@ -44,18 +44,21 @@ export interface PeopleCounts {
   unchanged: number;
   skipped: number;
   unknown: number;
+  /** People whose only outstanding steps are writes an earlier apply made, not served yet. */
+  pending: number;
 }
 
 const WRITES: ReadonlySet<Action> = new Set(["create", "update", "delete"]);
 
 export function countPeople(result: Plan): PeopleCounts {
-  const counts: PeopleCounts = { change: 0, changeSteps: 0, unchanged: 0, skipped: 0, unknown: 0 };
+  const counts: PeopleCounts = { change: 0, changeSteps: 0, unchanged: 0, skipped: 0, unknown: 0, pending: 0 };
   for (const user of result.users) {
     const action = userAction(user);
     if (WRITES.has(action)) {
       counts.change++;
       counts.changeSteps += user.steps.filter((step) => WRITES.has(step.action)).length;
     } else if (action === "noop") counts.unchanged++;
+    else if (action === "pending") counts.pending++;
     else if (action === "skip") counts.skipped++;
     else counts.unknown++;
   }
@@ -68,13 +71,16 @@ export const plural = (count: number, one: string, many: string): string => `${c
 export function peopleLine(result: Plan): string {
   const people = countPeople(result);
   const steps = people.changeSteps > 0 ? ` (${plural(people.changeSteps, "step", "steps")})` : "";
-  return `${plural(people.change, "person", "people")} to change${steps}, ${people.unchanged} unchanged, ${people.skipped} skipped, ${people.unknown} unknown`;
+  // "pending" only when there is some: the line stays as it was for every tenant without.
+  const pending = people.pending > 0 ? `, ${people.pending} pending` : "";
+  return `${plural(people.change, "person", "people")} to change${steps}, ${people.unchanged} unchanged${pending}, ${people.skipped} skipped, ${people.unknown} unknown`;
 }
 
 /** Step counts: what apply will do, store by store. */
 export function countsLine(result: Plan): string {
-  const { create, update, delete: remove, noop, skip, unknown } = result.counts;
-  return `${create} to create, ${update} to update, ${remove} to delete, ${noop} unchanged, ${skip} skipped, ${unknown} unknown`;
+  const { create, update, delete: remove, noop, pending, skip, unknown } = result.counts;
+  const waiting = pending > 0 ? `, ${pending} pending (written, not yet served)` : "";
+  return `${create} to create, ${update} to update, ${remove} to delete, ${noop} unchanged${waiting}, ${skip} skipped, ${unknown} unknown`;
 }
 
 /**

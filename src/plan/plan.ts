@@ -14,6 +14,8 @@ import { SPO_PROPERTIES, THUMBNAIL_NAMES, isProfileReadDenied } from "../model/o
 import type { ActionCounts, DesiredImage, Plan, PlanNotice, PhotoSummary, StoreStep, UserPlan } from "../model/plan.js";
 import { ACTIONS, CHANGING_ACTIONS } from "../model/plan.js";
 import type { PersonRecord } from "../model/record.js";
+import type { PendingInput } from "../model/pending.js";
+import { explainingWrite } from "../model/pending.js";
 import { pictureUrl, samePictureUrl } from "../stores/sharepoint/names.js";
 
 /** The planner's input: one record per planned person, routed already (reconcile/plan-run.ts). */
@@ -24,6 +26,8 @@ export interface PlanInput {
   notices?: readonly PlanNotice[];
   /** The tenant's photoUpdateSettings as read: onPremises turns every Graph write into a skip, said once. */
   photoUpdates?: PhotoUpdateSettingsRead;
+  /** Graph writes an earlier apply made that were not served yet (model/pending.ts), and the time now. */
+  pending?: PendingInput;
 }
 
 /** Why a Graph photo step is not written when the tenant manages photos on-premises. */
@@ -65,6 +69,19 @@ const summary = (fingerprint: Fingerprint, width = fingerprint.width, height = f
   height,
   hash: fingerprint.hash,
 });
+
+/**
+ * A change that an earlier apply already wrote, while the store still serves what it served before:
+ * pending, not drift to upload again (Graph can take minutes to serve a new photo). The reason
+ * names the time of the write, not its age, so the plan's digest does not change by the minute.
+ */
+function pendingStep(step: StoreStep, upn: string, desired: DesiredImage, pending: PendingInput | undefined): StoreStep {
+  if (step.action !== "create" && step.action !== "update" && step.action !== "delete") return step;
+  const wanted = desired.state === "remove" ? "remove" : desired.graph.fingerprint.hash;
+  const write = explainingWrite(pending, upn, step.store, wanted, step.before ? step.before.hash : null);
+  if (!write) return step;
+  return { ...step, action: "pending", reason: `written by apply at ${write.since}, not yet served (Graph can take minutes, up to 48 h); the store still serves the photo from before` };
+}
 
 /** Exchange Online and Entra ID: one photo each, compared by fingerprint and size. */
 function graphStep(store: StoreName, desired: DesiredImage, observed: PhotoObservation | undefined): StoreStep {
@@ -193,7 +210,7 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
   };
 }
 
-function planUser(state: DesiredState, record: PersonRecord): UserPlan {
+function planUser(state: DesiredState, record: PersonRecord, pending: PendingInput | undefined): UserPlan {
   const user = record.desired;
   const desired = record.image;
   const photo = user.photo.kind === "photo" ? user.photo.path : "remove";
@@ -210,7 +227,7 @@ function planUser(state: DesiredState, record: PersonRecord): UserPlan {
   const steps = record.routes.map((route): StoreStep => {
     if (!route.managed) return { store: route.store, action: "skip", reason: route.reason };
     if (route.store === "spo") return spoStep(state, lookup.user.upn, desired, live.spo);
-    const step = graphStep(route.store, desired, live[route.store]);
+    const step = pendingStep(graphStep(route.store, desired, live[route.store]), user.upn, desired, pending);
     return route.holder ? { ...step, holder: route.holder } : step;
   });
   return { upn: user.upn, id: lookup.user.id, photo, steps };
@@ -260,7 +277,7 @@ export function plan(input: PlanInput): Plan {
   const photoUpdates = photoUpdatesNotice(input.photoUpdates);
   const refused = photoUpdates?.code === "graph-writes-onpremises";
   const users = input.records
-    .map((record) => planUser(input.state, record))
+    .map((record) => planUser(input.state, record, input.pending))
     .map((user) => (refused ? { ...user, steps: user.steps.map(refusedGraphWrite) } : user))
     .sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
   const profileRead = profileReadNotice(input.records);

@@ -18,6 +18,8 @@ import { verifyResults } from "../apply/verify.js";
 import type { PlanRunOptions } from "./plan-run.js";
 import { runPlan } from "./plan-run.js";
 import { readOptions } from "./session.js";
+import { loadPendingWrites, mergeAfterApply, pendingFile, savePendingWrites } from "./pending-writes.js";
+import { pendingKey } from "../model/pending.js";
 
 export interface ApplyRunOptions extends Omit<PlanRunOptions, "keepSession" | "writer"> {
   /** Without it, apply only plans (a dry run). */
@@ -71,7 +73,13 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
     const notices: PlanNotice[] = [...plan.notices];
     const onNotice = (notice: PlanNotice) => void notices.push(notice);
     const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(connection, state, plan, identities, { graph, cache, sources, onNotice }) : [];
-    await verifyResults(connection, state, desired, users, { read, ...options.settings.verify });
+    const verified = await verifyResults(connection, state, desired, users, { read, ...options.settings.verify, planned: plan });
+    // Pending writes are kept for the next plan; a write that was verified, or failed, ends its record.
+    const file = pendingFile(state.rootDir);
+    const recorded = await loadPendingWrites(file);
+    const written = new Set(users.flatMap((user) => user.steps.filter((step) => step.outcome !== "skipped").map((step) => pendingKey(user.upn, step.store))));
+    const merged = mergeAfterApply(recorded, written, verified.pending);
+    if (merged.length > 0 || recorded.length > 0) await savePendingWrites(file, merged, recorded.length > 0);
     users.sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
     const report: ApplyReport = { format: "photosync.apply/v1", tenant: plan.tenant, digest: plan.digest, users, counts: countOutcomes(users), ...(notices.length > 0 ? { notices } : {}) };
     return { kind: "applied", plan, report, forced: refusals };

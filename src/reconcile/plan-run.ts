@@ -21,6 +21,7 @@ import { readPhotoUpdateSettings } from "../stores/graph/photo-settings.js";
 import type { SessionOptions, RunSession } from "./session.js";
 import { openSession, readOptions } from "./session.js";
 import { manifestProblems } from "../validate/shared-thumbnails.js";
+import { keepAfterPlan, loadPendingWrites, pendingFile, savePendingWrites } from "./pending-writes.js";
 
 /** Plans scoped (--users, --changed-since) to at most this many people do without the photo facts and live caches. */
 const SMALL_PLAN_USERS = 25;
@@ -129,7 +130,12 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     ]);
     await cache.save();
     const records = personRecords(users, desired, sources, reads);
-    const result = plan({ state, records: [...records.values()], ...(photoUpdates ? { photoUpdates } : {}) });
+    // Writes an earlier apply made that Graph did not serve yet: pending, not drift (model/pending.ts).
+    const file = pendingFile(state.rootDir);
+    const writes = await loadPendingWrites(file);
+    const result = plan({ state, records: [...records.values()], ...(photoUpdates ? { photoUpdates } : {}), pending: { writes, now: Date.now() } });
+    const kept = keepAfterPlan(writes, new Map(result.users.map((user) => [upnKey(user.upn), new Map(user.steps.map((step) => [step.store, step.action]))])));
+    if (kept.length !== writes.length) await savePendingWrites(file, kept, true);
     handedOver = options.keepSession === true;
     return { ok: true, plan: result, state, records, scope, ...(handedOver ? { session } : {}) };
   } finally {

@@ -25,8 +25,8 @@ export interface RunSettings {
   endpoints: EndpointOverrides;
   /** Tries per request and the first back-off, for the Graph and SharePoint reads. */
   retry: { maxAttempts: number; backoffMs: number };
-  /** Reads back after apply. */
-  verify: { attempts: number; delayMs: number };
+  /** Reads back after apply: for how long, and the first wait between reads. */
+  verify: { windowMs: number; delayMs: number };
   /** The environment git runs with (--changed-since). */
   gitEnv: ChildEnv;
   /** --emulator: which built-in tenant (PHOTOSYNC_EMULATOR_TENANT; default demo). */

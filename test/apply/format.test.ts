@@ -30,6 +30,19 @@ describe("apply report", () => {
     expect(formatApplyText(reportOf([alex]), false)).toContain("\nApply complete: 2 done, 0 failed, 0 skipped.\n");
   });
 
+  it("pending (written, not yet served) is neither done nor failed, and says what it means once", () => {
+    const megan: UserResult = { upn: "megan.bowen@contoso.com", steps: [{ store: "aad", action: "create", outcome: "pending", detail: "uploaded the photo; pending: written, not yet served after 60 s" }] };
+    const report = reportOf([alex, megan]);
+    expect(report.counts).toEqual({ done: 2, pending: 1, failed: 0, skipped: 0 });
+    const text = formatApplyText(report, false);
+    expect(text).toContain("\nApply complete, writes pending: 2 done, 1 pending, 0 failed, 0 skipped.\nPending: written, not yet served (Graph can take minutes; photosync will check on the next run).\n");
+    expect(text).toContain("… aad create  uploaded the photo; pending");
+    const markdown = formatApplyMarkdown(report);
+    expect(markdown).toContain("### ⏳ photosync apply complete, writes pending");
+    expect(markdown).toContain("⏳ 1 pending: written, not yet served (Graph can take minutes; photosync will check on the next run).");
+    expect(markdown).toContain("| aad | create | … pending |");
+  });
+
   it("names a few failures and counts the rest", () => {
     const many = Array.from({ length: 5 }, (_, i) => ({ ...bob, upn: `bob${i}@contoso.com` }));
     expect(countsText(reportOf(many))).toBe(

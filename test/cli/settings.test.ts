@@ -6,12 +6,12 @@ import { runCli } from "../support/cli.js";
 const read = (env: NodeJS.ProcessEnv) => readSettings(env, "/repo");
 
 describe("readSettings", () => {
-  it("defaults: five tries from a one-second back-off, three read-backs two seconds apart, no GitHub, the developer's own sign-in", () => {
+  it("defaults: five tries from a one-second back-off, read-backs for a minute from a one-second back-off, no GitHub, the developer's own sign-in", () => {
     const settings = read({});
     expect(settings.retry).toEqual({ maxAttempts: 5, backoffMs: 1000 });
     expect(settings.retry).toEqual(DEFAULT_RETRY);
     expect(settings.verify).toEqual(DEFAULT_VERIFY);
-    expect(settings.verify).toEqual({ attempts: 3, delayMs: 2000 });
+    expect(settings.verify).toEqual({ windowMs: 60_000, delayMs: 1000 });
     expect(settings.auth.method).toBe("default");
     expect(settings.endpoints).toEqual({});
     expect(settings.github).toEqual({ isActions: false, files: {} });
@@ -21,9 +21,9 @@ describe("readSettings", () => {
   });
 
   it("reads the tuning, and treats an empty value as unset", () => {
-    const settings = read({ PHOTOSYNC_RETRY_ATTEMPTS: "1", PHOTOSYNC_RETRY_BACKOFF_MS: "0", PHOTOSYNC_VERIFY_ATTEMPTS: "7", PHOTOSYNC_VERIFY_DELAY_MS: "" });
+    const settings = read({ PHOTOSYNC_RETRY_ATTEMPTS: "1", PHOTOSYNC_RETRY_BACKOFF_MS: "0", PHOTOSYNC_VERIFY_WINDOW_SECONDS: "0.5", PHOTOSYNC_VERIFY_DELAY_MS: "" });
     expect(settings.retry).toEqual({ maxAttempts: 1, backoffMs: 0 });
-    expect(settings.verify).toEqual({ attempts: 7, delayMs: 2000 });
+    expect(settings.verify).toEqual({ windowMs: 500, delayMs: 1000 });
   });
 
   it("refuses a bad value, naming the variable", () => {
@@ -32,7 +32,8 @@ describe("readSettings", () => {
       ["PHOTOSYNC_RETRY_ATTEMPTS", "0"],
       ["PHOTOSYNC_RETRY_ATTEMPTS", "2.5"],
       ["PHOTOSYNC_RETRY_BACKOFF_MS", "-1"],
-      ["PHOTOSYNC_VERIFY_ATTEMPTS", "x"],
+      ["PHOTOSYNC_VERIFY_WINDOW_SECONDS", "x"],
+      ["PHOTOSYNC_VERIFY_WINDOW_SECONDS", "-1"],
       ["PHOTOSYNC_VERIFY_DELAY_MS", "soon"],
     ] as const) {
       expect(() => read({ [name]: value }), `${name}=${value}`).toThrow(SettingsError);

@@ -27,7 +27,8 @@ import { harness, type Harness } from "./helpers.js";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await harness();
+  // The demo tenant, its writes served at once (strict-propagation.test.ts is about the delay).
+  h = await harness({ propagation: { graphSeconds: 0 } });
 });
 afterAll(async () => h.close());
 

@@ -12,7 +12,8 @@ import { pnpFetch } from "../../src/tenant/http.js";
 import { harness, type Harness } from "./helpers.js";
 
 const fixture: Fixture = {
-  tenant: { domain: "faulty.onmicrosoft.com", name: "faulty" },
+  // Writes are served at once here (strict-propagation.test.ts is about the delay).
+  tenant: { domain: "faulty.onmicrosoft.com", name: "faulty", propagation: { graphSeconds: 0 } },
   apps: [{ clientId: "app", secrets: ["s"], roles: { graph: ["ProfilePhoto.ReadWrite.All", "User.Read.All"], sharepoint: ["Sites.FullControl.All"] } }],
   users: [
     { upn: "a@faulty.com", photo: { portrait: "a", size: 240 } },

@@ -11,7 +11,8 @@ import { renderPortrait } from "../../src/demo/portrait.js";
 import { harness, type Harness } from "./helpers.js";
 
 const fixture: Fixture = {
-  tenant: { domain: "fabrikam.onmicrosoft.com", name: "fabrikam", behaviour: "legacy" },
+  // Writes are served at once here (strict-propagation.test.ts is about the delay).
+  tenant: { domain: "fabrikam.onmicrosoft.com", name: "fabrikam", behaviour: "legacy", propagation: { graphSeconds: 0 } },
   apps: [
     { clientId: "app-reader", secrets: ["r"], roles: { graph: ["ProfilePhoto.Read.All", "User.Read.All"], sharepoint: ["Sites.Read.All"] } },
     { clientId: "app-writer", secrets: ["w"], roles: { graph: ["ProfilePhoto.ReadWrite.All", "User.Read.All", "PeopleSettings.ReadWrite.All", "MailboxSettings.Read"], sharepoint: ["Sites.FullControl.All"] } },

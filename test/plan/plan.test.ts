@@ -247,7 +247,7 @@ describe("plan: order, counts and digest", () => {
   it("sorts users case-insensitively and counts actions", () => {
     const result = build(users);
     expect(result.users.map((user) => user.upn)).toEqual(["Adam@contoso.com", "mia@contoso.com", "zoe@contoso.com"]);
-    expect(result.counts).toEqual({ create: 3, update: 0, delete: 0, noop: 0, skip: 0, unknown: 0 });
+    expect(result.counts).toEqual({ create: 3, update: 0, delete: 0, noop: 0, pending: 0, skip: 0, unknown: 0 });
   });
 
   it("has a digest that ignores input order but changes with what the plan would do", () => {

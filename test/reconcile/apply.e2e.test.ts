@@ -46,7 +46,7 @@ describe("apply converges", () => {
     const result = await apply();
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as ApplyReport;
-    expect(report.counts).toEqual({ done: 11, failed: 0, skipped: 0 });
+    expect(report.counts).toEqual({ done: 11, pending: 0, failed: 0, skipped: 0 });
     const nestor = report.users.find((user) => user.upn.startsWith("nestor"))!;
     expect(nestor.steps.map((step) => [step.store, step.action, step.outcome])).toEqual([
       ["aad", "create", "done"],

@@ -57,7 +57,7 @@ describe("photosync plan against the demo tenant", () => {
     });
     const nestor = plan.users.find((user) => user.upn.startsWith("nestor"))!;
     expect(nestor.steps[0]!.reason).toBe("no Exchange Online mailbox: Entra ID holds the photo");
-    expect(plan.counts).toEqual({ create: 7, update: 2, delete: 2, noop: 2, skip: 11, unknown: 0 });
+    expect(plan.counts).toEqual({ create: 7, update: 2, delete: 2, noop: 2, pending: 0, skip: 11, unknown: 0 });
   });
 
   it("never reads or touches people the manifest does not manage", async () => {

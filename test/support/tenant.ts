@@ -31,7 +31,9 @@ export type DemoTenant = keyof typeof BUILT_IN_TENANTS;
 export const DEMO_TENANTS: readonly DemoTenant[] = ["demo", "legacy"];
 
 export async function startTestTenant(root: string, options: EmulatorOptions = {}, demo: DemoTenant = "demo"): Promise<TestTenant> {
-  const emulator = await startEmulator({ statePath: path.join(root, ".emulator-state"), fixtureBaseDir: root, fixture: parseFixture(BUILT_IN_TENANTS[demo]), ...options });
+  // Graph serves writes at once here: these tests are not about propagation, and would each wait
+  // the default few seconds for it (test/fidelity/read-after-write-propagation is about it).
+  const emulator = await startEmulator({ statePath: path.join(root, ".emulator-state"), fixtureBaseDir: root, fixture: parseFixture(BUILT_IN_TENANTS[demo]), propagation: { graphSeconds: 0 }, ...options });
   const e = emulator.endpoints;
   return {
     emulator,

@@ -110,7 +110,8 @@ export async function handlePhoto(
   // /photo, /photo/$value
   if (rest[0] === "photo" && (rest.length === 1 || (rest.length === 2 && isValue))) {
     if (op === "read") {
-      const photo = user.photos[store];
+      // While a write propagates, the photo from before it (graph-explorer-v4 #1269).
+      const photo = context.tenant.servedPhoto(user, store);
       if (photo === undefined) return noPhoto(context, isValue, request, base);
       const sizes = servedSizes(context, store, photo);
       const largest = sizes[sizes.length - 1] ?? `${photo.width}x${photo.height}`;
@@ -120,7 +121,7 @@ export async function handlePhoto(
     }
     if (!isValue && method !== "DELETE") throw new GraphFailure(400, "BadRequest", "Write requests are only supported on the photo's $value.");
     if (op === "delete") {
-      context.tenant.deletePhoto(user, store);
+      context.tenant.deletePhoto(user, store, { delayed: true });
       return empty(204, graphHeaders(request));
     }
     if (method !== "PUT" && method !== "PATCH") throw new GraphFailure(405, "Request_BadRequest", `Method ${method} is not allowed.`);
@@ -140,13 +141,13 @@ export async function handlePhoto(
       throw error;
     }
     if (context.corruptWrite(store, user)) encoded = await context.corrupt(encoded);
-    await context.tenant.writePhoto(user, store, encoded);
+    await context.tenant.writePhoto(user, store, encoded, { delayed: true });
     return empty(200, graphHeaders(request));
   }
 
   // /photos, /photos/{size}, /photos/{size}/$value
   if (rest[0] === "photos" && op === "read" && rest.length <= 3) {
-    const photo = user.photos[store];
+    const photo = context.tenant.servedPhoto(user, store);
     if (rest.length === 1) {
       if (photo === undefined) return graphJson(request, 200, { "@odata.context": `${base}/photos`, value: [] });
       const value = servedSizes(context, store, photo).map((size) => {
