@@ -12,7 +12,7 @@ import { pnpFetch } from "../../src/tenant/http.js";
 import { harness, type Harness } from "./helpers.js";
 
 const fixture: Fixture = {
-  tenant: { domain: "faulty.onmicrosoft.com", name: "faulty" },
+  tenant: { domain: "faulty.onmicrosoft.com", name: "faulty", sharepoint: { thumbnailFolder: "present" } },
   apps: [{ clientId: "app", secrets: ["s"], roles: { graph: ["ProfilePhoto.ReadWrite.All", "User.Read.All"], sharepoint: ["Sites.FullControl.All"] } }],
   users: [
     { upn: "a@faulty.com", photo: { portrait: "a", size: 240 } },
