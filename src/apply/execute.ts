@@ -21,6 +21,7 @@ import type { WriteResult } from "../stores/graph/write.js";
 import { writeGraphPhotos } from "../stores/graph/write.js";
 import type { StepResult, UserResult } from "../model/apply.js";
 import { removeSpoPhoto, writeSpoPhoto } from "../stores/sharepoint/write.js";
+import { DEFAULT_THUMBNAIL_FOLDER } from "../stores/sharepoint/names.js";
 
 export interface ExecuteOptions {
   graph?: BatchOptions;
@@ -103,6 +104,12 @@ async function entraFallback(connection: TenantConnection, works: Work[], option
   });
 }
 
+/** Where a removal deletes thumbnails: the discovered folder (a missing one holds none; 404s are ignored). */
+function thumbnailFolderPath(connection: TenantConnection): string {
+  const folder = connection.sharePoint.folder.last;
+  return folder !== undefined && folder.state !== "unknown" ? folder.path : DEFAULT_THUMBNAIL_FOLDER;
+}
+
 async function sharePoint(connection: TenantConnection, state: DesiredState, works: Work[], options: ExecuteOptions): Promise<void> {
   const limit = pLimit(options.spoConcurrency ?? 8);
   await Promise.all(
@@ -112,13 +119,16 @@ async function sharePoint(connection: TenantConnection, state: DesiredState, wor
         limit(async () => {
           const step = work.plan.steps.find((candidate) => candidate.store === "spo")!;
           try {
+            const { exchangeSyncState } = state.tenant.sharepoint;
             const done =
               step.action === "delete"
-                ? await removeSpoPhoto(connection.sharePoint, work.tenantUpn)
+                ? await removeSpoPhoto(connection.sharePoint, thumbnailFolderPath(connection), work.tenantUpn)
                 : await writeSpoPhoto(connection.sharePoint, {
                     upn: work.tenantUpn,
                     mySiteHost: state.tenant.sharepoint.mySiteHost,
-                    exchangeSyncState: state.tenant.sharepoint.exchangeSyncState,
+                    // Discovered by the plan's read; created here, once, when it was missing.
+                    folder: await connection.sharePoint.folder.ensure(),
+                    ...(exchangeSyncState !== undefined ? { exchangeSyncState } : {}),
                     thumbnails: { small: work.photo!.variants["spo-S"].bytes, medium: work.photo!.variants["spo-M"].bytes, large: work.photo!.variants["spo-L"].bytes },
                   });
             record(work, step, "done", done.join("; "));

@@ -20,6 +20,7 @@ import { readLive } from "../stores/read-live.js";
 import type { SessionOptions, RunSession } from "./session.js";
 import { openSession, readOptions } from "./session.js";
 import { manifestProblems } from "../validate/shared-thumbnails.js";
+import { thumbnailFolderNotice } from "../stores/sharepoint/folder.js";
 
 /** Plans scoped (--users, --changed-since) to at most this many people do without the photo facts and live caches. */
 const SMALL_PLAN_USERS = 25;
@@ -122,7 +123,9 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     const reads = users.length > 0 ? await readLive(session.connection, users, cache, routePerson, options.read ?? readOptions(options.settings.retry)) : new Map<string, never>();
     await cache.save();
     const records = personRecords(users, desired, sources, reads);
-    const result = plan({ state, records: [...records.values()] });
+    // Tenant-wide findings of the reads, said once: the SharePoint thumbnail folder's (missing, or not found).
+    const folderNotice = thumbnailFolderNotice(session.connection.sharePoint.folder.last);
+    const result = plan({ state, records: [...records.values()], ...(folderNotice ? { notices: [folderNotice] } : {}) });
     handedOver = options.keepSession === true;
     return { ok: true, plan: result, state, records, scope, ...(handedOver ? { session } : {}) };
   } finally {
