@@ -14,7 +14,7 @@ import { compare } from "../src/images/compare.js";
 import { fingerprintImage } from "../src/images/fingerprint-image.js";
 import { renderVariants } from "../src/images/variants.js";
 import type { VariantName } from "../src/images/settings.js";
-import { accountName, PROFILE_PICTURES_FOLDER, thumbnailFileName } from "../src/stores/sharepoint/names.js";
+import { accountName, DEFAULT_THUMBNAIL_FOLDER, thumbnailFileName } from "../src/stores/sharepoint/names.js";
 import type { ThumbnailName } from "../src/model/observations.js";
 
 interface Config {
@@ -62,7 +62,7 @@ for (const person of config.users) {
     else if (!compare(desired.variants.graph.fingerprint, await fingerprintImage(photo.body)).same) changed = true;
   }
   for (const [thumbnail, variant] of THUMBS) {
-    const path = `${PROFILE_PICTURES_FOLDER}/${thumbnailFileName(person.upn, thumbnail)}`;
+    const path = `${DEFAULT_THUMBNAIL_FOLDER}/${thumbnailFileName(person.upn, thumbnail)}`;
     const file = await get(`${config.mySiteUrl}/_api/web/GetFileByServerRelativePath(decodedurl='${encodeURIComponent(path)}')/$value`, config.sharePointToken, "*/*");
     if (file.status === 404) changed = true;
     else if (file.status !== 200) failed = true;

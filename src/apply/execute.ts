@@ -23,6 +23,7 @@ import type { StepResult, UserResult } from "../model/apply.js";
 import type { ServiceError } from "../model/errors.js";
 import { probeProfileWrites, removeSpoPhoto, writeSpoPhoto, writeSpoThumbnails } from "../stores/sharepoint/write.js";
 import type { ProfileWriteCapability } from "../stores/sharepoint/write.js";
+import { DEFAULT_THUMBNAIL_FOLDER } from "../stores/sharepoint/names.js";
 
 export interface ExecuteOptions {
   graph?: BatchOptions;
@@ -122,6 +123,12 @@ async function entraFallback(connection: TenantConnection, items: GraphWork[], o
   });
 }
 
+/** Where a removal deletes thumbnails: the discovered folder (a missing one holds none; 404s are ignored). */
+function thumbnailFolderPath(connection: TenantConnection): string {
+  const folder = connection.sharePoint.folder.last;
+  return folder !== undefined && folder.state !== "unknown" ? folder.path : DEFAULT_THUMBNAIL_FOLDER;
+}
+
 /** The notice for profile writes SharePoint refuses, with the fix. Pure. */
 export function profileWriteNotice(error: ServiceError, notDone: number): PlanNotice {
   return {
@@ -174,13 +181,15 @@ async function sharePoint(
         try {
           const done =
             step.action === "delete"
-              ? await removeSpoPhoto(connection.sharePoint, work.tenantUpn)
+              ? await removeSpoPhoto(connection.sharePoint, thumbnailFolderPath(connection), work.tenantUpn)
               : capability.state === "denied"
-                ? await writeSpoThumbnails(connection.sharePoint.mySite, { upn: work.tenantUpn, thumbnails: thumbnails(work) })
+                ? await writeSpoThumbnails(connection.sharePoint.mySite, { upn: work.tenantUpn, folder: await connection.sharePoint.folder.ensure(), thumbnails: thumbnails(work) })
                 : await writeSpoPhoto(connection.sharePoint, {
                     upn: work.tenantUpn,
                     mySiteHost: state.tenant.sharepoint.mySiteHost,
-                    exchangeSyncState: state.tenant.sharepoint.exchangeSyncState,
+                    // Discovered by the plan's read; created here, once, when it was missing.
+                    folder: await connection.sharePoint.folder.ensure(),
+                    ...(state.tenant.sharepoint.exchangeSyncState !== undefined ? { exchangeSyncState: state.tenant.sharepoint.exchangeSyncState } : {}),
                     thumbnails: thumbnails(work),
                   });
           record(work, step, "done", done.join("; "));

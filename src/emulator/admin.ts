@@ -96,11 +96,13 @@ export async function handleAdmin(request: EmuRequest, core: EmulatorCore): Prom
       return json(200, config);
     }
     if (area === "tenant" && method === "PATCH") {
-      const patch = bodyJson<{ behaviour?: PhotoBehaviour; noPhoto?: NoPhotoAnswer; uploadsDisabled?: boolean; propagation?: { graphSeconds?: number } }>(request);
+      const patch = bodyJson<{ behaviour?: PhotoBehaviour; noPhoto?: NoPhotoAnswer; uploadsDisabled?: boolean; thumbnailFolder?: "present" | "missing"; syncState?: string; propagation?: { graphSeconds?: number } }>(request);
       if (patch.propagation?.graphSeconds !== undefined) tenant.config.propagation = { graphSeconds: patch.propagation.graphSeconds, sharepointSeconds: 0 };
       if (patch.behaviour !== undefined) tenant.config.behaviour = patch.behaviour;
       if (patch.noPhoto !== undefined) tenant.config.noPhoto = patch.noPhoto;
       if (patch.uploadsDisabled !== undefined) tenant.config.spo.uploadsDisabled = patch.uploadsDisabled;
+      if (patch.thumbnailFolder !== undefined) tenant.config.spo.thumbnailFolder = patch.thumbnailFolder;
+      if (patch.syncState !== undefined) tenant.config.spo.syncState = patch.syncState;
       tenant.changed();
       const { apps: _apps, ...config } = tenant.config;
       return json(200, config);
@@ -110,10 +112,12 @@ export async function handleAdmin(request: EmuRequest, core: EmulatorCore): Prom
       const user = tenant.findUser(a);
       return user === undefined ? notFound(`no user ${a}`) : json(200, userView(core, user));
     }
-    if (area === "spo-sync" && method === "POST" && a !== undefined) {
-      const user = tenant.findUser(a);
-      if (user === undefined) return notFound(`no user ${a}`);
-      return json(200, { result: await tenant.syncSpoFromExchange(user), user: userView(core, user) });
+    // "The user views their profile": SharePoint's own sync from their Graph photo (spo-sync: the older name).
+    const viewing = area === "spo-sync" ? a : area === "users" && b === "view-profile" ? a : undefined;
+    if (viewing !== undefined && method === "POST") {
+      const user = tenant.findUser(viewing);
+      if (user === undefined) return notFound(`no user ${viewing}`);
+      return json(200, { result: await tenant.viewProfile(user), user: userView(core, user) });
     }
     if (area === "photos" && a !== undefined && b !== undefined) {
       const store = a as PhotoStore | "spo";

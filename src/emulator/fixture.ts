@@ -15,6 +15,7 @@ import type { BlobStore } from "./blobs.js";
 import { reencodeUpload } from "./images.js";
 import { DEFAULT_PROPAGATION, GRAPH_DEFAULTS } from "./model.js";
 import type { AppRecord, EntraSizes, FederatedIssuer, Mailbox, NoMailboxAnswer, NoPhotoAnswer, PhotoBehaviour, TenantConfig, TenantState, UserRecord } from "./model.js";
+import { DEFAULT_LOCALE, mySiteLocale } from "./sharepoint/locale.js";
 import { Tenant } from "./state.js";
 
 export interface PhotoSource {
@@ -66,7 +67,14 @@ export interface Fixture {
     photoUpdateSettings?: { source?: "cloud" | "onPremises"; allowedRoles?: string[] };
     sharepoint?: {
       library?: string;
+      /** The thumbnail folder's name; wins over the locale's. */
       folder?: string;
+      /** The My Site host's locale (web Language): en-US, fr-FR, pt-BR, de-DE, nl-NL, es-ES (default en-US). */
+      locale?: string;
+      /** Whether the folder exists yet (default: present when a user has `photos.spo`, else missing). */
+      thumbnailFolder?: "present" | "missing";
+      /** SPS-PictureExchangeSyncState that SharePoint's own sync sets for mailbox users (default "1"). */
+      syncState?: string;
       uploadsDisabled?: boolean;
       thumbnails?: { small?: number; medium?: number; large?: number };
       tokenAudience?: "host" | "any";
@@ -110,6 +118,9 @@ function tenantConfig(fixture: Fixture): TenantConfig {
   const t = fixture.tenant ?? {};
   const domain = t.domain ?? "contoso.onmicrosoft.com";
   const name = t.name ?? domain.split(".")[0] ?? "contoso";
+  const locale = t.sharepoint?.locale ?? DEFAULT_LOCALE;
+  const folder = t.sharepoint?.folder ?? mySiteLocale(locale).folder;
+  if (folder === undefined) throw new Error(`tenant fixture: no source names the thumbnail folder of a ${locale} My Site; give sharepoint.folder`);
   return {
     tenantId: t.id ?? stableGuid(`tenant:${domain}`),
     domain,
@@ -121,9 +132,13 @@ function tenantConfig(fixture: Fixture): TenantConfig {
     photoUpdateSettings: { source: t.photoUpdateSettings?.source ?? "cloud", allowedRoles: t.photoUpdateSettings?.allowedRoles ?? [] },
     spo: {
       library: t.sharepoint?.library ?? "User Photos",
-      folder: t.sharepoint?.folder ?? "Profile Pictures",
+      folder,
+      locale,
+      // The harsher default: no folder until something is put there, unless the fixture seeds thumbnails.
+      thumbnailFolder: t.sharepoint?.thumbnailFolder ?? ((fixture.users ?? []).some((user) => user.photos?.spo !== undefined) ? "present" : "missing"),
+      syncState: t.sharepoint?.syncState ?? "1",
       uploadsDisabled: t.sharepoint?.uploadsDisabled ?? false,
-      thumbnails: { small: t.sharepoint?.thumbnails?.small ?? 48, medium: t.sharepoint?.thumbnails?.medium ?? 72, large: t.sharepoint?.thumbnails?.large ?? 200 },
+      thumbnails: { small: t.sharepoint?.thumbnails?.small ?? 48, medium: t.sharepoint?.thumbnails?.medium ?? 72, large: t.sharepoint?.thumbnails?.large ?? 300 },
       // Disputed behaviours: the harsher one unless the fixture says otherwise (model.ts).
       tokenAudience: oneOf("sharepoint.tokenAudience", t.sharepoint?.tokenAudience, ["host", "any"]),
       profileReadPermission: oneOf("sharepoint.profileReadPermission", t.sharepoint?.profileReadPermission, ["user", "sites"]),
@@ -244,19 +259,9 @@ export async function seedState(fixture: Fixture, blobs: BlobStore, options: See
       if (exo !== undefined) await tenant.writePhoto(user, "exo", await reencodeUpload(await renderSource(exo, baseDir), "exo"));
       if (entry.photos?.aad !== undefined) await tenant.storePhoto(user, "aad", await reencodeUpload(await renderSource(entry.photos.aad, baseDir), "aad"));
       if (entry.photos?.spo !== undefined) {
-        const source = await renderSource(entry.photos.spo, baseDir);
-        const sizes = config.spo.thumbnails;
-        for (const [kind, size] of [["SThumb", sizes.small], ["MThumb", sizes.medium], ["LThumb", sizes.large]] as const) {
-          const thumb = await sharp(source).resize(size, size, { fit: "cover" }).jpeg({ quality: 85 }).toBuffer();
-          await tenant.putSpoFile(tenant.thumbnailPath(user.userPrincipalName, kind), thumb);
-        }
-        user.profile = {
-          PictureURL: tenant.pictureUrl(user.userPrincipalName),
-          "SPS-PicturePlaceholderState": "0",
-          "SPS-PictureExchangeSyncState": user.mailbox === "cloud" ? "1" : "0",
-          "SPS-PictureTimestamp": "1700000000",
-          ...entry.profile,
-        };
+        // As SharePoint's own sync leaves them (its sizes, its properties); the fixture's profile wins.
+        await tenant.writeOwnThumbnails(user, await renderSource(entry.photos.spo, baseDir));
+        user.profile = { ...user.profile, "SPS-PictureTimestamp": "1700000000", ...entry.profile };
       }
     }
   };

@@ -109,7 +109,10 @@ export interface TenantConfig {
     folder: string;
     /** MC653734: some tenants refuse uploads to the My Site host's photo library. */
     uploadsDisabled: boolean;
-    /** Thumbnail sizes SPO's own EXO sync writes. */
+    /**
+     * Sizes SharePoint's own sync (from Exchange/Entra ID) writes: S and M squares of `small` and
+     * `medium`, L at most `large` wide keeping the source's proportions (facts: 48, 72, up to 300).
+     */
     thumbnails: { small: number; medium: number; large: number };
     /**
      * Which SharePoint hosts a token is good for. `host` (default): only the host its `aud` names,
@@ -129,6 +132,15 @@ export interface TenantConfig {
      * pnp/powershell #277): 403 "Access denied". `allowed`: with User.ReadWrite.All (or FullControl).
      */
     appOnlyProfileWrites: "denied" | "allowed";
+    /**
+     * The My Site host's locale (its web's Language): names the thumbnail folder ("Profile
+     * Pictures", "Images du profil", …). Absent in state saved by older emulators: en-US.
+     */
+    locale?: string;
+    /** Whether the thumbnail folder exists yet (absent: present, as older emulators had it). */
+    thumbnailFolder?: "present" | "missing";
+    /** The SPS-PictureExchangeSyncState value SharePoint's own sync sets for a mailbox user (absent: "1"). */
+    syncState?: string;
   };
   apps: AppRecord[];
   federatedIssuers: FederatedIssuer[];

@@ -69,7 +69,7 @@ export interface RunningEmulator {
     counters(): ReturnType<Counters["snapshot"]>;
     resetCounters(): void;
     setFaults(config: FaultConfig): void;
-    /** "The user opened their profile": SharePoint copies the Exchange photo. */
+    /** "The user views their profile": SharePoint's own sync copies their Graph photo (Tenant.viewProfile). */
     syncSpo(upnOrId: string): Promise<string>;
   };
   /** Writes pending state to disk. */
@@ -437,7 +437,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       async syncSpo(upnOrId) {
         const user = core.tenant.findUser(upnOrId);
         if (user === undefined) throw new Error(`no user ${upnOrId}`);
-        return core.tenant.syncSpoFromExchange(user);
+        return core.tenant.viewProfile(user);
       },
     },
     flush: async () => writer?.flush(),

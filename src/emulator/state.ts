@@ -4,9 +4,11 @@
  * to `onChange` (persistence).
  */
 import { randomUUID, createHash } from "node:crypto";
+import sharp from "sharp";
 import type { BlobStore } from "./blobs.js";
 import { availableSizes, parseSize, renderSize, renderSizes, type EncodedPhoto } from "./images.js";
 import { DEFAULT_PROPAGATION, type PhotoRecord, type PhotoStore, type SpoFileRecord, type TenantState, type UserRecord } from "./model.js";
+import { DEFAULT_LOCALE, mySiteLocale } from "./sharepoint/locale.js";
 
 /** SharePoint claims-encoded account name of a member. */
 export function accountName(upn: string): string {
@@ -201,9 +203,26 @@ export class Tenant {
 
   // ---- SharePoint files ------------------------------------------------------------------------
 
-  /** The Profile Pictures folder, server-relative ("/User Photos/Profile Pictures"). */
+  /** The thumbnail folder, server-relative ("/User Photos/Profile Pictures", "/User Photos/Images du profil"). */
   photoFolder(): string {
     return `/${this.config.spo.library}/${this.config.spo.folder}`;
+  }
+
+  /** The My Site web's Language (LCID), from the fixture's locale. */
+  webLanguage(): number {
+    return mySiteLocale(this.config.spo.locale ?? DEFAULT_LOCALE).lcid;
+  }
+
+  /** Whether the thumbnail folder exists yet (switch `sharepoint.thumbnailFolder`). */
+  photoFolderExists(): boolean {
+    return this.config.spo.thumbnailFolder !== "missing";
+  }
+
+  /** The folder is made: by a client (Folders/AddUsingPath), or by SharePoint itself as it syncs a photo. */
+  createPhotoFolder(): void {
+    if (this.photoFolderExists()) return;
+    this.config.spo.thumbnailFolder = "present";
+    this.changed();
   }
 
   thumbnailPath(upn: string, kind: ThumbnailKind): string {
@@ -223,6 +242,9 @@ export class Tenant {
   }
 
   async putSpoFile(serverRelativeUrl: string, bytes: Buffer): Promise<SpoFileRecord> {
+    // A file can only be in a folder that exists (the HTTP upload checks first): SharePoint's own
+    // sync and changes "by hand" create it as they go.
+    if (serverRelativeUrl.toLowerCase().startsWith(`${this.photoFolder().toLowerCase()}/`)) this.createPhotoFolder();
     const blob = await this.blobs.put(bytes);
     const now = new Date().toISOString();
     const existing = this.spoFile(serverRelativeUrl);
@@ -256,32 +278,53 @@ export class Tenant {
     this.changed();
   }
 
-  /** The absolute URL SharePoint itself would put in PictureURL (on the real My Site host name). */
+  /**
+   * The PictureURL SharePoint itself writes: the M thumbnail's absolute URL on the real My Site
+   * host name, with the explicit :443 SharePoint's own values carry (a client must compare URLs,
+   * not strings).
+   */
   pictureUrl(upn: string): string {
-    return `https://${this.config.name}-my.sharepoint.com${encodeURI(this.thumbnailPath(upn, "MThumb"))}`;
+    return `https://${this.config.name}-my.sharepoint.com:443${encodeURI(this.thumbnailPath(upn, "MThumb"))}`;
   }
 
   /**
-   * What SharePoint does when a mailbox user opens their profile: copy the Exchange photo into the
-   * three thumbnails and point the profile at them (facts: lazy, only on that trigger).
+   * SharePoint's own thumbnails of a picture (its sync from Exchange/Entra ID, and fixture seeding):
+   * S and M squares, L at most `large` wide keeping the source's proportions (facts: S 48, M 72,
+   * L up to 300 wide). Then the profile points at them: PictureURL, placeholder state 0, the sync
+   * state it sets (switch `sharepoint.syncState` for mailbox users, 0 without a mailbox) and a timestamp.
    */
-  async syncSpoFromExchange(user: UserRecord): Promise<"copied" | "placeholder" | "noMailbox"> {
-    if (user.mailbox !== "cloud") return "noMailbox";
-    const photo = user.photos.exo;
+  async writeOwnThumbnails(user: UserRecord, source: Buffer): Promise<void> {
+    const sizes = this.config.spo.thumbnails;
+    const meta = await sharp(source).metadata();
+    const width = meta.width ?? sizes.large;
+    const height = meta.height ?? sizes.large;
+    const largeWidth = Math.min(sizes.large, width);
+    const largeHeight = Math.max(1, Math.round((largeWidth * height) / width));
+    await this.putSpoFile(this.thumbnailPath(user.userPrincipalName, "SThumb"), await renderSize(source, sizes.small, sizes.small));
+    await this.putSpoFile(this.thumbnailPath(user.userPrincipalName, "MThumb"), await renderSize(source, sizes.medium, sizes.medium));
+    await this.putSpoFile(this.thumbnailPath(user.userPrincipalName, "LThumb"), await renderSize(source, largeWidth, largeHeight));
+    this.setProfileProperty(user, "PictureURL", this.pictureUrl(user.userPrincipalName));
+    this.setProfileProperty(user, "SPS-PicturePlaceholderState", "0");
+    this.setProfileProperty(user, "SPS-PictureExchangeSyncState", user.mailbox === "cloud" ? (this.config.spo.syncState ?? "1") : "0");
+    this.setProfileProperty(user, "SPS-PictureTimestamp", String(Math.floor(Date.now() / 1000)));
+  }
+
+  /**
+   * What SharePoint does when a user views their own profile: copy their Graph photo into the three
+   * thumbnails (writeOwnThumbnails), overwriting whatever a tool wrote (facts: lazy, only on that
+   * trigger). In a current tenant the photo is Entra ID's for everyone (MC678855); in a legacy one a
+   * mailbox user's photo comes from Exchange (which Entra ID mirrors), and without a mailbox there is
+   * none to copy.
+   */
+  async viewProfile(user: UserRecord): Promise<"copied" | "placeholder" | "noMailbox"> {
+    const mailbox = user.mailbox === "cloud";
+    if (!mailbox && this.config.behaviour !== "current") return "noMailbox";
+    const photo = this.config.behaviour === "current" ? user.photos.aad : (user.photos.exo ?? user.photos.aad);
     if (photo === undefined) {
       this.setProfileProperty(user, "SPS-PicturePlaceholderState", "1");
       return "placeholder";
     }
-    const source = await this.blobs.get(photo.blob);
-    const sizes = this.config.spo.thumbnails;
-    const kinds: [ThumbnailKind, number][] = [["SThumb", sizes.small], ["MThumb", sizes.medium], ["LThumb", sizes.large]];
-    for (const [kind, size] of kinds) {
-      await this.putSpoFile(this.thumbnailPath(user.userPrincipalName, kind), await renderSize(source, size, size));
-    }
-    this.setProfileProperty(user, "PictureURL", this.pictureUrl(user.userPrincipalName));
-    this.setProfileProperty(user, "SPS-PicturePlaceholderState", "0");
-    this.setProfileProperty(user, "SPS-PictureExchangeSyncState", "1");
-    this.setProfileProperty(user, "SPS-PictureTimestamp", String(Math.floor(Date.now() / 1000)));
+    await this.writeOwnThumbnails(user, await this.blobs.get(photo.blob));
     return "copied";
   }
 }

@@ -156,7 +156,8 @@ export function buildDesiredState(
       mySiteHost: sharepoint?.mySiteHost ?? "",
       adminHost: sharepoint?.adminHost ?? "",
       thumbnails: { ...DEFAULT_THUMBNAILS, ...sharepoint?.thumbnails },
-      exchangeSyncState: sharepoint?.exchangeSyncState ?? 0,
+      // No default: left alone unless the manifest asks for a value (see model/desired.ts).
+      ...(sharepoint?.exchangeSyncState !== undefined ? { exchangeSyncState: sharepoint.exchangeSyncState } : {}),
     },
   };
   const defaults: Defaults = {

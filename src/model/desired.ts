@@ -34,8 +34,12 @@ export interface SharePointSettings {
   /** Tenant admin host, e.g. contoso-admin.sharepoint.com: user profile properties are written there. */
   adminHost: string;
   thumbnails: ThumbnailSizes;
-  /** Value written to SPS-PictureExchangeSyncState (0 = not synced from Exchange). */
-  exchangeSyncState: number;
+  /**
+   * Value to keep SPS-PictureExchangeSyncState at (0 = not synced from Exchange). Undefined (the
+   * default): left alone, never compared, because SharePoint sets it itself when it re-syncs a
+   * mailbox user's photo and a fixed value would flip-flop with it.
+   */
+  exchangeSyncState?: number;
 }
 
 export interface TenantSettings {

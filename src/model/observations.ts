@@ -70,6 +70,11 @@ export type SpoObservation =
       thumbnails: Partial<Record<ThumbnailName, ThumbnailObservation>>;
       /** null: the person has no SharePoint user profile; ProfileReadDenied: not readable with this token. */
       properties: Record<SpoPropertyName, string> | ProfileReadDenied | null;
+      /**
+       * The thumbnail folder the thumbnails were looked for in, server-relative (localised, and
+       * perhaps not created yet: then no thumbnails). Absent: the English default.
+       */
+      folder?: string;
     }
   | { state: "unknown"; error: ServiceError };
 

@@ -16,7 +16,7 @@ import { ACTIONS, CHANGING_ACTIONS } from "../model/plan.js";
 import type { PersonRecord } from "../model/record.js";
 import type { PendingInput } from "../model/pending.js";
 import { explainingWrite } from "../model/pending.js";
-import { pictureUrl, samePictureUrl } from "../stores/sharepoint/names.js";
+import { DEFAULT_THUMBNAIL_FOLDER, SHAREPOINT_OWN_THUMBNAILS, pictureUrl, samePictureUrl } from "../stores/sharepoint/names.js";
 
 /** The planner's input: one record per planned person, routed already (reconcile/plan-run.ts). */
 export interface PlanInput {
@@ -101,25 +101,42 @@ function graphStep(store: StoreName, desired: DesiredImage, observed: PhotoObser
   return { store, action: result.same ? "noop" : "update", reason: result.reason, before, after, distance: result.distances };
 }
 
-function expectedProperties(state: DesiredState, upn: string, desired: DesiredImage): Record<SpoPropertyName, string> {
+function expectedProperties(state: DesiredState, upn: string, desired: DesiredImage, folder: string): Record<SpoPropertyName, string> {
   if (desired.state === "remove") {
     return { PictureURL: "", "SPS-PicturePlaceholderState": "1", "SPS-PictureExchangeSyncState": "" };
   }
+  const syncState = state.tenant.sharepoint.exchangeSyncState;
   return {
-    PictureURL: pictureUrl(state.tenant.sharepoint.mySiteHost, upn),
+    PictureURL: pictureUrl(state.tenant.sharepoint.mySiteHost, folder, upn),
     "SPS-PicturePlaceholderState": "0",
-    "SPS-PictureExchangeSyncState": String(state.tenant.sharepoint.exchangeSyncState),
+    "SPS-PictureExchangeSyncState": syncState !== undefined ? String(syncState) : "",
   };
 }
 
-/** The properties that differ; ExchangeSyncState is left alone on removal (its meaning is disputed). */
-function propertyDifferences(actual: Record<SpoPropertyName, string>, expected: Record<SpoPropertyName, string>, removing: boolean): SpoPropertyName[] {
+/**
+ * The properties that differ. ExchangeSyncState is compared only when the manifest asks for a
+ * value, and never on removal: SharePoint sets it itself as it re-syncs a mailbox user's photo
+ * (its meaning is disputed), so comparing it by default would show drift after every re-sync.
+ */
+function propertyDifferences(actual: Record<SpoPropertyName, string>, expected: Record<SpoPropertyName, string>, removing: boolean, compareSyncState: boolean): SpoPropertyName[] {
   const differing: SpoPropertyName[] = [];
   if (!samePictureUrl(actual.PictureURL, expected.PictureURL)) differing.push("PictureURL");
   const placeholder = (value: string) => (value.trim() === "0" ? "0" : "1"); // empty means placeholder too
   if (placeholder(actual["SPS-PicturePlaceholderState"]) !== expected["SPS-PicturePlaceholderState"]) differing.push("SPS-PicturePlaceholderState");
-  if (!removing && actual["SPS-PictureExchangeSyncState"].trim() !== expected["SPS-PictureExchangeSyncState"]) differing.push("SPS-PictureExchangeSyncState");
+  if (!removing && compareSyncState && actual["SPS-PictureExchangeSyncState"].trim() !== expected["SPS-PictureExchangeSyncState"]) differing.push("SPS-PictureExchangeSyncState");
   return differing;
+}
+
+/**
+ * Whether a live thumbnail has a size photosync accepts: its own (the manifest's square edge) or
+ * the one SharePoint gives it in its own sync (S 48, M 72, L up to 300 wide keeping proportions;
+ * an L narrower than both the manifest's edge and 300 is too small). Anything else is "the wrong size".
+ */
+function acceptedThumbnailSize(name: ThumbnailName, width: number, height: number, edge: number): boolean {
+  if (width === edge && height === edge) return true;
+  if (name === "small") return width === SHAREPOINT_OWN_THUMBNAILS.small && height === SHAREPOINT_OWN_THUMBNAILS.small;
+  if (name === "medium") return width === SHAREPOINT_OWN_THUMBNAILS.medium && height === SHAREPOINT_OWN_THUMBNAILS.medium;
+  return width <= SHAREPOINT_OWN_THUMBNAILS.largeMaxWidth && width >= Math.min(edge, SHAREPOINT_OWN_THUMBNAILS.largeMaxWidth);
 }
 
 /** "small", "small and large", "small, medium and large". */
@@ -138,10 +155,10 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
   // Profiles not readable with this token: the thumbnails alone are planned, and the plan's one
   // notice (spo-profile-read-denied) says the properties were not checked, instead of each person.
   const live = isProfileReadDenied(observed.properties) ? undefined : observed.properties;
-  const expected = expectedProperties(state, upn, desired);
+  const expected = expectedProperties(state, upn, desired, observed.folder ?? DEFAULT_THUMBNAIL_FOLDER);
   const present = THUMBNAIL_NAMES.filter((name) => observed.thumbnails[name]);
   const removing = desired.state === "remove";
-  const differing = live ? propertyDifferences(live, expected, removing) : [];
+  const differing = live ? propertyDifferences(live, expected, removing, state.tenant.sharepoint.exchangeSyncState !== undefined) : [];
   const propertiesShown = (names: readonly SpoPropertyName[]) => ({
     before: Object.fromEntries(names.map((name) => [name, live![name]])),
     after: Object.fromEntries(names.map((name) => [name, expected[name]])),
@@ -185,11 +202,13 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
       note(name, " missing");
       continue;
     }
-    if (live.fingerprint.width !== wanted.edge || live.fingerprint.height !== wanted.edge) {
-      note(name, ` the wrong size (${live.fingerprint.width}x${live.fingerprint.height}, not ${wanted.edge}x${wanted.edge})`);
+    const { width, height } = live.fingerprint;
+    if (!acceptedThumbnailSize(name, width, height, wanted.edge)) {
+      note(name, ` the wrong size (${width}x${height}, not ${wanted.edge}x${wanted.edge})`);
       continue;
     }
-    const result = compare(wanted.fingerprint, live.fingerprint, { minEdge: wanted.edge });
+    // The size is accepted above; what remains is whether it is the same picture (and shape).
+    const result = compare(wanted.fingerprint, live.fingerprint, { minEdge: Math.min(width, height) });
     if (name === "large") distance = result.distances;
     if (!result.same) note(name, `: ${result.reason}`);
   }

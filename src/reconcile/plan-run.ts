@@ -22,6 +22,7 @@ import type { SessionOptions, RunSession } from "./session.js";
 import { openSession, readOptions } from "./session.js";
 import { manifestProblems } from "../validate/shared-thumbnails.js";
 import { keepAfterPlan, loadPendingWrites, pendingFile, savePendingWrites } from "./pending-writes.js";
+import { thumbnailFolderNotice } from "../stores/sharepoint/folder.js";
 
 /** Plans scoped (--users, --changed-since) to at most this many people do without the photo facts and live caches. */
 const SMALL_PLAN_USERS = 25;
@@ -130,10 +131,12 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     ]);
     await cache.save();
     const records = personRecords(users, desired, sources, reads);
+    // Tenant-wide findings of the reads, said once: the SharePoint thumbnail folder's (missing, or not found).
+    const folderNotice = thumbnailFolderNotice(session.connection.sharePoint.folder.last);
     // Writes an earlier apply made that Graph did not serve yet: pending, not drift (model/pending.ts).
     const file = pendingFile(state.rootDir);
     const writes = await loadPendingWrites(file);
-    const result = plan({ state, records: [...records.values()], ...(photoUpdates ? { photoUpdates } : {}), pending: { writes, now: Date.now() } });
+    const result = plan({ state, records: [...records.values()], ...(photoUpdates ? { photoUpdates } : {}), pending: { writes, now: Date.now() }, ...(folderNotice ? { notices: [folderNotice] } : {}) });
     const kept = keepAfterPlan(writes, new Map(result.users.map((user) => [upnKey(user.upn), new Map(user.steps.map((step) => [step.store, step.action]))])));
     if (kept.length !== writes.length) await savePendingWrites(file, kept, true);
     handedOver = options.keepSession === true;

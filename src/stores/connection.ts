@@ -7,10 +7,12 @@ import type { TenantSession } from "../tenant/session.js";
 import { accessToken } from "../tenant/token-reuse.js";
 import { sharePointSite } from "./sharepoint/site.js";
 import type { SharePointSite } from "./sharepoint/site.js";
+import { ThumbnailFolders } from "./sharepoint/folder.js";
 
 export interface TenantConnection extends TenantSession {
   graph: Client;
-  sharePoint: { mySite: SharePointSite; admin: SharePointSite };
+  /** `folder`: the My Site's thumbnail folder, discovered once for the session (plan, apply, verification). */
+  sharePoint: { mySite: SharePointSite; admin: SharePointSite; folder: ThumbnailFolders };
 }
 
 function tokenProvider(credential: TokenCredential, scope: string): AuthenticationProvider {
@@ -27,10 +29,12 @@ export function connectStores(session: TenantSession): TenantConnection {
     customHosts: new Set(endpoints.graphCustomHosts),
     defaultVersion: "v1.0",
   });
+  const mySite = sharePointSite(endpoints.mySiteUrl, credential, endpoints.mySiteScope, http);
   const sharePoint = {
     // One token per host: SharePoint refuses a token issued for another of its hosts.
-    mySite: sharePointSite(endpoints.mySiteUrl, credential, endpoints.mySiteScope, http),
+    mySite,
     admin: sharePointSite(endpoints.adminSiteUrl, credential, endpoints.adminScope, http),
+    folder: new ThumbnailFolders(mySite),
   };
   return { ...session, graph, sharePoint };
 }

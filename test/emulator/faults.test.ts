@@ -12,8 +12,7 @@ import { pnpFetch } from "../../src/tenant/http.js";
 import { harness, type Harness } from "./helpers.js";
 
 const fixture: Fixture = {
-  // Writes are served at once here (strict-propagation.test.ts is about the delay).
-  tenant: { domain: "faulty.onmicrosoft.com", name: "faulty", propagation: { graphSeconds: 0 } },
+  tenant: { domain: "faulty.onmicrosoft.com", name: "faulty", propagation: { graphSeconds: 0 }, sharepoint: { thumbnailFolder: "present" } },
   apps: [{ clientId: "app", secrets: ["s"], roles: { graph: ["ProfilePhoto.ReadWrite.All", "User.Read.All"], sharepoint: ["Sites.FullControl.All"] } }],
   users: [
     { upn: "a@faulty.com", photo: { portrait: "a", size: 240 } },

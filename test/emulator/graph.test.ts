@@ -273,7 +273,7 @@ describe("legacy and current tenant behaviour (docs/microsoft-365.md: MC678855)"
     expect(((await sync.json()) as { result: string }).result).toBe("copied");
     const after = await adminUser("filler02@fabrikam.com");
     expect(after.spo.files.every((file) => file.exists)).toBe(true);
-    expect(after.spo.profile.PictureURL).toBe("https://fabrikam-my.sharepoint.com/User%20Photos/Profile%20Pictures/filler02_fabrikam_com_MThumb.jpg");
+    expect(after.spo.profile.PictureURL).toBe("https://fabrikam-my.sharepoint.com:443/User%20Photos/Profile%20Pictures/filler02_fabrikam_com_MThumb.jpg");
     expect(after.spo.profile["SPS-PicturePlaceholderState"]).toBe("0");
   });
 });

@@ -89,7 +89,7 @@ describe("SharePoint REST", () => {
     const props = await spo(e.adminSiteUrl, get);
     expect(props.json).toMatchObject({ "odata.type": "SP.UserProfiles.PersonProperties", AccountName: "i:0#.f|membership|adele.vance@contoso.com" });
     const values = Object.fromEntries((props.json?.UserProfileProperties as { Key: string; Value: string }[]).map((entry) => [entry.Key, entry.Value]));
-    expect(values.PictureURL).toBe("https://contoso-my.sharepoint.com/User%20Photos/Profile%20Pictures/adele_vance_contoso_com_MThumb.jpg");
+    expect(values.PictureURL).toBe("https://contoso-my.sharepoint.com:443/User%20Photos/Profile%20Pictures/adele_vance_contoso_com_MThumb.jpg");
     expect(values["SPS-PicturePlaceholderState"]).toBe("0");
     const verbose = await spo(e.adminSiteUrl, get, { accept: "application/json;odata=verbose" });
     expect(Array.isArray((verbose.json?.d as Record<string, { results: unknown[] }>).UserProfileProperties?.results)).toBe(true);

@@ -201,11 +201,20 @@ describe("plan: SharePoint", () => {
     const spo = (await spoInSync(megan, upn)) as Extract<LiveUser["spo"], { state: "read" }>;
     const steps = planOne(desiredUser(upn), megan.rendered, live({
       ...spo,
-      thumbnails: { small: spo.thumbnails.small!, large: { fingerprint: await megan.served(300) } },
+      thumbnails: { small: spo.thumbnails.small!, large: { fingerprint: await megan.served(400) } },
     }));
-    expect(steps.spo!.reason).toBe("medium thumbnail missing; large thumbnail the wrong size (300x300, not 200x200)");
+    // 400 is neither photosync's 200 nor SharePoint's own L (at most 300 wide).
+    expect(steps.spo!.reason).toBe("medium thumbnail missing; large thumbnail the wrong size (400x400, not 200x200)");
     const other = planOne(desiredUser(upn), megan.rendered, live({ ...spo, thumbnails: { ...spo.thumbnails, large: { fingerprint: await alex.served(200) } } }));
     expect(other.spo).toMatchObject({ action: "update", reason: expect.stringMatching(/^large thumbnail: (a different picture|different colours) \(/) });
+  });
+
+  it("accepts the thumbnails SharePoint's own sync makes (S 48, M 72, L 300) when the picture matches", async () => {
+    const spo = (await spoInSync(megan, upn)) as Extract<LiveUser["spo"], { state: "read" }>;
+    const own = { small: { fingerprint: await megan.served(48) }, medium: { fingerprint: await megan.served(72) }, large: { fingerprint: await megan.served(300) } };
+    expect(planOne(desiredUser(upn), megan.rendered, live({ ...spo, thumbnails: own })).spo).toMatchObject({ action: "noop" });
+    const tooSmall = planOne(desiredUser(upn), megan.rendered, live({ ...spo, thumbnails: { ...own, large: { fingerprint: await megan.served(96) } } }));
+    expect(tooSmall.spo!.reason).toBe("large thumbnail the wrong size (96x96, not 200x200)");
   });
 
   it("treats an empty placeholder state as 'placeholder shown' and a PictureURL pointing at missing files as broken", () => {

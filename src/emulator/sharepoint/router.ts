@@ -5,6 +5,7 @@
  * SP.UserProfiles.PeopleManager GetPropertiesFor / SetSingleValueProfileProperty.
  * Paths are the real server-relative ones; only scheme, host and port differ.
  */
+import { createHash } from "node:crypto";
 import { SHAREPOINT_APP_ID, type AccessClaims, type TokenService } from "../auth.js";
 import { bearer, bytes, json, pathSegments, type EmuRequest, type EmuResponse } from "../http.js";
 import type { SpoFileRecord } from "../model.js";
@@ -134,10 +135,74 @@ function fileMissing(path: string): SpoFailure {
   return new SpoFailure(404, "-2130575338, Microsoft.SharePoint.SPException", `The file ${path} does not exist.`);
 }
 
+function libraryPath(context: SharePointContext): string {
+  return `/${context.tenant.config.spo.library}`;
+}
+
+function isLibrary(context: SharePointContext, folder: string): boolean {
+  return folder.replace(/\/+$/, "").toLowerCase() === libraryPath(context).toLowerCase();
+}
+
+/** The library, and its thumbnail folder once it exists (switch `sharepoint.thumbnailFolder`). */
 function folderExists(context: SharePointContext, folder: string): boolean {
   const wanted = folder.replace(/\/+$/, "").toLowerCase();
-  const library = `/${context.tenant.config.spo.library}`.toLowerCase();
-  return wanted === library || wanted === context.tenant.photoFolder().toLowerCase();
+  return isLibrary(context, folder) || (context.tenant.photoFolderExists() && wanted === context.tenant.photoFolder().toLowerCase());
+}
+
+function folderProperties(context: SharePointContext, path: string, itemCount: number): Record<string, unknown> {
+  const name = path.replace(/\/+$/, "").split("/").pop() ?? "";
+  return { Exists: true, IsWOPIEnabled: false, ItemCount: itemCount, Name: name, ProgID: null, ServerRelativeUrl: path, TimeCreated: "2020-01-01T00:00:00Z", TimeLastModified: "2020-01-01T00:00:00Z", UniqueId: stableUuid(path), WelcomePage: "" };
+}
+
+function stableUuid(text: string): string {
+  const hex = createHash("sha256").update(text.toLowerCase()).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The library's folders, as SharePoint lists them: every document library has its `Forms` folder
+ * (the views), and the thumbnail folder once it exists. A client must tell them apart.
+ */
+function libraryFolders(context: SharePointContext): Record<string, unknown>[] {
+  const library = libraryPath(context);
+  const folders = [folderProperties(context, `${library}/Forms`, 0)];
+  const photos = context.tenant.photoFolder();
+  if (context.tenant.photoFolderExists()) folders.push(folderProperties(context, photos, context.tenant.spoFilesIn(photos).length));
+  return folders;
+}
+
+/**
+ * Folders/AddUsingPath: the emulator models one folder in the library, the thumbnail folder, so a
+ * client creating it under another name (English in a French tenant) is told, instead of a folder
+ * SharePoint's own sync would never use.
+ */
+function createFolder(context: SharePointContext, claims: AccessClaims, path: string): Record<string, unknown> {
+  requireRole(claims, WRITE);
+  const wanted = context.tenant.photoFolder();
+  if (path.replace(/\/+$/, "").toLowerCase() !== wanted.toLowerCase()) {
+    throw new SpoFailure(400, "-1, Microsoft.SharePoint.Client.InvalidClientQueryException", `The emulator models only the thumbnail folder ${wanted} in ${libraryPath(context)}, not ${path}.`);
+  }
+  context.tenant.createPhotoFolder();
+  return folderProperties(context, wanted, context.tenant.spoFilesIn(wanted).length);
+}
+
+function folderEntity(request: EmuRequest, context: SharePointContext, properties: Record<string, unknown>): EmuResponse {
+  const path = String(properties.ServerRelativeUrl);
+  return entity(
+    request,
+    { type: "SP.Folder", id: `${context.mySiteUrl}/_api/Web/GetFolderByServerRelativePath(decodedurl='${encodeURIComponent(path.replace(/'/g, "''"))}')`, editLink: "", metadata: `${context.mySiteUrl}/_api/$metadata#SP.ApiData.Folders/@Element` },
+    properties,
+  );
+}
+
+/** The web of the My Site host: `Language` (LCID) follows the fixture's `sharepoint.locale`. */
+function webEntity(request: EmuRequest, context: SharePointContext, claims: AccessClaims): EmuResponse {
+  requireRole(claims, READ);
+  return entity(
+    request,
+    { type: "SP.Web", id: `${context.mySiteUrl}/_api/Web`, editLink: "Web", metadata: `${context.mySiteUrl}/_api/$metadata#SP.ApiData.Webs/@Element` },
+    { Id: stableUuid(`web:${context.tenant.config.name}`), Language: context.tenant.webLanguage(), ServerRelativeUrl: "/", Title: "", Url: `https://${context.tenant.config.name}-my.sharepoint.com`, WebTemplate: "SPSMSITEHOST" },
+  );
 }
 
 async function handleFiles(request: EmuRequest, context: SharePointContext, claims: AccessClaims, calls: Call[]): Promise<EmuResponse> {
@@ -145,6 +210,11 @@ async function handleFiles(request: EmuRequest, context: SharePointContext, clai
   if (target === undefined) throw ACCESS_DENIED();
   const method = request.headers["x-http-method"]?.toUpperCase() ?? request.method;
   const tenant = context.tenant;
+
+  // web/folders/AddUsingPath(DecodedUrl='/User Photos/…'): a folder made from its full path.
+  if (target.name === "folders" && rest.length === 1 && rest[0]?.name === "addusingpath" && method === "POST") {
+    return folderEntity(request, context, createFolder(context, claims, resolvePath("/", pathArg(rest[0]))));
+  }
 
   if (target.name === "getfolderbyserverrelativepath" || target.name === "getfolderbyserverrelativeurl") {
     const folder = pathArg(target);
@@ -178,12 +248,14 @@ async function handleFiles(request: EmuRequest, context: SharePointContext, clai
     }
     if (rest.length === 0 && method === "GET") {
       requireRole(claims, READ);
-      const name = folder.replace(/\/+$/, "").split("/").pop() ?? "";
-      return entity(
-        request,
-        { type: "SP.Folder", id: `${context.mySiteUrl}/_api/Web/GetFolderByServerRelativePath(decodedurl='${encodeURIComponent(folder)}')`, editLink: "", metadata: `${context.mySiteUrl}/_api/$metadata#SP.ApiData.Folders/@Element` },
-        { Exists: true, ItemCount: tenant.spoFilesIn(folder).length, Name: name, ServerRelativeUrl: folder },
-      );
+      return folderEntity(request, context, folderProperties(context, isLibrary(context, folder) ? libraryPath(context) : tenant.photoFolder(), tenant.spoFilesIn(folder).length));
+    }
+    if (isLibrary(context, folder) && rest.length === 1 && rest[0]?.name === "folders" && method === "GET") {
+      requireRole(claims, READ);
+      return collection(request, `${context.mySiteUrl}/_api/$metadata#SP.ApiData.Folders`, libraryFolders(context));
+    }
+    if (isLibrary(context, folder) && rest.length === 2 && rest[0]?.name === "folders" && rest[1]?.name === "addusingpath" && method === "POST") {
+      return folderEntity(request, context, createFolder(context, claims, resolvePath(libraryPath(context), pathArg(rest[1]))));
     }
   }
 
@@ -319,6 +391,9 @@ export async function handleSharePoint(request: EmuRequest, context: SharePointC
     }
     if (first === "sp.userprofiles.peoplemanager" && calls.length === 2 && calls[1] !== undefined) {
       return await handleProfiles(request, context, claims, host, calls[1]);
+    }
+    if (first === "web" && calls.length === 1 && request.method === "GET" && host === "mysite") {
+      return webEntity(request, context, claims);
     }
     if (first === "web" && calls.length >= 2) {
       if (host !== "mysite") throw new SpoFailure(404, "-2147024894, System.IO.FileNotFoundException", "File Not Found.");

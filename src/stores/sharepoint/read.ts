@@ -1,7 +1,8 @@
 /**
- * SharePoint Online through PnPjs (@pnp/sp v4): the My Site host's "User Photos/Profile Pictures"
- * thumbnails and the admin host's user profile properties. Reads go in $batch requests
-^ * (batch.ts); a thumbnail's bytes are downloaded only when its ETag is not in the live cache.
+ * SharePoint Online through PnPjs (@pnp/sp v4): the My Site host's thumbnails in the "User Photos"
+ * library's thumbnail folder (localised, discovered: folder.ts) and the admin host's user profile
+ * properties. Reads go in $batch requests (batch.ts); a thumbnail's bytes are downloaded only when
+ * its ETag is not in the live cache.
  */
 import { SPQueryable } from "@pnp/sp";
 import type { ISPQueryable } from "@pnp/sp";
@@ -18,6 +19,7 @@ import { SPO_PROPERTIES, THUMBNAIL_NAMES } from "../../model/observations.js";
 import { LiveCache } from "../live-cache.js";
 import type { SharePointSite } from "./site.js";
 import { sendGetBatch } from "./batch.js";
+import { ThumbnailFolders } from "./folder.js";
 import type { BatchPartError } from "./batch.js";
 
 /** SharePoint answers at most 100 operations per $batch; stay below. */
@@ -118,10 +120,10 @@ function profileProperties(answer: ProfileAnswer): Record<SpoPropertyName, strin
 }
 
 /** Each target's thumbnails' ETags (undefined: the file has none), three per target, in order. */
-function readFileEtags(mySite: SharePointSite, targets: readonly SpoTarget[], options: SpoReadOptions): Promise<Array<PromiseSettledResult<string | undefined>>> {
-  // PnPjs's fluent API writes each URL (paths encoded as it does); spo-batch.ts sends them.
+function readFileEtags(mySite: SharePointSite, folder: string, targets: readonly SpoTarget[], options: SpoReadOptions): Promise<Array<PromiseSettledResult<string | undefined>>> {
+  // PnPjs's fluent API writes each URL (paths encoded as it does, a ' doubled); spo-batch.ts sends them.
   const urls = targets.flatMap((target) =>
-    THUMBNAIL_NAMES.map((thumbnail) => mySite.web.getFileByServerRelativePath(thumbnailPath(target.upn, thumbnail)).select("ETag").toRequestUrl()),
+    THUMBNAIL_NAMES.map((thumbnail) => mySite.web.getFileByServerRelativePath(thumbnailPath(folder, target.upn, thumbnail)).select("ETag").toRequestUrl()),
   );
   return runSpoBatched(mySite.web, urls, (answer) => (answer as FileInfo | null)?.ETag, options);
 }
@@ -142,14 +144,27 @@ export interface SpoTarget {
   upn: string;
 }
 
-/** Reads each person's three thumbnails (ETag, then bytes when new) and profile properties. */
+/** A missing folder holds no thumbnails: each person's three reads answer "not found" without a request. */
+const notThere = (count: number): Array<PromiseSettledResult<string | undefined>> => Array.from({ length: count }, () => ({ status: "rejected", reason: { status: 404 } }));
+
+/**
+ * Reads each person's three thumbnails (ETag, then bytes when new) and profile properties. The
+ * thumbnail folder is discovered first (folder.ts; once per session with `sites.folder`): when it
+ * cannot be, every person's SharePoint state is unknown, with the reason, and nothing else is read.
+ */
 export async function readSharePoint(
-  sites: { mySite: SharePointSite; admin: SharePointSite },
+  sites: { mySite: SharePointSite; admin: SharePointSite; folder?: ThumbnailFolders },
   targets: readonly SpoTarget[],
   cache: LiveCache,
   options: SpoReadOptions = {},
 ): Promise<Map<string, SpoObservation>> {
-  const [files, profiles] = await Promise.all([readFileEtags(sites.mySite, targets, options), readProfiles(sites.admin, targets, options)]);
+  const folder = await (sites.folder ?? new ThumbnailFolders(sites.mySite)).discover();
+  if (folder.state === "unknown") return new Map(targets.map((target) => [target.key, { state: "unknown", error: folder.error }]));
+  const folderPath = folder.path;
+  const [files, profiles] = await Promise.all([
+    folder.state === "found" ? readFileEtags(sites.mySite, folderPath, targets, options) : Promise.resolve(notThere(targets.length * THUMBNAIL_NAMES.length)),
+    readProfiles(sites.admin, targets, options),
+  ]);
 
   const observations = new Map<string, SpoObservation>();
   const downloads: Array<{ target: SpoTarget; thumbnail: ThumbnailName; etag?: string; cacheKey?: string }> = [];
@@ -188,7 +203,7 @@ export async function readSharePoint(
       return;
     }
     thumbnails.set(target.key, found);
-    observations.set(target.key, { state: "read", thumbnails: found, properties });
+    observations.set(target.key, { state: "read", thumbnails: found, properties, folder: folderPath });
   });
 
   const limit = pLimit(options.downloadConcurrency ?? SPO_DOWNLOAD_CONCURRENCY);
@@ -199,7 +214,7 @@ export async function readSharePoint(
         limit(async () => {
           let bytes: Buffer;
           try {
-            bytes = await sites.mySite.download(thumbnailPath(download.target.upn, download.thumbnail));
+            bytes = await sites.mySite.download(thumbnailPath(folderPath, download.target.upn, download.thumbnail));
           } catch (error) {
             // Deleted between the two reads, or the download failed: this read did not succeed.
             const failure = toServiceError(error);
