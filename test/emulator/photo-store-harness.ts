@@ -18,7 +18,8 @@ export interface PhotoTenant {
 export async function photoTenant(tenant: NonNullable<Fixture["tenant"]>, users: NonNullable<Fixture["users"]>): Promise<PhotoTenant> {
   const h = await harness({
     fixture: {
-      tenant: { domain: "tailspin.onmicrosoft.com", name: "tailspin", ...tenant },
+      // Writes are served at once (strict-propagation.test.ts is about the delay).
+      tenant: { domain: "tailspin.onmicrosoft.com", name: "tailspin", propagation: { graphSeconds: 0 }, ...tenant },
       apps: [
         { clientId: "app-reader", secrets: ["r"], roles: { graph: ["ProfilePhoto.Read.All", "User.Read.All", "PeopleSettings.Read.All"] } },
         { clientId: "app-writer", secrets: ["w"], roles: { graph: ["ProfilePhoto.ReadWrite.All", "User.Read.All", "PeopleSettings.ReadWrite.All"] } },

@@ -16,7 +16,7 @@ const SITES_ONLY = "00000000-0000-4000-a000-0000000000a3";
 
 function fixture(sharepoint: NonNullable<NonNullable<Fixture["tenant"]>["sharepoint"]>): Fixture {
   return {
-    tenant: { domain: "strict.onmicrosoft.com", name: "strict", sharepoint },
+    tenant: { domain: "strict.onmicrosoft.com", name: "strict", sharepoint: { thumbnailFolder: "present", ...sharepoint } },
     apps: [
       { clientId: READER, displayName: "reader", certificates: ["generate"], roles: { sharepoint: ["Sites.Read.All", "User.Read.All"] } },
       { clientId: WRITER, displayName: "writer", certificates: ["generate"], roles: { sharepoint: ["Sites.ReadWrite.All", "User.ReadWrite.All"] } },

@@ -21,7 +21,7 @@ describe("a tenant whose photos are managed on-premises", () => {
     const { code, plan } = await t.plan();
     expect(code).toBe(2);
     expect(plan.notices.filter((notice) => notice.code === "graph-writes-onpremises")).toHaveLength(1);
-    expect(plan.notices[0]).toMatchObject({ service: "graph", consequence: expect.stringContaining("skipped"), fix: expect.stringContaining("photoUpdateSettings") });
+    expect(plan.notices.find((notice) => notice.code === "graph-writes-onpremises")).toMatchObject({ service: "graph", consequence: expect.stringContaining("skipped"), fix: expect.stringContaining("photoUpdateSettings") });
     for (const user of plan.users) {
       expect(user.steps.map((step) => `${step.store} ${step.action}`)).toEqual(["aad skip", "spo create"]);
       expect(user.steps[0]!.reason).toContain(ONPREMISES_SKIP_REASON);

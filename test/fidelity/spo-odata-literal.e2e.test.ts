@@ -21,7 +21,7 @@ describe("a UPN with a quote", () => {
     expect(spo.action).toBe("create");
     expect(first.plan.counts.unknown).toBe(0);
     const applied = await t.apply();
-    expect(applied.report.counts).toEqual({ done: 2, failed: 0, skipped: 0 });
+    expect(applied.report.counts).toEqual({ done: 2, pending: 0, failed: 0, skipped: 0 });
     const profile = t.tenant.emulator.core.tenant.findUser("o'brien@contoso.com")!.profile;
     expect(decodeURI(new URL(profile.PictureURL!).pathname)).toBe("/User Photos/Profile Pictures/o'brien_contoso_com_MThumb.jpg");
     const again = await t.plan();

@@ -31,7 +31,7 @@ describe("profile reads with Sites.Read.All alone", () => {
     expect(text.code).toBe(2);
 
     // The writer (User.ReadWrite.All) reads profiles: apply, then the reader's plan has no changes, still with the notice.
-    expect((await t.apply()).report.counts).toEqual({ done: 4, failed: 0, skipped: 0 });
+    expect((await t.apply()).report.counts).toEqual({ done: 4, pending: 0, failed: 0, skipped: 0 });
     const again = await t.plan();
     expect(again.plan.counts).toMatchObject({ create: 0, update: 0, delete: 0, unknown: 0 });
     expect(again.plan.notices.map((notice) => notice.code)).toEqual(["spo-profile-read-denied"]);

@@ -24,9 +24,9 @@ describe("profile writes with an app-only token", () => {
     expect(code).toBe(1);
     expect(report.notices?.map((notice) => notice.code)).toEqual(["spo-profile-write-denied"]);
     expect(report.notices?.[0]?.fix).toContain("sp-dev-docs #3718");
-    expect(report.counts).toEqual({ done: 2, failed: 0, skipped: 2 });
+    expect(report.counts).toEqual({ done: 2, pending: 0, failed: 0, skipped: 2 });
     for (const user of report.users) {
-      expect(user.steps.map((step) => `${step.store} ${step.outcome}`)).toEqual(["exo done", "spo skipped"]);
+      expect(user.steps.map((step) => `${step.store} ${step.outcome}`)).toEqual(["aad done", "spo skipped"]);
     }
     // Nothing half-written: no thumbnail uploaded, no property changed.
     expect(requestsTo(t.tenant.emulator, "AddUsingPath")).toBe(0);
@@ -52,7 +52,7 @@ describe("profile writes with an app-only token", () => {
     expect(code).toBe(1);
     expect(report.notices?.map((notice) => notice.code)).toEqual(["spo-profile-write-denied"]);
     const outcomes = Object.fromEntries(report.users.map((user) => [user.upn, user.steps.map((step) => `${step.store} ${step.outcome}`)]));
-    expect(outcomes).toEqual({ "ann@contoso.com": ["exo done", "spo skipped"], "bob@contoso.com": ["exo done", "spo done"] });
+    expect(outcomes).toEqual({ "ann@contoso.com": ["aad done", "spo skipped"], "bob@contoso.com": ["aad done", "spo done"] });
     const again = await t.plan();
     expect(again.plan.users.find((user) => user.upn === "bob@contoso.com")!.steps.map((step) => step.action)).toEqual(["noop", "noop"]);
   });
@@ -61,7 +61,7 @@ describe("profile writes with an app-only token", () => {
     t = await spoTenant({ sharepoint: { appOnlyProfileWrites: "allowed" } });
     const { code, report } = await t.apply();
     expect(report.notices ?? []).toEqual([]);
-    expect(report.counts).toEqual({ done: 4, failed: 0, skipped: 0 });
+    expect(report.counts).toEqual({ done: 4, pending: 0, failed: 0, skipped: 0 });
     expect(code).toBe(0);
     const again = await t.plan();
     expect(again.plan.counts).toMatchObject({ create: 0, update: 0, delete: 0, unknown: 0 });

@@ -61,10 +61,11 @@ ${users}
 `,
   );
   const fixture = {
-    tenant: { id: "0c0a3a5e-5c1e-4d2b-9c61-000000c0a750", domain: "contoso.onmicrosoft.com", name: "contoso", ...(options.sharepoint ? { sharepoint: options.sharepoint } : {}) },
+    // The thumbnail folder exists here: these tests are about tokens and profiles (spo-folder-missing is about the folder).
+    tenant: { id: "0c0a3a5e-5c1e-4d2b-9c61-000000c0a750", domain: "contoso.onmicrosoft.com", name: "contoso", sharepoint: { thumbnailFolder: "present", ...options.sharepoint } },
     apps: [
-      { clientId: DEMO_READER_CLIENT_ID, displayName: "reader", certificates: ["generate"], roles: { graph: ["ProfilePhoto.Read.All", "User.Read.All"], sharepoint: options.readerSharePointRoles ?? ["Sites.Read.All", "User.Read.All"] } },
-      { clientId: DEMO_WRITER_CLIENT_ID, displayName: "writer", certificates: ["generate"], roles: { graph: ["ProfilePhoto.ReadWrite.All", "User.Read.All"], sharepoint: options.writerSharePointRoles ?? ["Sites.ReadWrite.All", "User.ReadWrite.All"] } },
+      { clientId: DEMO_READER_CLIENT_ID, displayName: "reader", certificates: ["generate"], roles: { graph: ["ProfilePhoto.Read.All", "User.Read.All", "PeopleSettings.Read.All"], sharepoint: options.readerSharePointRoles ?? ["Sites.Read.All", "User.Read.All"] } },
+      { clientId: DEMO_WRITER_CLIENT_ID, displayName: "writer", certificates: ["generate"], roles: { graph: ["ProfilePhoto.ReadWrite.All", "User.Read.All", "PeopleSettings.ReadWrite.All"], sharepoint: options.writerSharePointRoles ?? ["Sites.ReadWrite.All", "User.ReadWrite.All"] } },
     ],
     users: upns.map((upn) => ({ upn, displayName: upn.split("@")[0], licensed: true, mailbox: "cloud", ...options.users?.[upn] })),
   } as Fixture;

@@ -19,7 +19,7 @@ async function converges(tenant: SpoTenant): Promise<void> {
   expect(first.code).toBe(2);
   expect(first.plan.counts).toMatchObject({ create: 4, unknown: 0 });
   const applied = await tenant.apply();
-  expect(applied.report.counts).toEqual({ done: 4, failed: 0, skipped: 0 });
+  expect(applied.report.counts).toEqual({ done: 4, pending: 0, failed: 0, skipped: 0 });
   expect(applied.code).toBe(0);
   const again = await tenant.plan();
   expect(again.plan.counts).toMatchObject({ create: 0, update: 0, delete: 0, unknown: 0 });

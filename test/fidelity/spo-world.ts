@@ -24,12 +24,13 @@ users:
   bruno@fabrikam.com: photos/bruno.jpg
 `;
 
-export function spoFixture(sharepoint: NonNullable<Fixture["tenant"]>["sharepoint"], readerRoles: string[] = ["Sites.Read.All"]): Fixture {
+export function spoFixture(sharepoint: NonNullable<Fixture["tenant"]>["sharepoint"], readerRoles: string[] = ["Sites.Read.All", "User.Read.All"]): Fixture {
   return {
-    tenant: { domain: "fabrikam.onmicrosoft.com", name: "fabrikam", behaviour: "current", sharepoint },
+    // Profile writes allowed: these tests are about the folder and the sync (spo-profile-write-app-only is about writes).
+    tenant: { domain: "fabrikam.onmicrosoft.com", name: "fabrikam", behaviour: "current", sharepoint: { appOnlyProfileWrites: "allowed", ...sharepoint } },
     apps: [
-      { clientId: DEMO_READER_CLIENT_ID, certificates: ["generate"], roles: { graph: ["ProfilePhoto.Read.All", "User.Read.All"], sharepoint: readerRoles } },
-      { clientId: DEMO_WRITER_CLIENT_ID, certificates: ["generate"], roles: { graph: ["ProfilePhoto.ReadWrite.All", "User.Read.All"], sharepoint: ["Sites.FullControl.All", "User.ReadWrite.All"] } },
+      { clientId: DEMO_READER_CLIENT_ID, certificates: ["generate"], roles: { graph: ["ProfilePhoto.Read.All", "User.Read.All", "PeopleSettings.Read.All"], sharepoint: readerRoles } },
+      { clientId: DEMO_WRITER_CLIENT_ID, certificates: ["generate"], roles: { graph: ["ProfilePhoto.ReadWrite.All", "User.Read.All", "PeopleSettings.ReadWrite.All"], sharepoint: ["Sites.FullControl.All", "User.ReadWrite.All"] } },
     ],
     users: [{ upn: "ana@fabrikam.com" }, { upn: "bruno@fabrikam.com" }],
   };

@@ -47,8 +47,8 @@ export async function portrait(seed: string, noisy = false): Promise<Buffer> {
 
 export function apps(): NonNullable<Fixture["apps"]> {
   return [
-    { clientId: DEMO_READER_CLIENT_ID, certificates: ["generate"], roles: { graph: ["ProfilePhoto.Read.All", "User.Read.All"], sharepoint: ["Sites.Read.All", "User.Read.All"] } },
-    { clientId: DEMO_WRITER_CLIENT_ID, certificates: ["generate"], roles: { graph: ["ProfilePhoto.ReadWrite.All", "User.Read.All"], sharepoint: ["Sites.FullControl.All", "User.ReadWrite.All"] } },
+    { clientId: DEMO_READER_CLIENT_ID, certificates: ["generate"], roles: { graph: ["ProfilePhoto.Read.All", "User.Read.All", "PeopleSettings.Read.All"], sharepoint: ["Sites.Read.All", "User.Read.All"] } },
+    { clientId: DEMO_WRITER_CLIENT_ID, certificates: ["generate"], roles: { graph: ["ProfilePhoto.ReadWrite.All", "User.Read.All", "PeopleSettings.ReadWrite.All"], sharepoint: ["Sites.FullControl.All", "User.ReadWrite.All"] } },
   ];
 }
 
