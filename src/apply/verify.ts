@@ -105,7 +105,10 @@ export async function verifyResults(
         if (step.outcome !== "done") continue;
         const check = checkOf(step.store);
         if (check?.action === "noop") continue;
-        const previous = stillServesThePrevious(check, before.find((candidate) => candidate.store === check?.store));
+        // What the plan saw before the write, under the store written: the re-read may route the one
+        // Graph photo to the other Graph store (checkOf), whose planned step was a skip without it.
+        const planned = before.find((candidate) => candidate.store === step.store && candidate.action !== "skip") ?? before.find((candidate) => candidate.store === check?.store);
+        const previous = stillServesThePrevious(check, planned);
         // A Graph store serving a third photo (neither the one written nor the one before) is not
         // propagating: it fails now rather than after the window. A failed read, or SharePoint, waits.
         const thirdPhoto = check !== undefined && check.store !== "spo" && check.action !== "unknown" && !previous;
@@ -118,7 +121,8 @@ export async function verifyResults(
           step.detail = `${step.detail}; pending: written, not yet served after ${Math.round(windowMs / 1000)} s (Graph can take minutes; photosync will check on the next run)`;
           outcome.pending.push({
             upn: result.upn,
-            store: check!.store,
+            // Keyed by the store the plan wrote: the next plan routes as this one did.
+            store: step.store,
             desired: image.state === "remove" ? "remove" : image.graph.fingerprint.hash,
             previous: check!.before ? check!.before.hash : null,
             since: new Date(now()).toISOString(),

@@ -94,7 +94,10 @@ export async function probeProfileWrites(admin: SharePointSite, upn: string): Pr
     const answer = (await spGet(query)) as ProfileAnswer | null;
     current = answer?.UserProfileProperties?.find((entry) => entry.Key === "SPS-PicturePlaceholderState")?.Value ?? "";
   } catch (error) {
-    return { state: "unprobed", error: toServiceError(error) };
+    const failure = toServiceError(error);
+    // An identity SharePoint will not even let read profiles is not let write them: asking by a
+    // write would need the value it cannot read, and uploading first would leave orphans.
+    return failure.kind === "access" && failure.status === 403 ? { state: "denied", error: failure } : { state: "unprobed", error: failure };
   }
   try {
     await admin.profiles.setSingleValueProfileProperty(account, "SPS-PicturePlaceholderState", current);
