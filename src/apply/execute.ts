@@ -13,6 +13,7 @@ import type { RenderedPhoto } from "../images/variants.js";
 import type { AnalysedSource } from "../model/record.js";
 import type { DesiredState, DesiredUser, StoreName } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
+import { HOLDERS } from "../model/routing.js";
 import type { Plan, PlanNotice, StoreStep, UserPlan } from "../model/plan.js";
 import type { TenantConnection } from "../stores/connection.js";
 import { throwIfAccessDenied, toServiceError } from "../tenant/errors.js";
@@ -85,7 +86,8 @@ interface GraphWork {
 const graphWrite = ({ work }: GraphWork) => ({ userId: work.userId, ...(work.user.photo.kind === "photo" ? { jpeg: work.photo!.variants.graph.bytes } : {}) });
 
 /**
- * The Graph photo writes, exo and aad steps alike, through v1.0 first, in one stream of batches:
+ * The Graph photo writes, exo and aad steps alike, through v1.0 first (but for the people the plan
+ * already found without a mailbox in a legacy tenant), in one stream of batches:
  * v1.0 is the documented API, and in a current tenant (MC678855) it is Entra ID for everyone. The
  * people v1.0 says have no usable mailbox (a legacy tenant) are returned for the Entra ID fallback
  * (beta): uploads of either store, and deletes of the Entra ID photo (an Exchange photo that
@@ -96,9 +98,13 @@ async function graphWrites(connection: TenantConnection, works: Work[], options:
     (["exo", "aad"] as const).filter((store) => work.plan.steps.some((step) => step.store === store && WRITES.has(step.action))).map((store) => ({ work, store })),
   );
   if (mine.length === 0) return [];
-  const results = await writeGraphPhotos(connection.graph, "v1.0", mine.map(graphWrite), options.graph);
-  const noMailbox: GraphWork[] = [];
-  mine.forEach((item, index) => {
+  // The plan's reads already found these people without a mailbox in a legacy tenant: straight to
+  // the Entra ID fallback, without a v1.0 write that is bound to be refused.
+  const knownNoMailbox = (item: GraphWork) => item.work.plan.steps.find((step) => step.store === item.store)?.holder === HOLDERS.legacyAad;
+  const noMailbox: GraphWork[] = mine.filter(knownNoMailbox);
+  const viaV1 = mine.filter((item) => !knownNoMailbox(item));
+  const results = viaV1.length > 0 ? await writeGraphPhotos(connection.graph, "v1.0", viaV1.map(graphWrite), options.graph) : [];
+  viaV1.forEach((item, index) => {
     const { work, store } = item;
     const step = work.plan.steps.find((candidate) => candidate.store === store)!;
     const result: WriteResult = results[index]!;
