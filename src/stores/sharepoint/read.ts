@@ -107,7 +107,7 @@ interface FileInfo {
   ETag?: string;
 }
 
-interface ProfileAnswer {
+export interface ProfileAnswer {
   "odata.null"?: boolean;
   AccountName?: string;
   UserProfileProperties?: Array<{ Key: string; Value: string }>;
@@ -128,14 +128,19 @@ function readFileEtags(mySite: SharePointSite, folder: string, targets: readonly
   return runSpoBatched(mySite.web, urls, (answer) => (answer as FileInfo | null)?.ETag, options);
 }
 
+/**
+ * PeopleManager/GetPropertiesFor for one person, as PnPjs's profiles.getPropertiesFor builds it but
+ * with the account literal escaped (PnPjs does not double a quote in it), and not sent yet.
+ */
+export function profileQuery(admin: SharePointSite, upn: string): ISPQueryable {
+  const query = SPQueryable(admin.profiles, "getpropertiesfor(@v)");
+  query.query.set("@v", odataString(accountName(upn)));
+  return query;
+}
+
 /** Each target's managed profile properties (null: no user profile), in order. */
 function readProfiles(admin: SharePointSite, targets: readonly SpoTarget[], options: SpoReadOptions): Promise<Array<PromiseSettledResult<Record<SpoPropertyName, string> | null>>> {
-  const urls = targets.map((target) => {
-    // As PnPjs's profiles.getPropertiesFor builds it; that method sends the request at once.
-    const query = SPQueryable(admin.profiles, "getpropertiesfor(@v)");
-    query.query.set("@v", odataString(accountName(target.upn)));
-    return query.toRequestUrl();
-  });
+  const urls = targets.map((target) => profileQuery(admin, target.upn).toRequestUrl());
   return runSpoBatched(admin.web, urls, (answer) => profileProperties((answer ?? {}) as ProfileAnswer), options);
 }
 

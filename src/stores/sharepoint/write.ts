@@ -9,8 +9,9 @@ import { accountName, pictureUrl, thumbnailFileName, thumbnailPath } from "./nam
 import type { ThumbnailName } from "../../model/observations.js";
 import { THUMBNAIL_NAMES } from "../../model/observations.js";
 import type { SharePointSite } from "./site.js";
-import { SPQueryable, spGet } from "@pnp/sp";
-import { odataString } from "./odata-literal.js";
+import { spGet } from "@pnp/sp";
+import { profileQuery } from "./read.js";
+import type { ProfileAnswer } from "./read.js";
 import { toServiceError } from "../../tenant/errors.js";
 import type { ServiceError } from "../../model/errors.js";
 
@@ -76,9 +77,6 @@ export async function removeSpoPhoto(sites: { mySite: SharePointSite; admin: Sha
  */
 export type ProfileWriteCapability = { state: "allowed" } | { state: "denied"; error: ServiceError } | { state: "unprobed"; error: ServiceError };
 
-interface ProfileAnswer {
-  UserProfileProperties?: Array<{ Key: string; Value: string }>;
-}
 
 /**
  * Reads one person's SPS-PicturePlaceholderState and writes the same value back: a write that
@@ -88,10 +86,7 @@ export async function probeProfileWrites(admin: SharePointSite, upn: string): Pr
   const account = accountName(upn);
   let current: string;
   try {
-    // As PnPjs's profiles.getPropertiesFor builds it, with the account escaped (it is not, there).
-    const query = SPQueryable(admin.profiles, "getpropertiesfor(@v)");
-    query.query.set("@v", odataString(account));
-    const answer = (await spGet(query)) as ProfileAnswer | null;
+    const answer = (await spGet(profileQuery(admin, upn))) as ProfileAnswer | null;
     current = answer?.UserProfileProperties?.find((entry) => entry.Key === "SPS-PicturePlaceholderState")?.Value ?? "";
   } catch (error) {
     const failure = toServiceError(error);
