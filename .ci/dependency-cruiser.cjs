@@ -32,6 +32,14 @@ module.exports = {
       to: { path: "^node_modules/sharp/", reachable: true },
     },
     {
+      name: "doctor-is-pure",
+      severity: "error",
+      comment:
+        "doctor's checks and formatters judge plain findings (the pipeline, reconcile/doctor-run.ts, gathers them): model, the planner's pure wording, and only the types of the session and stores whose answers they judge.",
+      from: { path: layer("doctor") },
+      to: { path: "^src/", pathNot: only("model", "plan", "doctor"), dependencyTypesNot: ["type-only"] },
+    },
+    {
       name: "names-are-pure",
       severity: "error",
       comment: "A store's names module (URLs, file names, error codes) is pure, so the planner and validate may use it.",

@@ -4,6 +4,7 @@ import type { CliIo, CommandContext } from "./io.js";
 import { EXIT } from "./io.js";
 import { AccessError, ServiceFailure, UserError } from "../model/errors.js";
 import { registerApply } from "./commands/apply.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { registerDrift } from "./commands/drift.js";
 import { registerEmulator } from "./commands/emulator.js";
 import { registerPlan } from "./commands/plan.js";
@@ -18,8 +19,8 @@ const ISSUES_URL = "the photosync issue tracker";
 /** Scripts and workflows branch on these; the README's "Exit codes" section says the same. */
 const EXIT_CODES_HELP = `
 Exit codes:
-  ${EXIT.ok}   success (plan: no changes; apply --yes: every step done and verified)
-  ${EXIT.failure}   failure (validate: errors; plan: invalid manifest, sign-in failed or some state unknown; apply: a step failed)
+  ${EXIT.ok}   success (plan: no changes; apply --yes: every step done and verified; doctor: everything the manifest asks for is possible)
+  ${EXIT.failure}   failure (validate: errors; plan: invalid manifest, sign-in failed or some state unknown; apply: a step failed; doctor: a check failed)
   ${EXIT.changes}   plan (and apply without --yes): there are changes
   ${EXIT.refused}   apply: refused by a safety rail; nothing was written (--force overrides)
   ${EXIT.digestMismatch}   apply: --expect-digest does not match the recomputed plan; nothing was written
@@ -45,6 +46,7 @@ export function buildProgram(context: CommandContext): Command {
   registerPlan(program, context);
   registerApply(program, context);
   registerDrift(program, context);
+  registerDoctor(program, context);
   registerEmulator(program, context);
   return program;
 }

@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import type { DesiredState } from "../model/desired.js";
 import { checkAccess } from "../tenant/access.js";
+import type { AccessCheck } from "../tenant/access.js";
 import { authWarning, createCredential } from "../tenant/auth.js";
 import type { AuthSettings } from "../tenant/auth.js";
 import { connectStores } from "../stores/connection.js";
@@ -56,7 +57,16 @@ export interface RunSession {
   close(): Promise<void>;
 }
 
-export async function openSession(state: DesiredState, options: SessionOptions): Promise<RunSession> {
+/** A session that has not been checked yet, and what checking it needs. */
+export interface OpenedSession extends RunSession {
+  access: AccessCheck;
+}
+
+/**
+ * Opens the session without signing in: the endpoints, the credential and the store clients.
+ * The caller checks access (openSession: stop at the first failure; doctor: report them all).
+ */
+export async function openConnection(state: DesiredState, options: SessionOptions): Promise<OpenedSession> {
   let endpoints: TenantEndpoints;
   let auth: AuthSettings;
   let emulator: LocalEmulator | undefined;
@@ -92,10 +102,10 @@ export async function openSession(state: DesiredState, options: SessionOptions):
       options.background === true,
     ),
   );
-  try {
-    // One sign-in per service and a permission check before any person is read: a failure is
-    // one message with its fix (AccessError), never an "unknown" per person.
-    await checkAccess({
+  return {
+    connection,
+    ...(emulator ? { emulator } : {}),
+    access: {
       credential: connection.credential,
       endpoints,
       http: connection.http,
@@ -103,18 +113,23 @@ export async function openSession(state: DesiredState, options: SessionOptions):
       ...(auth.clientId ? { clientId: auth.clientId } : {}),
       writer: options.writer === true,
       sharePoint,
-    });
-  } catch (error) {
-    await connection.close();
-    await emulator?.close();
-    throw error;
-  }
-  return {
-    connection,
-    ...(emulator ? { emulator } : {}),
+    },
     async close() {
       await connection.close();
       await emulator?.close();
     },
   };
+}
+
+export async function openSession(state: DesiredState, options: SessionOptions): Promise<RunSession> {
+  const session = await openConnection(state, options);
+  try {
+    // One sign-in per service and a permission check before any person is read: a failure is
+    // one message with its fix (AccessError), never an "unknown" per person.
+    await checkAccess(session.access);
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+  return { connection: session.connection, ...(session.emulator ? { emulator: session.emulator } : {}), close: session.close };
 }

@@ -51,6 +51,17 @@ export async function readLive(
   route: Router,
   readOptions: ReadOptions = {},
 ): Promise<Map<string, LiveRead>> {
+  return (await readLiveWithModel(connection, users, cache, route, readOptions)).reads;
+}
+
+/** readLive, with the photo model the tenant's answers showed (doctor reports it). */
+export async function readLiveWithModel(
+  connection: TenantConnection,
+  users: readonly DesiredUser[],
+  cache: LiveCache,
+  route: Router,
+  readOptions: ReadOptions = {},
+): Promise<{ reads: Map<string, LiveRead>; model: TenantModel }> {
   const backoff = connection.http.backoff;
   const options = {
     graph: { concurrency: GRAPH_READ_CONCURRENCY, onThrottled: backoff.reporter("graph"), ...readOptions.graph },
@@ -129,5 +140,5 @@ export async function readLive(
     if (spoRead) live.spo = spoRead;
     result.set(person.key, routes ? { live, routes } : { live });
   }
-  return result;
+  return { reads: result, model };
 }

@@ -6,6 +6,11 @@
  * or permission problem is the same for every person, so it must never become one "unknown" line
  * per person (those are for a transient failure of that person's read).
  *
+ * The check is in two halves: `inspectAccess` signs in for every resource and asks every question
+ * without throwing, and gives each resource's outcome (signed in or why not, the roles granted, the
+ * permissions missing, SharePoint's refusal); `checkAccess` is "inspect, then throw the first
+ * failure", which is what a run needs. `photosync doctor` reports every outcome instead.
+ *
  * Tokens are decoded here, never verified (the service verifies them) and never printed.
  */
 import type { TokenCredential } from "@azure/identity";
@@ -40,6 +45,10 @@ const GRAPH_WRITE_PHOTOS: Permission = { name: "ProfilePhoto.ReadWrite.All", any
 const SPO_READ_FILES: Permission = { name: "Sites.Read.All", anyOf: ["Sites.Read.All", "Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"], for: "reading thumbnails" };
 const SPO_WRITE_FILES: Permission = { name: "Sites.ReadWrite.All", anyOf: ["Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"], for: "writing thumbnails" };
 const SPO_WRITE_PROFILES: Permission = { name: "User.ReadWrite.All", anyOf: ["User.ReadWrite.All", "Sites.FullControl.All"], for: "writing profile properties" };
+// Optional for a run (it carries on with a notice without them), checked by doctor.
+const GRAPH_READ_PEOPLE_SETTINGS: Permission = { name: "PeopleSettings.Read.All", anyOf: ["PeopleSettings.Read.All", "PeopleSettings.ReadWrite.All"], for: "reading the photo update settings" };
+// SharePoint's own User.* permissions: Sites.* does not let an app read user profiles (pnp/powershell #5084).
+const SPO_READ_PROFILES: Permission = { name: "User.Read.All", anyOf: ["User.Read.All", "User.ReadWrite.All"], for: "reading user profiles" };
 
 /** The application permissions a run needs, per service. Pure. */
 export function neededPermissions(options: { writer: boolean; sharePoint: boolean }): { graph: Permission[]; sharePoint: Permission[] } {
@@ -48,11 +57,31 @@ export function neededPermissions(options: { writer: boolean; sharePoint: boolea
   return { graph, sharePoint };
 }
 
+/**
+ * What `photosync doctor` checks: the run's permissions and the ones a run can do without but
+ * then reports less (the photo update settings, SharePoint profile reads). Pure.
+ */
+export function doctorPermissions(options: { writer: boolean; sharePoint: boolean }): { graph: Permission[]; sharePoint: Permission[] } {
+  const graph = options.writer ? [GRAPH_READ_USERS, GRAPH_WRITE_PHOTOS] : [GRAPH_READ_USERS, GRAPH_READ_PHOTOS, GRAPH_READ_PEOPLE_SETTINGS];
+  const sharePoint = !options.sharePoint ? [] : options.writer ? [SPO_WRITE_FILES, SPO_WRITE_PROFILES] : [SPO_READ_FILES, SPO_READ_PROFILES];
+  return { graph, sharePoint };
+}
+
 /** The `roles` claim of an access token; undefined for a token without one (a person's delegated token). */
 export function grantedRoles(token: string): string[] | undefined {
   try {
     const roles = decodeJwt(token).roles;
     return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === "string") : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The app's display name from an access token's `app_displayname` claim (Entra v1 tokens carry it), if any. */
+export function appDisplayName(token: string): string | undefined {
+  try {
+    const name = decodeJwt(token).app_displayname;
+    return typeof name === "string" && name !== "" ? name : undefined;
   } catch {
     return undefined;
   }
@@ -95,7 +124,7 @@ export function signInFailure(error: unknown, method: AuthMethod, clientId: stri
   return `sign-in to ${resource} with method ${method} failed: ${detail}. Check the settings in the README's "Signing in" section`;
 }
 
-function permissionFailure(service: string, clientId: string | undefined, roles: readonly string[], missing: readonly Permission[]): string {
+function permissionSentence(service: string, clientId: string | undefined, roles: readonly string[], missing: readonly Permission[]): string {
   const app = clientId ? `the app ${clientId}` : "the app photosync signed in as";
   const lacking = missing.map((permission) => `${permission.name} (${permission.for})`).join(", ");
   return (
@@ -115,22 +144,57 @@ export interface AccessCheck {
   sharePoint: boolean;
 }
 
-async function tokenFor(check: AccessCheck, scope: string, resource: string): Promise<string> {
-  let token;
-  try {
-    token = await check.credential.getToken(scope);
-  } catch (error) {
-    throw new AccessError(signInFailure(error, check.method, check.clientId, resource));
-  }
-  if (!token) throw new AccessError(signInFailure(new Error("the credential returned no token"), check.method, check.clientId, resource));
-  return token.token;
+/** Which resource an outcome is about: Graph, or one of the two SharePoint hosts (tokens are per host). */
+export type AccessResource = "graph" | "mySite" | "admin";
+
+/** What SharePoint said when it refused a token it was given, and what to do about it. */
+export interface SharePointRefusal {
+  status: number;
+  /** SharePoint's own words (error body or x-ms-diagnostics), any token cut out. */
+  said: string;
+  fix: string;
 }
 
-function requireRoles(check: AccessCheck, token: string, service: string, needed: readonly Permission[]): void {
-  const roles = grantedRoles(token);
-  if (!roles) return; // A person's own (delegated) token: the services decide, per request.
-  const missing = missingPermissions(roles, needed);
-  if (missing.length > 0) throw new AccessError(permissionFailure(service, check.clientId, roles, missing));
+/** One resource's outcome. Nothing in it is a token. */
+export interface ResourceAccess {
+  resource: AccessResource;
+  /** "Microsoft Graph", "SharePoint Online (My Site host)", "SharePoint Online (admin host)". */
+  label: string;
+  /** The API its permissions are granted on: "Microsoft Graph" or "SharePoint". */
+  api: "Microsoft Graph" | "SharePoint";
+  /** Where the token is used (the SharePoint hosts' URLs). */
+  url: string;
+  /** Signed in, or the one sentence of what failed and what to do. */
+  signIn: { ok: true } | { ok: false; failure: string };
+  /** The `roles` claim; undefined when not signed in, or for a person's own (delegated) token. */
+  roles?: string[];
+  /** The token's app_displayname, when it has one. */
+  appName?: string;
+  /** Which of the permissions asked about the token lacks (empty without roles to judge by). */
+  missing: Permission[];
+  /** SharePoint only: its refusal of the token at POST /_api/contextinfo. */
+  refusal?: SharePointRefusal;
+  /** SharePoint only: the question could not be asked (the network, not the token). */
+  unreachable?: string;
+}
+
+export interface AccessInspection {
+  graph: ResourceAccess;
+  /** Present when SharePoint is part of the run. */
+  mySite?: ResourceAccess;
+  admin?: ResourceAccess;
+}
+
+type TokenOutcome = { ok: true; token: string } | { ok: false; failure: string };
+
+async function tokenFor(check: AccessCheck, scope: string, resource: string): Promise<TokenOutcome> {
+  try {
+    const token = await check.credential.getToken(scope);
+    if (token) return { ok: true, token: token.token };
+    return { ok: false, failure: signInFailure(new Error("the credential returned no token"), check.method, check.clientId, resource) };
+  } catch (error) {
+    return { ok: false, failure: signInFailure(error, check.method, check.clientId, resource) };
+  }
 }
 
 /** What SharePoint said when it refused a token, from its error body or x-ms-diagnostics header. */
@@ -159,48 +223,94 @@ function refusalFix(refusal: string, check: AccessCheck, needed: readonly Permis
   return `check that the app has the SharePoint application permission ${needed.map((permission) => permission.name).join(" and ")} with admin consent, and that mySiteHost and adminHost in photos.yaml are the tenant's`;
 }
 
-/** Asks one SharePoint host whether it accepts its token (one POST /_api/contextinfo), or throws AccessError. */
-async function askSharePoint(check: AccessCheck, siteUrl: string, token: string, needed: readonly Permission[]): Promise<void> {
+/** Asks one SharePoint host whether it accepts its token (one POST /_api/contextinfo). */
+async function askSharePoint(check: AccessCheck, siteUrl: string, token: string, needed: readonly Permission[]): Promise<{ refusal?: SharePointRefusal; unreachable?: string }> {
   let response: Response;
   try {
     response = await check.http.fetch(`${siteUrl.replace(/\/$/, "")}/_api/contextinfo`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, accept: "application/json;odata=nometadata" },
     });
-  } catch {
-    return; // The network, not the token: the reads retry and report it per person.
+  } catch (error) {
+    // The network, not the token: a run's reads retry and report it per person.
+    return { unreachable: firstLine(error) };
   }
   if (response.status !== 401 && response.status !== 403) {
     await response.body?.cancel();
-    return;
+    return {};
   }
-  const refusal = await sharePointRefusal(response);
-  throw new AccessError(`SharePoint Online refused photosync's token (${response.status}: ${refusal}): ${refusalFix(refusal, check, needed, siteUrl)}`);
+  const said = await sharePointRefusal(response);
+  return { refusal: { status: response.status, said, fix: refusalFix(said, check, needed, siteUrl) } };
 }
 
 /**
- * Signs in for every service the run needs and checks the permissions, or throws AccessError.
- * Costs one token per service and SharePoint host (reused by the run) and one request per SharePoint host.
+ * Signs in for every resource the run needs and asks each question, without stopping at the first
+ * failure. `permissions`: which permissions to judge the roles by (default: the run's,
+ * neededPermissions). Costs one token per service and SharePoint host (reused by the run) and one
+ * request per SharePoint host that signed in.
+ */
+export async function inspectAccess(check: AccessCheck, permissions = neededPermissions(check)): Promise<AccessInspection> {
+  // All sign-ins at once (each is a round trip to Entra ID). SharePoint tokens are per host
+  // (pnp/powershell #5133): the My Site host for thumbnails, the admin host for profile
+  // properties, each asked for and checked on its own.
+  const [graph, mySite, admin] = await Promise.all([
+    tokenFor(check, check.endpoints.graphScope, "Microsoft Graph"),
+    check.sharePoint ? tokenFor(check, check.endpoints.mySiteScope, "SharePoint Online (My Site host)") : undefined,
+    check.sharePoint ? tokenFor(check, check.endpoints.adminScope, "SharePoint Online (admin host)") : undefined,
+  ]);
+  const outcome = (resource: AccessResource, label: string, api: ResourceAccess["api"], url: string, token: TokenOutcome, needed: readonly Permission[]): ResourceAccess => {
+    if (!token.ok) return { resource, label, api, url, signIn: { ok: false, failure: token.failure }, missing: [] };
+    const roles = grantedRoles(token.token);
+    const appName = appDisplayName(token.token);
+    return { resource, label, api, url, signIn: { ok: true }, ...(roles ? { roles } : {}), ...(appName ? { appName } : {}), missing: roles ? missingPermissions(roles, needed) : [] };
+  };
+  const inspection: AccessInspection = { graph: outcome("graph", "Microsoft Graph", "Microsoft Graph", check.endpoints.graphBaseUrl, graph, permissions.graph) };
+  // SharePoint refuses some tokens Entra ID hands out (app-only tokens from a client secret, a
+  // token for another host): one request per host to ask, before any person is read.
+  const host = async (resource: "mySite" | "admin", label: string, url: string, token: TokenOutcome | undefined): Promise<ResourceAccess | undefined> => {
+    if (!token) return undefined;
+    const access = outcome(resource, label, "SharePoint", url, token, permissions.sharePoint);
+    return token.ok ? { ...access, ...(await askSharePoint(check, url, token.token, permissions.sharePoint)) } : access;
+  };
+  const [mySiteAccess, adminAccess] = await Promise.all([
+    host("mySite", "SharePoint Online (My Site host)", check.endpoints.mySiteUrl, mySite),
+    host("admin", "SharePoint Online (admin host)", check.endpoints.adminSiteUrl, admin),
+  ]);
+  if (mySiteAccess) inspection.mySite = mySiteAccess;
+  if (adminAccess) inspection.admin = adminAccess;
+  return inspection;
+}
+
+/** The sentence a run stops with when the token lacks permissions. */
+export function permissionFailure(access: ResourceAccess, clientId: string | undefined): string {
+  return permissionSentence(access.api, clientId, access.roles ?? [], access.missing);
+}
+
+/** The sentence a run stops with when SharePoint refused a token. */
+export function refusalFailure(refusal: SharePointRefusal): string {
+  return `SharePoint Online refused photosync's token (${refusal.status}: ${refusal.said}): ${refusal.fix}`;
+}
+
+/**
+ * The first failure of an inspection, as a run reports it, or undefined when the run may go on.
+ * The order is the one runs have always told them in: Graph's sign-in, Graph's permissions, the
+ * SharePoint sign-ins, their permissions, then SharePoint's refusals.
+ */
+export function firstAccessFailure(inspection: AccessInspection, clientId: string | undefined): string | undefined {
+  const { graph, mySite, admin } = inspection;
+  if (!graph.signIn.ok) return graph.signIn.failure;
+  if (graph.missing.length > 0) return permissionFailure(graph, clientId);
+  for (const host of [mySite, admin]) if (host && !host.signIn.ok) return host.signIn.failure;
+  for (const host of [mySite, admin]) if (host && host.missing.length > 0) return permissionFailure(host, clientId);
+  for (const host of [mySite, admin]) if (host?.refusal) return refusalFailure(host.refusal);
+  return undefined;
+}
+
+/**
+ * Signs in for every service the run needs and checks the permissions, or throws AccessError with
+ * the first failure.
  */
 export async function checkAccess(check: AccessCheck): Promise<void> {
-  const needed = neededPermissions(check);
-  // All sign-ins at once (each is a round trip to Entra ID); Graph's failure is the one told first.
-  // SharePoint tokens are per host (pnp/powershell #5133): the My Site host for thumbnails, the
-  // admin host for profile properties, each asked for and checked on its own.
-  const [graph, mySite, admin] = await Promise.allSettled([
-    tokenFor(check, check.endpoints.graphScope, "Microsoft Graph"),
-    check.sharePoint ? tokenFor(check, check.endpoints.mySiteScope, "SharePoint Online (My Site host)") : Promise.resolve(undefined),
-    check.sharePoint ? tokenFor(check, check.endpoints.adminScope, "SharePoint Online (admin host)") : Promise.resolve(undefined),
-  ]);
-  if (graph.status === "rejected") throw graph.reason;
-  requireRoles(check, graph.value, "Microsoft Graph", needed.graph);
-  if (mySite.status === "rejected") throw mySite.reason;
-  if (admin.status === "rejected") throw admin.reason;
-  if (mySite.value === undefined || admin.value === undefined) return;
-  requireRoles(check, mySite.value, "SharePoint", needed.sharePoint);
-  requireRoles(check, admin.value, "SharePoint", needed.sharePoint);
-  // SharePoint refuses some tokens Entra ID hands out (app-only tokens from a client secret,
-  // a token for another host): one request per host to ask, before any person is read.
-  await askSharePoint(check, check.endpoints.mySiteUrl, mySite.value, needed.sharePoint);
-  await askSharePoint(check, check.endpoints.adminSiteUrl, admin.value, needed.sharePoint);
+  const failure = firstAccessFailure(await inspectAccess(check), check.clientId);
+  if (failure !== undefined) throw new AccessError(failure);
 }

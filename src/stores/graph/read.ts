@@ -78,7 +78,7 @@ export function judgeServed(contentType: string, image: { format: string; width:
 }
 
 /** The format and size of image bytes from their header (a plain JPEG without sharp). */
-async function imageHeader(bytes: Buffer): Promise<{ format: string; width: number; height: number } | undefined> {
+export async function imageHeader(bytes: Buffer): Promise<{ format: string; width: number; height: number } | undefined> {
   const jpeg = plainJpegSize(bytes);
   if (jpeg) return { format: "jpeg", ...jpeg };
   try {
