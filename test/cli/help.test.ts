@@ -13,8 +13,17 @@ describe("photosync --help", () => {
     expect(result.stdout).toMatch(/64 +the command line is wrong/);
   });
 
-  it.each(["plan", "apply", "drift"])("%s --help says what --reset-emulator does", async (command) => {
+  it.each(["plan", "apply", "drift", "doctor"])("%s --help says what --reset-emulator does", async (command) => {
     expect(await help([command])).toMatch(/--reset-emulator discard the emulator's saved state .*\(implies --emulator\)/);
+  });
+
+  it("doctor --help says it is read-only, what --writer and --probe-user do, and its exit codes", async () => {
+    const text = await help(["doctor"]);
+    expect(text).toContain("Read-only. Exit 0: everything the manifest asks for is possible, 1: something is not.");
+    expect(text).toMatch(/--writer sign in as the read-write \(apply\) identity and check its permissions; writes nothing without --probe-user/);
+    expect(text).toMatch(/--probe-user <upn> a person in the manifest: sampled first; with --writer, one profile write that sets SPS-PicturePlaceholderState to the value it already has/);
+    expect(text).toMatch(/--sample <n> how many managed people to read \(default 5\)/);
+    expect(text).toMatch(/-f, --format <format> output format \(choices: "text", "json", "markdown", default: "text"\)/);
   });
 
   it("emulator --help documents --endpoints and --reset", async () => {

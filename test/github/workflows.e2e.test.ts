@@ -87,7 +87,7 @@ async function changeByHand(upn: string, seed: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  for (const file of ["plan.yml", "apply.yml", "drift.yml"]) workflows[file] = await readWorkflow(path.join(REPO_ROOT, ".github/workflows", file));
+  for (const file of ["plan.yml", "apply.yml", "drift.yml", "doctor.yml"]) workflows[file] = await readWorkflow(path.join(REPO_ROOT, ".github/workflows", file));
   repo = await copyExampleRepo();
   tenant = await startTestTenant(repo.root);
   github = await startFakeGitHub("contoso", "photos");
@@ -319,6 +319,44 @@ describe("documents on standard output inside GitHub Actions", () => {
     }
     // Outputs go to the GITHUB_OUTPUT file only; without one they are skipped, with a warning.
     expect(run.steps[2]!.stderr).toContain("photosync: warning: GITHUB_OUTPUT is not set");
+  });
+});
+
+describe("doctor.yml on manual dispatch", () => {
+  const dispatch = (inputs: Record<string, unknown> = {}): RunContext["event"] => ({ name: "workflow_dispatch", ref: "refs/heads/main", sha: headSha, payload: { ref: "refs/heads/main", inputs } });
+
+  it("checks each identity and writes its checklist to the job summary; the writer probes once when given a person", async () => {
+    const reader = await run("doctor.yml", "reader", context(dispatch()));
+    expect(reader.ok, reader.steps.map((step) => step.stdout + step.stderr).join("\n")).toBe(true);
+    expect(reader.steps.map((step) => step.name)).toEqual(["Validate photos.yaml and every photo (before any sign-in)", "Check the read-only identity"]);
+    const tables = tablesOf(reader.summary);
+    expect(tables.length).toBe(5);
+    expect(tables.at(-1)!.rows.map((row) => row[1])).toEqual(["Graph photos for all 8 people", "SharePoint thumbnails and profile properties for all 8 people"]);
+    expect(reader.summary).toContain("signed in as the reader (read-only) identity");
+
+    const inputs = { probe_user: "adele.vance@contoso.com", sample: 3 };
+    const writer = await run("doctor.yml", "writer", context(dispatch(inputs), { inputs }));
+    expect(writer.ok, writer.steps.map((step) => step.stdout + step.stderr).join("\n")).toBe(true);
+    expect(writer.summary).toContain("signed in as the writer (read-write) identity");
+    expect(tablesOf(writer.summary).flatMap((table) => table.rows).find((row) => row[1] === "Profile write for adele.vance@contoso.com")?.[2]).toBe(
+      "wrote SPS-PicturePlaceholderState back with the value it had (idempotent: nothing changed)",
+    );
+  });
+
+  it("fails the job when something the manifest asks for is not possible, after writing the checklist", async () => {
+    const app = tenant.emulator.core.tenant.config.apps.find((candidate) => candidate.clientId === DEMO_READER_CLIENT_ID)!;
+    const roles = app.roles.sharepoint;
+    app.roles.sharepoint = ["Sites.Read.All"];
+    try {
+      const reader = await run("doctor.yml", "reader", context(dispatch()));
+      expect(reader.ok).toBe(false);
+      expect(reader.steps.at(-1)!.code).toBe(1);
+      const row = tablesOf(reader.summary).flatMap((table) => table.rows).find((cells) => cells[1] === "SharePoint User.Read.All (reading user profiles)");
+      expect(row?.[0]).toBe("❌ fail");
+      expect(row?.[3]).toContain("the SharePoint application permission User.Read.All");
+    } finally {
+      app.roles.sharepoint = roles;
+    }
   });
 });
 

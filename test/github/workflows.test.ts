@@ -34,8 +34,8 @@ beforeAll(async () => {
 });
 
 describe("workflow files", () => {
-  it("are the four the project needs", () => {
-    expect(files).toEqual(["apply.yml", "ci.yml", "drift.yml", "plan.yml"]);
+  it("are the five the project needs", () => {
+    expect(files).toEqual(["apply.yml", "ci.yml", "doctor.yml", "drift.yml", "plan.yml"]);
   });
 
   it.each(files)("%s passes actionlint", async (file) => {
@@ -111,6 +111,18 @@ describe("workflow files", () => {
     expect(commands("drift.yml", "detect")).toEqual(["validate", "drift"]);
     expect(needs("apply.yml", "apply")).toEqual(["plan"]);
     expect(needs("drift.yml", "heal")).toEqual(["detect"]);
+    expect(commands("doctor.yml", "reader")).toEqual(["validate", "doctor"]);
+    expect(commands("doctor.yml", "writer")).toEqual(["validate", "doctor"]);
+  });
+
+  it("runs doctor on demand only, with each identity, the writer's in the protected environment", () => {
+    const doctor = workflows["doctor.yml"]!;
+    expect(Object.keys(doctor.on as Record<string, unknown>)).toEqual(["workflow_dispatch"]);
+    expect(doctor.jobs.reader!.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(doctor.jobs.writer!.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(doctor.jobs.reader!.steps.at(-1)!.run).not.toContain("--writer");
+    expect(doctor.jobs.writer!.steps.at(-1)!.run).toContain("doctor --writer");
+    expect(doctor.jobs.writer!.environment).toBe("photosync-production");
   });
 
   it("keeps forks away from the tenant and binds apply to the reviewed digest", () => {
@@ -120,7 +132,7 @@ describe("workflow files", () => {
   });
 
   it("never runs apply and drift at the same time, and never cancels them mid-way", () => {
-    for (const file of ["apply.yml", "drift.yml"]) {
+    for (const file of ["apply.yml", "drift.yml", "doctor.yml"]) {
       expect(workflows[file]!.concurrency).toEqual({ group: "photosync-tenant", "cancel-in-progress": false });
     }
   });
