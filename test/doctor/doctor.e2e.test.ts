@@ -4,6 +4,8 @@
  * each strict switch and each missing permission. A case changes one thing of the running
  * tenant (an app's roles, a switch) and puts it back, so one tenant start serves many cases.
  */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_READER_CLIENT_ID, DEMO_WRITER_CLIENT_ID } from "../../src/emulator/index.js";
 import type { DoctorCheck, DoctorReport } from "../../src/doctor/report.js";
@@ -278,6 +280,18 @@ describe("doctor on the demo tenant (current)", () => {
       const zero = await runCli(["doctor", "--sample", "0"], { cwd: root, env: tenant.env() });
       expect(zero.code).toBe(64);
       expect(tenant.emulator.admin.counters().totals.requests).toBe(0);
+    });
+
+    it("--out writes the checklist to a file (standard output says where); colour only on a terminal, never with NO_COLOR", async () => {
+      const out = await runCli(["doctor", "--format", "markdown", "--out", "doctor.md"], { cwd: root, env: { ...tenant.env(), ...FAST } });
+      expect(out.code).toBe(0);
+      expect(out.stdout).toMatch(/^photosync doctor: \d+ passed, 0 failed, .*; checklist written to doctor\.md\n$/);
+      expect(tablesOf(await readFile(path.join(root, "doctor.md"), "utf8"))).toHaveLength(5);
+      const tty = await runCli(["doctor"], { cwd: root, env: { ...tenant.env(), ...FAST }, tty: true });
+      expect(tty.stdout).toContain("\u001b[32mpass\u001b[0m");
+      const noColour = await runCli(["doctor"], { cwd: root, env: { ...tenant.env(), ...FAST, NO_COLOR: "1" }, tty: true });
+      expect(noColour.stdout).not.toContain("\u001b[");
+      outputs.push(out.stdout, tty.stdout, noColour.stdout);
     });
 
     it("--sample N reads N people, the probe user first", async () => {
