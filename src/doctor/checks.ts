@@ -112,6 +112,8 @@ export function blockers(access: AccessInspection, options: { writer: boolean; p
       if (profiles.length > 0) result.profiles = lacks("SharePoint", profiles);
     }
   }
+  // A profile is read and written by the person's current UPN, from the directory: no lookup, no profile check.
+  if ((access.mySite || access.admin) && result.graph && !result.profiles) result.profiles = `people could not be looked up: ${result.graph}`;
   if (!options.writer) result.profileWrite = "doctor writes nothing without --writer --probe-user UPN";
   else if (!options.probeUser) result.profileWrite = "give --probe-user UPN (a person in the manifest) to try one idempotent profile write";
   else if (result.profiles) result.profileWrite = result.profiles;

@@ -208,6 +208,17 @@ describe("doctor on the demo tenant (current)", () => {
     });
   });
 
+  it("Graph refusing the photo reads although the roles are there: one failed line with the refusal and its fix", async () => {
+    tenant.emulator.admin.setFaults({ rules: [{ match: { service: "graph", path: "/photo" }, errorRate: 1, errorStatus: 403 }] });
+    const { report, code } = await doctor(root, tenant);
+    expect(code).toBe(1);
+    expect(find(report, "Reading people and photos through Graph")).toMatchObject({
+      status: "fail",
+      fix: expect.stringMatching(/^Microsoft Graph refused photosync's token while reading profile photos \(403 .*ProfilePhoto\.Read\.All .*admin consent/),
+    });
+    expect(find(report, /^No Graph photos/)?.status).toBe("fail");
+  });
+
   describe("the tenant's settings and SharePoint's strict switches", () => {
     it("photoUpdateSettings source onPremises: every Graph photo write will be refused, with the fix", async () => {
       config().photoUpdateSettings.source = "onPremises";
