@@ -159,8 +159,8 @@ function accessChecks(findings: DoctorFindings, emit: Emit): void {
   const failures = new Set<string>();
   for (const host of hosts) {
     if (!host.signIn.ok) {
-      // The same failure on every resource (a wrong certificate) is one root cause: told once.
-      // (by its AADSTS code when it has one: the rest of Entra's message carries trace ids).
+      // The same failure on every resource (a wrong certificate) is one root cause, told once;
+      // compared by its AADSTS code when it has one, since the rest of Entra's message carries trace ids.
       const cause = /AADSTS\d+/.exec(host.signIn.failure)?.[0] ?? host.signIn.failure.replace(/^sign-in to .*? failed/, "");
       if (failures.has(cause)) emit("access", "info", `Sign-in to ${host.label}`, notChecked("the same sign-in failure as above"));
       else emit("access", "fail", `Sign-in to ${host.label}`, "failed", host.signIn.failure, SIGN_IN_AFFECTS[host.resource]);
