@@ -103,6 +103,7 @@ export async function openSession(state: DesiredState, options: SessionOptions):
       ...(auth.clientId ? { clientId: auth.clientId } : {}),
       writer: options.writer === true,
       sharePoint,
+      ...(state.tenant.photoUpdates ? { peopleSettings: options.writer === true ? "write" : "read" } : {}),
     });
   } catch (error) {
     await connection.close();
