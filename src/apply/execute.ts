@@ -77,6 +77,18 @@ async function renderFor(state: DesiredState, user: DesiredUser, options: Execut
   return renderCached(bytes, user.render, thumbnails, options.cache, options.stats);
 }
 
+/**
+ * The tenant refused a Graph photo write because it disables cloud photo updates (source onPremises
+ * still in force: a change to cloud takes up to 24 hours). Set on the first such refusal: no further
+ * Graph photo write is sent in this apply, and the report says it once (graphWritesRefusedNotice).
+ */
+interface GraphRefusal {
+  error?: ServiceError;
+  steps: number;
+}
+
+const REFUSED_DETAIL = "not written: the tenant still refuses Graph photo writes (see the note about this tenant)";
+
 /** One Graph photo write: a person and the store their step names. */
 interface GraphWork {
   work: Work;
@@ -93,11 +105,15 @@ const graphWrite = ({ work }: GraphWork) => ({ userId: work.userId, ...(work.use
  * (beta): uploads of either store, and deletes of the Entra ID photo (an Exchange photo that
  * cannot exist needs no delete).
  */
-async function graphWrites(connection: TenantConnection, works: Work[], options: ExecuteOptions): Promise<GraphWork[]> {
+async function graphWrites(connection: TenantConnection, works: Work[], options: ExecuteOptions, refusal: GraphRefusal): Promise<GraphWork[]> {
   const mine: GraphWork[] = works.flatMap((work) =>
     (["exo", "aad"] as const).filter((store) => work.plan.steps.some((step) => step.store === store && WRITES.has(step.action))).map((store) => ({ work, store })),
   );
   if (mine.length === 0) return [];
+  if (refusal.error) {
+    for (const { work, store } of mine) refusedStep(work, store, refusal);
+    return [];
+  }
   // The plan's reads already found these people without a mailbox in a legacy tenant: straight to
   // the Entra ID fallback, without a v1.0 write that is bound to be refused.
   const knownNoMailbox = (item: GraphWork) => item.work.plan.steps.find((step) => step.store === item.store)?.holder === HOLDERS.legacyAad;
@@ -109,15 +125,38 @@ async function graphWrites(connection: TenantConnection, works: Work[], options:
     const step = work.plan.steps.find((candidate) => candidate.store === store)!;
     const result: WriteResult = results[index]!;
     if (result.ok) record(work, step, "done", step.action === "delete" ? "deleted the photo" : `uploaded the ${work.photo!.variants.graph.edge} px photo`);
-    else if (result.noMailbox && (store === "aad" || step.action !== "delete")) noMailbox.push(item);
+    else if (result.tenantRefused) {
+      refusal.error ??= result.error;
+      refusedStep(work, store, refusal);
+    } else if (result.noMailbox && (store === "aad" || step.action !== "delete")) noMailbox.push(item);
     else record(work, step, "failed", "the service refused the write", result.error);
   });
   return noMailbox;
 }
 
+function refusedStep(work: Work, store: "exo" | "aad", refusal: GraphRefusal): void {
+  record(work, work.plan.steps.find((candidate) => candidate.store === store)!, "skipped", REFUSED_DETAIL);
+  refusal.steps++;
+}
+
+/** The one notice for Graph photo writes the tenant refused (photoUpdateSettings not yet in force). Pure. */
+export function graphWritesRefusedNotice(error: ServiceError, steps: number): PlanNotice {
+  return {
+    code: "graph-writes-refused",
+    service: "graph",
+    message: `the tenant still refuses Graph photo writes; the setting can take up to 24 hours to be in force after a change of photoUpdateSettings to source cloud (${error.status ?? "no status"} ${error.code}: ${error.message})`,
+    consequence: `apply sent no further Graph photo write: ${steps} Graph ${steps === 1 ? "step was" : "steps were"} not written; SharePoint steps were applied as usual`,
+    fix: "wait until the change is in force (up to 24 hours after it was made), then plan and apply again; if photoUpdateSettings still says onPremises, set tenant.photoUpdates.source to cloud",
+  };
+}
+
 /** Graph v1.0 said "no mailbox" (a legacy tenant): write Entra ID through beta instead, and say so. */
-async function entraFallback(connection: TenantConnection, items: GraphWork[], options: ExecuteOptions): Promise<void> {
+async function entraFallback(connection: TenantConnection, items: GraphWork[], options: ExecuteOptions, refusal: GraphRefusal): Promise<void> {
   if (items.length === 0) return;
+  if (refusal.error) {
+    for (const { work, store } of items) refusedStep(work, store, refusal);
+    return;
+  }
   const results = await writeGraphPhotos(connection.graph, "beta", items.map(graphWrite), options.graph);
   items.forEach(({ work, store }, index) => {
     const step = work.plan.steps.find((candidate) => candidate.store === store)!;
@@ -125,7 +164,10 @@ async function entraFallback(connection: TenantConnection, items: GraphWork[], o
     const done = step.action === "delete" ? "deleted the Entra ID photo" : "wrote the photo to Entra ID";
     const why = store === "exo" ? "no Exchange Online mailbox after all" : "Graph v1.0 answered that there is no Exchange Online mailbox (a legacy tenant)";
     if (result.ok) record(work, step, "done", `${why}: ${done} (Graph beta) instead`);
-    else record(work, step, "failed", `${why}, and the Entra ID fallback (Graph beta) was refused`, result.error);
+    else if (result.tenantRefused) {
+      refusal.error ??= result.error;
+      refusedStep(work, store, refusal);
+    } else record(work, step, "failed", `${why}, and the Entra ID fallback (Graph beta) was refused`, result.error);
   });
 }
 
@@ -238,6 +280,7 @@ export async function executePlan(
   let probe: Promise<ProfileWriteCapability> | undefined;
   const profileWrites = (upn: string): Promise<ProfileWriteCapability> => (probe ??= probeProfileWrites(connection.sharePoint.admin, upn));
   const deniedProfiles: Work[] = [];
+  const refusal: GraphRefusal = { steps: 0 };
 
   /** The wave's people with something to write, their photos rendered. Never rejects: a failure is the person's result. */
   const prepare = async (wave: readonly UserPlan[]): Promise<Work[]> => {
@@ -281,8 +324,8 @@ export async function executePlan(
   for (let index = 0; next !== undefined; index++) {
     const works = await next;
     next = index + 1 < waves.length ? prepare(waves[index + 1]!) : undefined;
-    const [noMailbox] = await Promise.all([graphWrites(connection, works, options), sharePoint(connection, state, plan, works, profileWrites, deniedProfiles, options)]);
-    await entraFallback(connection, noMailbox, options);
+    const [noMailbox] = await Promise.all([graphWrites(connection, works, options, refusal), sharePoint(connection, state, plan, works, profileWrites, deniedProfiles, options)]);
+    await entraFallback(connection, noMailbox, options, refusal);
     // Written: the photo's bytes are no longer needed.
     for (const work of works) delete work.photo;
     written.push(...works);
@@ -290,6 +333,7 @@ export async function executePlan(
 
   const capability = probe ? await probe : undefined;
   if (capability?.state === "denied") options.onNotice?.(profileWriteNotice(capability.error, deniedProfiles.length));
+  if (refusal.error) options.onNotice?.(graphWritesRefusedNotice(refusal.error, refusal.steps));
   const results = [...untouched, ...written.map((work) => ({ upn: work.plan.upn, steps: [...work.results.values()] }))];
   const storeOrder: StoreName[] = ["exo", "aad", "spo"];
   for (const result of results) result.steps.sort((a, b) => storeOrder.indexOf(a.store) - storeOrder.indexOf(b.store));

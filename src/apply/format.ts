@@ -11,7 +11,7 @@ const COLOUR: Record<Outcome, number> = { done: 32, pending: 36, failed: 31, ski
 /** What a pending step means, said once under the report (apply's exit code stays 0 for it). */
 export const PENDING_NOTE = "pending: written, not yet served (Graph can take minutes; photosync will check on the next run)";
 
-function errorText(step: StepResult): string {
+function errorText(step: { error?: StepResult["error"] }): string {
   return step.error ? ` — ${step.error.code}: ${step.error.message}` : "";
 }
 
@@ -22,11 +22,14 @@ const NAMED_TEXT_MAX = 120;
 
 /** "bob@contoso.com spo: Forbidden: Access denied; …; and 2 more": which steps had this outcome. */
 function named(report: ApplyReport, outcome: Outcome): string {
-  const steps = report.users.flatMap((user) => user.steps.filter((step) => step.outcome === outcome).map((step) => ({ user, step })));
+  const steps = [
+    ...(report.settings ?? []).filter((step) => step.outcome === outcome).map((step) => ({ who: "tenant", where: step.setting, step })),
+    ...report.users.flatMap((user) => user.steps.filter((step) => step.outcome === outcome).map((step) => ({ who: user.upn, where: step.store, step }))),
+  ];
   if (steps.length === 0) return "";
-  const names = steps.slice(0, NAMED).map(({ user, step }) => {
+  const names = steps.slice(0, NAMED).map(({ who, where, step }) => {
     const why = step.error ? `${step.error.code}: ${step.error.message}` : step.detail;
-    return `${user.upn} ${step.store}: ${why.length > NAMED_TEXT_MAX ? `${why.slice(0, NAMED_TEXT_MAX - 1)}…` : why}`;
+    return `${who} ${where}: ${why.length > NAMED_TEXT_MAX ? `${why.slice(0, NAMED_TEXT_MAX - 1)}…` : why}`;
   });
   const rest = steps.length - names.length;
   return ` (${names.join("; ")}${rest > 0 ? `; and ${rest} more` : ""})`;
@@ -52,13 +55,17 @@ function verdict(report: ApplyReport): "complete" | "complete, writes pending" |
 export function formatApplyText(report: ApplyReport, colour: boolean): string {
   const paint = (text: string, outcome: Outcome) => (colour ? `\u001b[${COLOUR[outcome]}m${text}\u001b[0m` : text);
   const lines = [`photosync apply for ${report.tenant} (plan ${report.digest.slice(0, 12)})`, ""];
+  if (report.settings && report.settings.length > 0) {
+    lines.push("  Tenant settings");
+    for (const step of report.settings) lines.push(`      ${paint(`${SYMBOL[step.outcome]} ${step.setting} ${step.action.padEnd(7)}`, step.outcome)} ${step.detail}${errorText(step)}`);
+  }
   for (const user of report.users) {
     lines.push(`  ${user.upn}`);
     for (const step of user.steps) {
       lines.push(`      ${paint(`${SYMBOL[step.outcome]} ${step.store.padEnd(3)} ${step.action.padEnd(7)}`, step.outcome)} ${step.detail}${errorText(step)}`);
     }
   }
-  if (report.users.length === 0) lines.push("  nothing to do: every managed photo is already in line");
+  if (report.users.length === 0 && !report.settings?.length) lines.push("  nothing to do: every managed photo is already in line");
   lines.push("", ...noticeLines(report.notices));
   lines.push(`Apply ${verdict(report)}: ${countsText(report)}.`);
   if (report.counts.pending > 0) lines.push(`${PENDING_NOTE[0]!.toUpperCase()}${PENDING_NOTE.slice(1)}.`);
@@ -108,10 +115,13 @@ export function formatApplyMarkdown(report: ApplyReport, limit = GITHUB_COMMENT_
   ].join("\n");
   const foot = `\n<sub>Tenant ${code(report.tenant)} · plan digest \`${report.digest}\`</sub>\n`;
   // Failures first: they are what a reader must see when the comment is cut.
-  const rows = report.users
-    .flatMap((user) => user.steps.map((step) => ({ user, step })))
+  const rows = [
+    // Tenant settings first, then the people: "tenant" in the user column, the setting as the store.
+    ...(report.settings ?? []).map((step) => ({ who: "tenant", where: step.setting, step })),
+    ...report.users.flatMap((user) => user.steps.map((step) => ({ who: code(user.upn), where: step.store, step }))),
+  ]
     .sort((a, b) => Number(b.step.outcome === "failed") - Number(a.step.outcome === "failed"))
-    .map(({ user, step }) => `| ${code(user.upn)} | ${step.store} | ${step.action} | ${SYMBOL[step.outcome]} ${step.outcome} | ${cell(step.detail + errorText(step))} |\n`);
+    .map(({ who, where, step }) => `| ${who} | ${where} | ${step.action} | ${SYMBOL[step.outcome]} ${step.outcome} | ${cell(step.detail + errorText(step))} |\n`);
   let budget = limit - head.length - foot.length - 200;
   let body = "";
   let shown = 0;

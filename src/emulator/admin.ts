@@ -96,7 +96,22 @@ export async function handleAdmin(request: EmuRequest, core: EmulatorCore): Prom
       return json(200, config);
     }
     if (area === "tenant" && method === "PATCH") {
-      const patch = bodyJson<{ behaviour?: PhotoBehaviour; noPhoto?: NoPhotoAnswer; uploadsDisabled?: boolean; thumbnailFolder?: "present" | "missing"; syncState?: string; propagation?: { graphSeconds?: number } }>(request);
+      const patch = bodyJson<{
+        behaviour?: PhotoBehaviour;
+        noPhoto?: NoPhotoAnswer;
+        uploadsDisabled?: boolean;
+        thumbnailFolder?: "present" | "missing";
+        syncState?: string;
+        propagation?: { graphSeconds?: number };
+        photoUpdateSettings?: { source?: "cloud" | "onPremises"; allowedRoles?: string[] | null; takesEffectSeconds?: number };
+      }>(request);
+      // Changed "by hand" (behind photosync's back): in force at once; takesEffectSeconds for Graph's later PATCHes.
+      const settings = patch.photoUpdateSettings;
+      if (settings !== undefined) {
+        if (settings.source !== undefined && settings.source !== "cloud" && settings.source !== "onPremises") return json(400, { error: "photoUpdateSettings.source must be cloud or onPremises" });
+        if (settings.takesEffectSeconds !== undefined) tenant.config.photoUpdateSettings.takesEffectSeconds = settings.takesEffectSeconds;
+        tenant.setPhotoUpdateSettings({ ...(settings.source ? { source: settings.source } : {}), ...(settings.allowedRoles !== undefined ? { allowedRoles: settings.allowedRoles } : {}) }, { delayed: false });
+      }
       if (patch.propagation?.graphSeconds !== undefined) tenant.config.propagation = { graphSeconds: patch.propagation.graphSeconds, sharepointSeconds: 0 };
       if (patch.behaviour !== undefined) tenant.config.behaviour = patch.behaviour;
       if (patch.noPhoto !== undefined) tenant.config.noPhoto = patch.noPhoto;

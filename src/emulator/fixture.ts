@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import { renderPortrait } from "../demo/portrait.js";
 import type { BlobStore } from "./blobs.js";
 import { reencodeUpload } from "./images.js";
-import { DEFAULT_PROPAGATION, GRAPH_DEFAULTS } from "./model.js";
+import { DEFAULT_PROPAGATION, GRAPH_DEFAULTS, PHOTO_UPDATES_TAKE_EFFECT_SECONDS } from "./model.js";
 import type { AppRecord, EntraSizes, FederatedIssuer, Mailbox, NoMailboxAnswer, NoPhotoAnswer, PhotoBehaviour, TenantConfig, TenantState, UserRecord } from "./model.js";
 import { DEFAULT_LOCALE, mySiteLocale } from "./sharepoint/locale.js";
 import { Tenant } from "./state.js";
@@ -64,7 +64,8 @@ export interface Fixture {
     behaviour?: PhotoBehaviour;
     noPhoto?: NoPhotoAnswer;
     noMailboxAnswer?: NoMailboxAnswer;
-    photoUpdateSettings?: { source?: "cloud" | "onPremises"; allowedRoles?: string[] };
+    /** takesEffectSeconds: how long a PATCH of the source takes to be enforced (default 86400: "up to 24 hours"). */
+    photoUpdateSettings?: { source?: "cloud" | "onPremises"; allowedRoles?: string[] | null; takesEffectSeconds?: number };
     sharepoint?: {
       library?: string;
       /** The thumbnail folder's name; wins over the locale's. */
@@ -129,7 +130,7 @@ function tenantConfig(fixture: Fixture): TenantConfig {
     noPhoto: t.noPhoto ?? "imageNotFound",
     // The harsher of the two reported answers: the one a reader must recognise without a hint.
     noMailboxAnswer: t.noMailboxAnswer ?? "authenticationError",
-    photoUpdateSettings: { source: t.photoUpdateSettings?.source ?? "cloud", allowedRoles: t.photoUpdateSettings?.allowedRoles ?? [] },
+    photoUpdateSettings: photoUpdateSettings(t.photoUpdateSettings),
     spo: {
       library: t.sharepoint?.library ?? "User Photos",
       folder,
@@ -149,6 +150,18 @@ function tenantConfig(fixture: Fixture): TenantConfig {
     graph: graphConfig(t.graph),
     propagation: propagation(t.propagation),
   };
+}
+
+/** Graph's default is source cloud and allowedRoles null (not []); the delay is a number of seconds. */
+function photoUpdateSettings(value: NonNullable<Fixture["tenant"]>["photoUpdateSettings"]): TenantConfig["photoUpdateSettings"] {
+  const source = oneOf("photoUpdateSettings.source", value?.source, ["cloud", "onPremises"]);
+  const seconds = value?.takesEffectSeconds ?? PHOTO_UPDATES_TAKE_EFFECT_SECONDS;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
+    throw new Error(`tenant fixture: photoUpdateSettings.takesEffectSeconds must be a number of seconds (0 or more), not ${JSON.stringify(seconds)}`);
+  }
+  const roles = value?.allowedRoles;
+  if (roles !== undefined && roles !== null && !Array.isArray(roles)) throw new Error("tenant fixture: photoUpdateSettings.allowedRoles must be a list of role template ids, or null");
+  return { source, allowedRoles: roles ? roles.map(String) : null, takesEffectSeconds: seconds };
 }
 
 function graphConfig(graph: NonNullable<Fixture["tenant"]>["graph"]): NonNullable<TenantConfig["graph"]> {

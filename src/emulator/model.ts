@@ -102,8 +102,20 @@ export interface TenantConfig {
   noPhoto: NoPhotoAnswer;
   /** Legacy tenants: the answer to a licensed Foundation-plan user without a mailbox (see NoMailboxAnswer). */
   noMailboxAnswer: NoMailboxAnswer;
-  /** onPremises: every Graph photo write is refused (concepts/profilephoto-configure-settings.md). */
-  photoUpdateSettings: { source: "cloud" | "onPremises"; allowedRoles: string[] };
+  /**
+   * onPremises: every Graph photo write is refused (concepts/profilephoto-configure-settings.md).
+   * allowedRoles null: everyone may update their own photo (what Graph answers by default).
+   * "It can take up to 24 hours for the changes to be propagated": after a Graph PATCH that changes
+   * the source, GET answers the new values at once but Graph photo writes follow `inForce` (the
+   * source from before) until its `until` (ms on the tenant's clock); `takesEffectSeconds` is that
+   * delay (absent: PHOTO_UPDATES_TAKE_EFFECT_SECONDS, the harsher default).
+   */
+  photoUpdateSettings: {
+    source: "cloud" | "onPremises";
+    allowedRoles: string[] | null;
+    takesEffectSeconds?: number;
+    inForce?: { source: "cloud" | "onPremises"; until: number };
+  };
   spo: {
     library: string;
     folder: string;
@@ -157,6 +169,9 @@ export interface TenantConfig {
    */
   propagation?: { graphSeconds: number; sharepointSeconds: number };
 }
+
+/** "Up to 24 hours" for a change of photoUpdateSettings to be in force: the harsher default, the whole of it. */
+export const PHOTO_UPDATES_TAKE_EFFECT_SECONDS = 86_400;
 
 /** The harsher default: Graph serves a new photo a few seconds late; SharePoint files at once. */
 export const DEFAULT_PROPAGATION = { graphSeconds: 3, sharepointSeconds: 0 } as const;

@@ -7,7 +7,7 @@ import { randomUUID, createHash } from "node:crypto";
 import sharp from "sharp";
 import type { BlobStore } from "./blobs.js";
 import { availableSizes, parseSize, renderSize, renderSizes, type EncodedPhoto } from "./images.js";
-import { DEFAULT_PROPAGATION, type PhotoRecord, type PhotoStore, type SpoFileRecord, type TenantState, type UserRecord } from "./model.js";
+import { DEFAULT_PROPAGATION, PHOTO_UPDATES_TAKE_EFFECT_SECONDS, type PhotoRecord, type PhotoStore, type SpoFileRecord, type TenantState, type UserRecord } from "./model.js";
 import { DEFAULT_LOCALE, mySiteLocale } from "./sharepoint/locale.js";
 
 /** SharePoint claims-encoded account name of a member. */
@@ -85,6 +85,47 @@ export class Tenant {
     }
     this.state.users.push(user);
     this.index(user);
+    this.changed();
+  }
+
+  // ---- people settings -----------------------------------------------------------------------
+
+  /** photoUpdateSettings as Graph answers a GET: the new values at once, whatever is in force. */
+  photoUpdateSettings(): { source: "cloud" | "onPremises"; allowedRoles: string[] | null } {
+    const { source, allowedRoles } = this.config.photoUpdateSettings;
+    return { source, allowedRoles };
+  }
+
+  /**
+   * The source Graph photo writes obey now: the one from before a change until the change is in
+   * force ("up to 24 hours", takesEffectSeconds), then the current one.
+   */
+  photoSourceInForce(): "cloud" | "onPremises" {
+    const settings = this.config.photoUpdateSettings;
+    if (settings.inForce !== undefined) {
+      if (this.now() < settings.inForce.until) return settings.inForce.source;
+      delete settings.inForce;
+      this.changed();
+    }
+    return settings.source;
+  }
+
+  /**
+   * A change of photoUpdateSettings. Through Graph (`delayed`) a change of the source is enforced
+   * only after takesEffectSeconds; a second change meanwhile keeps the source from before the first
+   * in force and restarts the delay (the harsher reading, as with photo propagation). The admin
+   * API's changes ("by hand", for tests) are in force at once.
+   */
+  setPhotoUpdateSettings(patch: { source?: "cloud" | "onPremises"; allowedRoles?: string[] | null }, options: { delayed: boolean }): void {
+    const settings = this.config.photoUpdateSettings;
+    if (patch.source !== undefined && patch.source !== settings.source) {
+      const seconds = settings.takesEffectSeconds ?? PHOTO_UPDATES_TAKE_EFFECT_SECONDS;
+      const before = this.photoSourceInForce();
+      if (options.delayed && seconds > 0) settings.inForce = { source: before, until: this.now() + seconds * 1000 };
+      else delete settings.inForce;
+      settings.source = patch.source;
+    }
+    if (patch.allowedRoles !== undefined) settings.allowedRoles = patch.allowedRoles;
     this.changed();
   }
 

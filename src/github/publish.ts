@@ -38,17 +38,25 @@ export interface DriftOutcome {
   number?: number;
 }
 
+/** "photosync: 1 person's photo differs from the repo"; a differing tenant setting is named too. */
+export function driftTitle(plan: Plan): string {
+  const people = countPeople(plan).change;
+  const settings = (plan.settings ?? []).filter((step) => step.action === "update").length > 0;
+  const photos = `${people} ${people === 1 ? "person's photo differs" : "people's photos differ"}`;
+  if (!settings) return `photosync: ${photos} from the repo`;
+  return people === 0 ? "photosync: who may change photos differs from the repo" : `photosync: ${photos}, and who may change photos differs, from the repo`;
+}
+
 /** Drift detection's result: the issue opened, updated or closed, plus summary and outputs. */
 export async function publishDrift(plan: Plan, context: GitHubContext): Promise<DriftOutcome> {
   const drifted = hasChanges(plan);
   const markdown = formatPlanMarkdown(plan, { context: `Scheduled drift check of every managed person · [run](${context.runUrl})` });
   await writeSummary(context.files, markdown);
   await writeOutputs(context.files, { ...planOutputs(plan), drifted: drifted ? "true" : "false" });
-  const people = countPeople(plan).change;
   const result = await syncDriftIssue(gitHubClient(context), { owner: context.owner, repo: context.repo }, {
     drifted,
-    title: `photosync: ${people} ${people === 1 ? "person's photo differs" : "people's photos differ"} from the repo`,
-    body: `${markdown}\n\nThe tenant no longer matches the repo. Someone may have changed a photo by hand, or an apply failed. Merge a change to the repo, or run the drift workflow with self-heal to put the repo's photos back. This issue is updated on every check and closed when the tenant is back in line.`,
+    title: driftTitle(plan),
+    body: `${markdown}\n\nThe tenant no longer matches the repo. Someone may have changed a photo or a tenant setting by hand, or an apply failed. Merge a change to the repo, or run the drift workflow with self-heal to put the repo's photos back. This issue is updated on every check and closed when the tenant is back in line.`,
     backInLine: `The tenant is back in line with the repo ([run](${context.runUrl})). Closing.`,
   });
   return { drifted, issue: result.action, ...(result.number !== undefined ? { number: result.number } : {}) };

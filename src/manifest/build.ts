@@ -6,6 +6,8 @@
 import picomatch from "picomatch";
 import path from "node:path";
 import { photoPathShapeError } from "./photo-paths.js";
+import type { PhotoUpdatesData } from "./photo-updates.js";
+import { resolvePhotoUpdates } from "./photo-updates.js";
 import type { Problem } from "./problems.js";
 import { printable } from "./problems.js";
 import type { SourceMap } from "./yaml-source.js";
@@ -37,6 +39,7 @@ interface ManifestData {
       thumbnails?: Partial<Record<"small" | "medium" | "large", number>>;
       exchangeSyncState?: number;
     };
+    photoUpdates?: PhotoUpdatesData;
   };
   defaults?: { photo?: string; crop?: CropMode; background?: string; minSize?: number };
   safety?: Partial<SafetySettings>;
@@ -220,6 +223,11 @@ export function buildDesiredState(
       position: sourceMap.keyPosition([], "tenant"),
     });
   }
+
+  const graphManaged = users.some((user) => user.stores.includes("exo") || user.stores.includes("aad"));
+  const photoUpdates = resolvePhotoUpdates(data.tenant.photoUpdates, sourceMap, graphManaged);
+  problems.push(...photoUpdates.problems);
+  if (photoUpdates.photoUpdates) tenant.photoUpdates = photoUpdates.photoUpdates;
 
   const state: DesiredState = { manifestPath, rootDir, tenant, defaults, safety, ignore, users };
   return { state, problems };

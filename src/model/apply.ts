@@ -24,19 +24,32 @@ export interface UserResult {
   steps: StepResult[];
 }
 
+/** What apply did to a tenant setting the plan changed (plan.settings). */
+export interface SettingsResult {
+  setting: "photoUpdates";
+  action: Action;
+  outcome: Outcome;
+  detail: string;
+  error?: ServiceError;
+}
+
 export interface ApplyReport {
   format: "photosync.apply/v1";
   tenant: string;
   /** The digest of the plan that was applied. */
   digest: string;
   users: UserResult[];
+  /** The tenant settings apply changed or could not (absent: the plan changed none). */
+  settings?: SettingsResult[];
+  /** Steps per outcome, the settings' included. */
   counts: Record<Outcome, number>;
   /** Tenant-wide findings, each said once: the plan's, then the writes' (spo-profile-write-denied). Absent: none. */
   notices?: PlanNotice[];
 }
 
-export function countOutcomes(users: readonly UserResult[]): Record<Outcome, number> {
+export function countOutcomes(users: readonly UserResult[], settings: readonly SettingsResult[] = []): Record<Outcome, number> {
   const counts: Record<Outcome, number> = { done: 0, pending: 0, failed: 0, skipped: 0 };
   for (const user of users) for (const step of user.steps) counts[step.outcome]++;
+  for (const step of settings) counts[step.outcome]++;
   return counts;
 }

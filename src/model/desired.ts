@@ -3,6 +3,8 @@
  * Pure data: everything downstream (render, plan, apply) works from these types.
  */
 
+import type { DesiredPhotoUpdates } from "./photo-updates.js";
+
 /** The three places a Microsoft 365 profile photo lives. */
 export type StoreName = "exo" | "aad" | "spo";
 export const STORE_NAMES: readonly StoreName[] = ["exo", "aad", "spo"];
@@ -48,6 +50,11 @@ export interface TenantSettings {
   /** Stores managed for every user unless the user overrides them. */
   stores: StoreName[];
   sharepoint: SharePointSettings;
+  /**
+   * Who may change photos (tenant.photoUpdates), with role template ids resolved. Absent: photosync
+   * leaves the tenant's setting alone.
+   */
+  photoUpdates?: DesiredPhotoUpdates;
 }
 
 export interface Defaults {

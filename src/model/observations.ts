@@ -87,6 +87,7 @@ export interface LiveUser {
 
 /**
  * The tenant's photoUpdateSettings (Graph beta /admin/people/photoUpdateSettings) as read. With
- * source "onPremises" every Graph photo write is refused; unknown when it could not be read.
+ * source "onPremises" every Graph photo write is refused; allowedRoles null: everyone may update
+ * their own photo (role template ids trimmed and lower-cased); unknown when it could not be read.
  */
-export type PhotoUpdateSettingsRead = { state: "read"; source: string } | { state: "unknown"; error: ServiceError };
+export type PhotoUpdateSettingsRead = { state: "read"; source: string; allowedRoles: string[] | null } | { state: "unknown"; error: ServiceError };

@@ -2,6 +2,7 @@
 import type { Fingerprint } from "./fingerprint.js";
 import type { StoreName } from "./desired.js";
 import type { SpoPropertyName, ThumbnailName } from "./observations.js";
+import type { PhotoUpdatesPatch, PhotoUpdatesValue } from "./photo-updates.js";
 
 /** "pending": a write apply made is not served yet (model/pending.ts); nothing to write again. */
 export type Action = "create" | "update" | "delete" | "noop" | "pending" | "skip" | "unknown";
@@ -64,6 +65,26 @@ export interface PlanNotice {
   fix?: string;
 }
 
+/**
+ * A tenant-wide setting the manifest keeps (today: tenant.photoUpdates, "who may change photos").
+ * Part of the digest and of the counts; not of the per-person safety-rail shares.
+ */
+export interface SettingsStep {
+  setting: "photoUpdates";
+  /** update: apply PATCHes `patch`; noop: in line; unknown: the setting could not be read (never an update). */
+  action: "update" | "noop" | "unknown";
+  /** Why, in words. */
+  reason: string;
+  /** The setting as read (absent when unknown). */
+  before?: PhotoUpdatesValue;
+  /** What the manifest asks (allowedRoles absent: left alone, as with source onPremises). */
+  after: { source: "cloud" | "onPremises"; allowedRoles?: string[] | null };
+  /** update: only the properties that differ. */
+  patch?: PhotoUpdatesPatch;
+  /** update: what the change means for people, in words, with the up-to-24-hours delay. */
+  consequence?: string;
+}
+
 export interface Plan {
   format: "photosync.plan/v1";
   tenant: string;
@@ -71,9 +92,11 @@ export interface Plan {
   notices: PlanNotice[];
   /** Users, sorted by UPN (case-insensitive); each user's steps in store order exo, aad, spo. */
   users: UserPlan[];
-  /** Steps per action over all users. */
+  /** Tenant-wide settings the manifest keeps; absent when it keeps none. */
+  settings?: SettingsStep[];
+  /** Steps per action over all users and settings. */
   counts: ActionCounts;
-  /** sha256 of the canonical JSON of tenant + users: binds an apply to the plan that was reviewed. */
+  /** sha256 of the canonical JSON of tenant + users (+ settings): binds an apply to the plan that was reviewed. */
   digest: string;
 }
 

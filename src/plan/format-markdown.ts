@@ -7,7 +7,7 @@
 import type { Action, Plan, PlanNotice, StoreStep, UserPlan } from "../model/plan.js";
 import { hasChanges } from "./plan.js";
 import { userStateDiff } from "./state-diff.js";
-import { holderLines, peopleLine, plural } from "./format-text.js";
+import { holderLines, listedSettings, peopleLine, plural, settingsChange } from "./format-text.js";
 
 /** GitHub refuses comments longer than this (characters). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -95,6 +95,23 @@ export function noticeBlock(notices: readonly PlanNotice[] | undefined): string[
   ];
 }
 
+/** The tenant settings that change or could not be read, as a table of their own. */
+function settingsBlock(result: Plan): string[] {
+  const steps = listedSettings(result);
+  if (steps.length === 0) return [];
+  return [
+    "**Tenant settings**",
+    "",
+    "| setting | action | now | after | what it means |",
+    "|---|---|---|---|---|",
+    ...steps.map((step) => {
+      const { now, after } = settingsChange(step);
+      return `| ${step.setting} | ${EMOJI[step.action]} ${step.action} | ${cell(now)} | ${cell(after)} | ${cell(step.consequence ?? step.reason)} |`;
+    }),
+    "",
+  ];
+}
+
 export function formatPlanMarkdown(result: Plan, options: MarkdownOptions = {}): string {
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
   const { create, update, delete: remove, noop, pending, skip, unknown } = result.counts;
@@ -114,12 +131,13 @@ export function formatPlanMarkdown(result: Plan, options: MarkdownOptions = {}):
     // A blank line ends the table: without it GitHub reads what follows as more of its rows.
     "",
     ...(pending > 0 ? [`⏳ ${plural(pending, "step is", "steps are")} pending: written by an earlier apply, not yet served (Graph can take minutes); photosync checks again on every plan.`, ""] : []),
+    ...settingsBlock(result),
     "",
   ].join("\n");
   const foot = `\n<sub>Tenant ${code(result.tenant)} · digest \`${result.digest}\`</sub>\n`;
 
   const interesting = result.users.filter((user) => user.steps.some((step) => LISTED.has(step.action)));
-  if (interesting.length === 0) return `${head}No changes: every managed photo is already in line.\n${foot}`;
+  if (interesting.length === 0) return `${head}No ${listedSettings(result).length > 0 ? "photo " : ""}changes: every managed photo is already in line.\n${foot}`;
   const unlisted = [...(skip > 0 ? [plural(skip, "skipped step", "skipped steps")] : []), ...(noop > 0 ? [plural(noop, "unchanged step", "unchanged steps")] : [])];
   const notListed = unlisted.length > 0 ? `\nNot listed: ${unlisted.join(" and ")}; \`photosync plan\` shows why each step is skipped.\n` : "";
 

@@ -1,5 +1,6 @@
 /** The plan for a terminal, in the manner of `terraform plan`. Pure. */
-import type { Action, Plan, PlanNotice, StoreStep, UserPlan } from "../model/plan.js";
+import type { Action, Plan, PlanNotice, SettingsStep, StoreStep, UserPlan } from "../model/plan.js";
+import { describePhotoUpdates } from "../model/photo-updates.js";
 import { hasChanges } from "./plan.js";
 import { userStateDiff } from "./state-diff.js";
 
@@ -73,7 +74,10 @@ export function peopleLine(result: Plan): string {
   const steps = people.changeSteps > 0 ? ` (${plural(people.changeSteps, "step", "steps")})` : "";
   // "pending" only when there is some: the line stays as it was for every tenant without.
   const pending = people.pending > 0 ? `, ${people.pending} pending` : "";
-  return `${plural(people.change, "person", "people")} to change${steps}, ${people.unchanged} unchanged${pending}, ${people.skipped} skipped, ${people.unknown} unknown`;
+  // The tenant settings only when one changes: the line stays as it was for every other plan.
+  const changingSettings = (result.settings ?? []).filter((step) => step.action === "update").length;
+  const settings = changingSettings > 0 ? `, ${plural(changingSettings, "tenant setting", "tenant settings")} to change` : "";
+  return `${plural(people.change, "person", "people")} to change${steps}${settings}, ${people.unchanged} unchanged${pending}, ${people.skipped} skipped, ${people.unknown} unknown`;
 }
 
 /** Step counts: what apply will do, store by store. */
@@ -109,6 +113,28 @@ export function noticeLines(notices: readonly PlanNotice[] | undefined): string[
   return lines;
 }
 
+/** Tenant settings steps the reader must see: changes and unknowns (no-ops too when verbose). */
+export function listedSettings(result: Plan, verbose = false): SettingsStep[] {
+  return (result.settings ?? []).filter((step) => verbose || step.action !== "noop");
+}
+
+/** A settings step's before and after, in words: "everyone can change their own photo → only …". */
+export function settingsChange(step: SettingsStep): { now: string; after: string } {
+  return { now: step.before ? describePhotoUpdates(step.before) : "not known", after: describePhotoUpdates(step.after) };
+}
+
+function settingsLines(result: Plan, style: TextStyle): string[] {
+  const steps = listedSettings(result, style.verbose);
+  if (steps.length === 0) return [];
+  const lines = ["  Tenant settings"];
+  for (const step of steps) {
+    lines.push(`      ${paint(`${SYMBOL[step.action]} ${step.setting} ${step.action.padEnd(7)}`, step.action, style)} ${step.reason}`);
+    if (step.consequence) lines.push(`        What it means: ${step.consequence}.`);
+  }
+  lines.push("");
+  return lines;
+}
+
 export function formatPlanText(result: Plan, style: TextStyle): string {
   const lines: string[] = [`photosync plan for ${result.tenant}`, ""];
   let quiet = 0;
@@ -125,6 +151,7 @@ export function formatPlanText(result: Plan, style: TextStyle): string {
     lines.push("");
   }
   if (quiet > 0) lines.push(`  ${quiet} user${quiet === 1 ? "" : "s"} already in line (use --verbose to list them)`, "");
+  lines.push(...settingsLines(result, style));
   lines.push(...holderLines(result));
   lines.push(...noticeLines(result.notices));
   const verdict = result.counts.unknown > 0 ? "Plan incomplete: some reads failed" : hasChanges(result) ? "Plan" : "No changes";

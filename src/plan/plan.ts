@@ -11,7 +11,10 @@ import type { DesiredState, StoreName } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
 import type { PhotoObservation, PhotoUpdateSettingsRead, ServiceError, SpoObservation, SpoPropertyName, ThumbnailName } from "../model/observations.js";
 import { SPO_PROPERTIES, THUMBNAIL_NAMES, isProfileReadDenied } from "../model/observations.js";
-import type { ActionCounts, DesiredImage, Plan, PlanNotice, PhotoSummary, StoreStep, UserPlan } from "../model/plan.js";
+import type { ActionCounts, DesiredImage, Plan, PlanNotice, PhotoSummary, SettingsStep, StoreStep, UserPlan } from "../model/plan.js";
+import type { PhotoUpdatesChange } from "../model/photo-updates.js";
+import { TAKES_EFFECT_NOTE } from "../model/photo-updates.js";
+import { notInForceNotice, photoUpdatesStep, turnsCloud } from "./settings.js";
 import { ACTIONS, CHANGING_ACTIONS } from "../model/plan.js";
 import type { PersonRecord } from "../model/record.js";
 import type { PendingInput } from "../model/pending.js";
@@ -28,6 +31,8 @@ export interface PlanInput {
   photoUpdates?: PhotoUpdateSettingsRead;
   /** Graph writes an earlier apply made that were not served yet (model/pending.ts), and the time now. */
   pending?: PendingInput;
+  /** A change apply made to photoUpdateSettings less than 24 hours ago (it may not be in force yet). */
+  recentPhotoUpdatesChange?: PhotoUpdatesChange;
 }
 
 /** Why a Graph photo step is not written when the tenant manages photos on-premises. */
@@ -37,7 +42,7 @@ export const ONPREMISES_SKIP_REASON = "Graph photo writes are refused in this te
  * The notice photoUpdateSettings calls for, if any: onPremises refuses every Graph photo write
  * (concepts/profilephoto-configure-settings.md); settings that could not be read are said once too.
  */
-export function photoUpdatesNotice(read: PhotoUpdateSettingsRead | undefined): PlanNotice | undefined {
+export function photoUpdatesNotice(read: PhotoUpdateSettingsRead | undefined, turningCloud = false): PlanNotice | undefined {
   if (read === undefined) return undefined;
   if (read.state === "unknown") {
     return {
@@ -54,14 +59,20 @@ export function photoUpdatesNotice(read: PhotoUpdateSettingsRead | undefined): P
     service: "graph",
     message: "This tenant manages profile photos on-premises (photoUpdateSettings source: onPremises), so Microsoft 365 refuses every Graph photo write, for admins and apps alike",
     consequence: "Graph photo changes are shown as skipped and apply does not attempt them; SharePoint steps are planned and applied as usual",
-    fix: "set photoUpdateSettings source to cloud (PATCH beta/admin/people/photoUpdateSettings; up to 24 hours to take effect), or manage these photos on-premises",
+    fix: turningCloud
+      ? "this plan sets photoUpdateSettings source to cloud (tenant.photoUpdates); up to 24 hours after apply, plan and apply again to write the Graph photos"
+      : "set photoUpdateSettings source to cloud (tenant.photoUpdates: { source: cloud } in photos.yaml, or PATCH beta/admin/people/photoUpdateSettings; up to 24 hours to take effect), or manage these photos on-premises",
   };
 }
 
+/** Why, too, when this plan sets the source to cloud: the change is not in force at once. */
+const TURNING_CLOUD = `; this plan sets it to cloud (tenant.photoUpdates), but ${TAKES_EFFECT_NOTE}: plan and apply again once it is`;
+
 /** A Graph step that would write becomes a skip when the tenant refuses Graph photo writes. */
-function refusedGraphWrite(step: StoreStep): StoreStep {
+function refusedGraphWrite(step: StoreStep, turningCloud: boolean): StoreStep {
   if (step.store === "spo" || !CHANGING_ACTIONS.includes(step.action)) return step;
-  return { store: step.store, action: "skip", reason: `${ONPREMISES_SKIP_REASON}; would ${step.action}: ${step.reason}`, ...(step.holder ? { holder: step.holder } : {}) };
+  const why = `${ONPREMISES_SKIP_REASON}${turningCloud ? TURNING_CLOUD : ""}`;
+  return { store: step.store, action: "skip", reason: `${why}; would ${step.action}: ${step.reason}`, ...(step.holder ? { holder: step.holder } : {}) };
 }
 
 const summary = (fingerprint: Fingerprint, width = fingerprint.width, height = fingerprint.height): PhotoSummary => ({
@@ -252,19 +263,23 @@ function planUser(state: DesiredState, record: PersonRecord, pending: PendingInp
   return { upn: user.upn, id: lookup.user.id, photo, steps };
 }
 
-export function countActions(users: readonly UserPlan[]): ActionCounts {
+/** Steps per action: every person's, and the tenant settings' (they are changes like any other). */
+export function countActions(users: readonly UserPlan[], settings: readonly SettingsStep[] = []): ActionCounts {
   const counts = Object.fromEntries(ACTIONS.map((action) => [action, 0])) as ActionCounts;
   for (const user of users) for (const step of user.steps) counts[step.action]++;
+  for (const step of settings) counts[step.action]++;
   return counts;
 }
 
 /**
  * sha256 of the canonical (key-sorted) JSON of what the plan would do:
- * `stringify({ format, tenant, users })`, hashed a person at a time so that a 10,000-person
- * plan's text is never built whole (its keys sort as format, tenant, users).
+ * `stringify({ format, settings, tenant, users })` (settings only when the manifest keeps any, so
+ * a plan without them keeps its digest), hashed a person at a time so that a 10,000-person plan's
+ * text is never built whole (its keys sort as format, settings, tenant, users).
  */
-export function planDigest(tenant: string, users: readonly UserPlan[]): string {
-  const hash = createHash("sha256").update(`{"format":${stringify("photosync.plan/v1")},"tenant":${stringify(tenant)},"users":[`);
+export function planDigest(tenant: string, users: readonly UserPlan[], settings?: readonly SettingsStep[]): string {
+  const settingsPart = settings !== undefined ? `"settings":${stringify(settings)},` : "";
+  const hash = createHash("sha256").update(`{"format":${stringify("photosync.plan/v1")},${settingsPart}"tenant":${stringify(tenant)},"users":[`);
   users.forEach((user, index) => hash.update(`${index > 0 ? "," : ""}${stringify(user) ?? "null"}`));
   return hash.update("]}").digest("hex");
 }
@@ -293,20 +308,26 @@ export function profileReadNotice(records: readonly PersonRecord[]): PlanNotice 
 }
 
 export function plan(input: PlanInput): Plan {
-  const photoUpdates = photoUpdatesNotice(input.photoUpdates);
+  const desiredSettings = input.state.tenant.photoUpdates;
+  const settingsStep = desiredSettings ? photoUpdatesStep(desiredSettings, input.photoUpdates) : undefined;
+  const settings = settingsStep ? [settingsStep] : undefined;
+  const turningCloud = turnsCloud(settingsStep);
+  const photoUpdates = photoUpdatesNotice(input.photoUpdates, turningCloud);
   const refused = photoUpdates?.code === "graph-writes-onpremises";
   const users = input.records
     .map((record) => planUser(input.state, record, input.pending))
-    .map((user) => (refused ? { ...user, steps: user.steps.map(refusedGraphWrite) } : user))
+    .map((user) => (refused ? { ...user, steps: user.steps.map((step) => refusedGraphWrite(step, turningCloud)) } : user))
     .sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
   const profileRead = profileReadNotice(input.records);
+  const notInForce = notInForceNotice(input.recentPhotoUpdatesChange);
   return {
     format: "photosync.plan/v1",
     tenant: input.state.tenant.id,
-    notices: [...(input.notices ?? []), ...(photoUpdates ? [photoUpdates] : []), ...(profileRead ? [profileRead] : [])],
+    notices: [...(input.notices ?? []), ...(photoUpdates ? [photoUpdates] : []), ...(notInForce ? [notInForce] : []), ...(profileRead ? [profileRead] : [])],
     users,
-    counts: countActions(users),
-    digest: planDigest(input.state.tenant.id, users),
+    ...(settings ? { settings } : {}),
+    counts: countActions(users, settings),
+    digest: planDigest(input.state.tenant.id, users, settings),
   };
 }
 

@@ -20,6 +20,8 @@ import { runPlan } from "./plan-run.js";
 import { readOptions } from "./session.js";
 import { loadPendingWrites, mergeAfterApply, pendingFile, savePendingWrites } from "./pending-writes.js";
 import { pendingKey } from "../model/pending.js";
+import { applySettings } from "../apply/settings.js";
+import { photoUpdatesChangeFile, savePhotoUpdatesChange } from "./settings-changes.js";
 
 export interface ApplyRunOptions extends Omit<PlanRunOptions, "keepSession" | "writer"> {
   /** Without it, apply only plans (a dry run). */
@@ -73,6 +75,9 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
     const notices: PlanNotice[] = [...plan.notices];
     const onNotice = (notice: PlanNotice) => void notices.push(notice);
     const users = hasChanges(plan) || plan.counts.unknown > 0 ? await executePlan(connection, state, plan, identities, { graph, cache, sources, onNotice }) : [];
+    // The tenant settings last (apply/settings.ts says why); the change's time is kept for the next plans.
+    const settings = await applySettings(connection.graph, plan, state.tenant.photoUpdates, graph);
+    if (settings.change) await savePhotoUpdatesChange(photoUpdatesChangeFile(state.rootDir), settings.change);
     const verified = await verifyResults(connection, state, desired, users, { read, ...options.settings.verify, planned: plan });
     // Pending writes are kept for the next plan; a write that was verified, or failed, ends its record.
     const file = pendingFile(state.rootDir);
@@ -81,7 +86,15 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
     const merged = mergeAfterApply(recorded, written, verified.pending);
     if (merged.length > 0 || recorded.length > 0) await savePendingWrites(file, merged, recorded.length > 0);
     users.sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
-    const report: ApplyReport = { format: "photosync.apply/v1", tenant: plan.tenant, digest: plan.digest, users, counts: countOutcomes(users), ...(notices.length > 0 ? { notices } : {}) };
+    const report: ApplyReport = {
+      format: "photosync.apply/v1",
+      tenant: plan.tenant,
+      digest: plan.digest,
+      users,
+      ...(settings.results.length > 0 ? { settings: settings.results } : {}),
+      counts: countOutcomes(users, settings.results),
+      ...(notices.length > 0 ? { notices } : {}),
+    };
     return { kind: "applied", plan, report, forced: refusals };
   } finally {
     await session?.close();

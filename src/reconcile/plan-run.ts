@@ -23,6 +23,8 @@ import { openSession, readOptions } from "./session.js";
 import { manifestProblems } from "../validate/shared-thumbnails.js";
 import { keepAfterPlan, loadPendingWrites, pendingFile, savePendingWrites } from "./pending-writes.js";
 import { thumbnailFolderNotice } from "../stores/sharepoint/folder.js";
+import { changeNotInForceYet } from "../model/photo-updates.js";
+import { loadPhotoUpdatesChange, photoUpdatesChangeFile } from "./settings-changes.js";
 
 /** Plans scoped (--users, --changed-since) to at most this many people do without the photo facts and live caches. */
 const SMALL_PLAN_USERS = 25;
@@ -123,12 +125,15 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     const cache = fewPeople ? new LiveCache() : LiveCache.forRepo(state.rootDir);
     await cache.load();
     const read = options.read ?? readOptions(options.settings.retry);
-    // The photo update settings are one request, read alongside the people (PeopleSettings.Read.All).
+    // The photo update settings are one request, read alongside the people (PeopleSettings.Read.All):
+    // when Graph photos are planned (onPremises refuses them), and when the manifest keeps the setting.
     const managesGraph = users.some((user) => user.stores.includes("exo") || user.stores.includes("aad"));
-    const [reads, photoUpdates] = await Promise.all([
+    const [reads, photoUpdates, lastChange] = await Promise.all([
       users.length > 0 ? readLive(session.connection, users, cache, routePerson, read) : new Map<string, never>(),
-      managesGraph ? readPhotoUpdateSettings(session.connection.graph, read.graph) : undefined,
+      managesGraph || state.tenant.photoUpdates ? readPhotoUpdateSettings(session.connection.graph, read.graph) : undefined,
+      loadPhotoUpdatesChange(photoUpdatesChangeFile(state.rootDir)),
     ]);
+    const recentPhotoUpdatesChange = changeNotInForceYet(lastChange, Date.now());
     await cache.save();
     const records = personRecords(users, desired, sources, reads);
     // Tenant-wide findings of the reads, said once: the SharePoint thumbnail folder's (missing, or not found).
@@ -136,7 +141,14 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     // Writes an earlier apply made that Graph did not serve yet: pending, not drift (model/pending.ts).
     const file = pendingFile(state.rootDir);
     const writes = await loadPendingWrites(file);
-    const result = plan({ state, records: [...records.values()], ...(photoUpdates ? { photoUpdates } : {}), pending: { writes, now: Date.now() }, ...(folderNotice ? { notices: [folderNotice] } : {}) });
+    const result = plan({
+      state,
+      records: [...records.values()],
+      ...(photoUpdates ? { photoUpdates } : {}),
+      pending: { writes, now: Date.now() },
+      ...(folderNotice ? { notices: [folderNotice] } : {}),
+      ...(recentPhotoUpdatesChange ? { recentPhotoUpdatesChange } : {}),
+    });
     const kept = keepAfterPlan(writes, new Map(result.users.map((user) => [upnKey(user.upn), new Map(user.steps.map((step) => [step.store, step.action]))])));
     if (kept.length !== writes.length) await savePendingWrites(file, kept, true);
     handedOver = options.keepSession === true;

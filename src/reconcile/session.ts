@@ -113,6 +113,7 @@ export async function openConnection(state: DesiredState, options: SessionOption
       ...(auth.clientId ? { clientId: auth.clientId } : {}),
       writer: options.writer === true,
       sharePoint,
+      ...(state.tenant.photoUpdates ? { peopleSettings: options.writer === true ? ("write" as const) : ("read" as const) } : {}),
     },
     async close() {
       await connection.close();

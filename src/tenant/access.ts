@@ -42,17 +42,19 @@ const GRAPH_READ_PHOTOS: Permission = {
   for: "reading photos",
 };
 const GRAPH_WRITE_PHOTOS: Permission = { name: "ProfilePhoto.ReadWrite.All", anyOf: ["ProfilePhoto.ReadWrite.All", "User.ReadWrite.All"], for: "writing photos" };
+const GRAPH_READ_PEOPLE_SETTINGS: Permission = { name: "PeopleSettings.Read.All", anyOf: ["PeopleSettings.Read.All", "PeopleSettings.ReadWrite.All"], for: "reading the photo update settings" };
+const GRAPH_WRITE_PEOPLE_SETTINGS: Permission = { name: "PeopleSettings.ReadWrite.All", anyOf: ["PeopleSettings.ReadWrite.All"], for: "changing who may change photos" };
 const SPO_READ_FILES: Permission = { name: "Sites.Read.All", anyOf: ["Sites.Read.All", "Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"], for: "reading thumbnails" };
 const SPO_WRITE_FILES: Permission = { name: "Sites.ReadWrite.All", anyOf: ["Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"], for: "writing thumbnails" };
 const SPO_WRITE_PROFILES: Permission = { name: "User.ReadWrite.All", anyOf: ["User.ReadWrite.All", "Sites.FullControl.All"], for: "writing profile properties" };
-// Optional for a run (it carries on with a notice without them), checked by doctor.
-const GRAPH_READ_PEOPLE_SETTINGS: Permission = { name: "PeopleSettings.Read.All", anyOf: ["PeopleSettings.Read.All", "PeopleSettings.ReadWrite.All"], for: "reading the photo update settings" };
 // SharePoint's own User.* permissions: Sites.* does not let an app read user profiles (pnp/powershell #5084).
 const SPO_READ_PROFILES: Permission = { name: "User.Read.All", anyOf: ["User.Read.All", "User.ReadWrite.All"], for: "reading user profiles" };
 
 /** The application permissions a run needs, per service. Pure. */
-export function neededPermissions(options: { writer: boolean; sharePoint: boolean }): { graph: Permission[]; sharePoint: Permission[] } {
+export function neededPermissions(options: { writer: boolean; sharePoint: boolean; peopleSettings?: "read" | "write" | undefined }): { graph: Permission[]; sharePoint: Permission[] } {
   const graph = options.writer ? [GRAPH_READ_USERS, GRAPH_WRITE_PHOTOS] : [GRAPH_READ_USERS, GRAPH_READ_PHOTOS];
+  // The manifest keeps tenant.photoUpdates: reading it is part of the plan, writing it of apply.
+  if (options.peopleSettings) graph.push(options.peopleSettings === "write" ? GRAPH_WRITE_PEOPLE_SETTINGS : GRAPH_READ_PEOPLE_SETTINGS);
   const sharePoint = !options.sharePoint ? [] : options.writer ? [SPO_WRITE_FILES, SPO_WRITE_PROFILES] : [SPO_READ_FILES];
   return { graph, sharePoint };
 }
@@ -142,6 +144,8 @@ export interface AccessCheck {
   clientId?: string;
   writer: boolean;
   sharePoint: boolean;
+  /** The manifest keeps tenant.photoUpdates: PeopleSettings.Read.All (plan) or ReadWrite.All (apply). */
+  peopleSettings?: "read" | "write" | undefined;
 }
 
 /** Which resource an outcome is about: Graph, or one of the two SharePoint hosts (tokens are per host). */

@@ -109,6 +109,36 @@ describe("executePlan", () => {
     }
   });
 
+  it("a tenant that still refuses Graph photo writes stops them after the first wave, and is said once", async () => {
+    const portrait = await renderPortrait({ seed: "everyone", width: 400, height: 400 });
+    const repo = await makeTempRepo("", { "photos/everyone.jpg": portrait });
+    try {
+      const people = WAVE_SIZE * 3;
+      const users = Array.from({ length: people }, (_, i) => {
+        const user = desiredUser(`u${i}@contoso.com`, { stores: ["exo"] });
+        user.photo = { kind: "photo", path: "photos/everyone.jpg", absolutePath: `${repo.root}/photos/everyone.jpg`, position: user.position };
+        return user;
+      });
+      const state = { ...desiredState(users), rootDir: repo.root };
+      const photo = await renderVariants(portrait, users[0]!.render, state.tenant.sharepoint.thumbnails);
+      const cache = { read: async () => ({ photo }), write: async () => undefined, entryPath: () => "" } as unknown as RenderCache;
+      const refused = { error: { code: "PhotoUpdatesDisabled", message: "Profile photo updates through cloud services are disabled for this organization." } };
+      const { client, calls } = scriptedGraph((call) => call.requests.map(() => ({ status: 403, body: refused })));
+      const plan = planOf(users.map((user, i) => ({ upn: user.upn, id: `id-${i}`, photo: "photos/everyone.jpg", steps: [{ store: "exo" as const, action: "create" as const, reason: "no photo yet" }] })));
+      const ids = new Map(users.map((user, i) => [user.upn, { id: `id-${i}`, upn: user.upn }]));
+      const notices: string[] = [];
+      const results = await executePlan({ graph: client } as TenantConnection, state, plan, ids, { cache, onNotice: (notice) => notices.push(`${notice.code}: ${notice.message}`) });
+      // Only the first wave was sent; nothing after the refusal.
+      expect(calls.flatMap((call) => call.requests)).toHaveLength(WAVE_SIZE);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(/^graph-writes-refused: the tenant still refuses Graph photo writes; the setting can take up to 24 hours/);
+      // Each person's step says what was not done, without repeating the service's error.
+      expect(results.flatMap((result) => result.steps.map((step) => [step.outcome, step.error]))).toEqual(Array.from({ length: people }, () => ["skipped", undefined]));
+    } finally {
+      await repo.remove();
+    }
+  });
+
   it("reports a photo that fails to render as the repo's problem, and sends nothing for that person", async () => {
     // The file changed after the plan checked it: apply renders it afresh, and it is no image now.
     const { repo, state } = await alexWithPhoto(Buffer.from("no longer a JPEG"));

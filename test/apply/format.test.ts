@@ -69,3 +69,25 @@ describe("apply report", () => {
     expect(markdown).not.toMatch(/\u200b/);
   });
 });
+
+describe("apply report: tenant settings", () => {
+  const settings = [{ setting: "photoUpdates" as const, action: "update" as const, outcome: "done" as const, detail: "set allowedRoles; read back: only User Administrators and People Administrators can change photos" }];
+  const report: ApplyReport = { ...reportOf([alex]), settings, counts: countOutcomes([alex], settings) };
+
+  it("counts the settings step with the people's and shows it first", () => {
+    expect(report.counts.done).toBe(3);
+    const text = formatApplyText(report, false);
+    expect(text).toContain("  Tenant settings\n      ✔ photoUpdates update  set allowedRoles; read back: only User Administrators");
+    expect(text).toContain("Apply complete: 3 done, 0 failed, 0 skipped.");
+  });
+
+  it("markdown, as GitHub renders it: a row for the tenant's setting", () => {
+    const rows = tablesOf(formatApplyMarkdown(report)).find((table) => table.header[0] === "user")!.rows;
+    expect(rows[0]).toEqual(["tenant", "photoUpdates", "update", "✔ done", settings[0]!.detail]);
+  });
+
+  it("a failed settings step is named in the counts line", () => {
+    const failed = [{ ...settings[0]!, outcome: "failed" as const, detail: "Microsoft Graph refused the change", error: { code: "Authorization_RequestDenied", message: "Insufficient privileges", status: 403 } }];
+    expect(countsText({ ...reportOf([]), settings: failed, counts: countOutcomes([], failed) })).toBe("0 done, 1 failed (tenant photoUpdates: Authorization_RequestDenied: Insufficient privileges), 0 skipped");
+  });
+});

@@ -296,9 +296,17 @@ describe("admin API: changes made by hand", () => {
 describe("photoUpdateSettings (beta)", () => {
   it("GET and PATCH on beta; not on v1.0", async () => {
     const got = await graph("/beta/admin/people/photoUpdateSettings");
-    expect(got.json).toMatchObject({ source: "cloud", allowedRoles: [] });
+    // Graph's default: everyone (null, not an empty list); nothing of the emulator's own bookkeeping.
+    const { "@odata.context": _context, ...entity } = got.json as Record<string, unknown>;
+    expect(entity).toEqual({ source: "cloud", allowedRoles: null });
     const patched = await graph("/beta/admin/people/photoUpdateSettings", { method: "PATCH", body: JSON.stringify({ allowedRoles: ["fe930be7-5e62-47db-91af-98c3a49a38b1"] }), headers: { "content-type": "application/json" } });
-    expect(patched.json).toMatchObject({ allowedRoles: ["fe930be7-5e62-47db-91af-98c3a49a38b1"] });
+    expect(patched.json).toMatchObject({ source: "cloud", allowedRoles: ["fe930be7-5e62-47db-91af-98c3a49a38b1"] });
+    // The docs PATCH "onpremises" in lower case; GET answers "onPremises". null resets the roles.
+    const lower = await graph("/beta/admin/people/photoUpdateSettings", { method: "PATCH", body: JSON.stringify({ source: "onpremises", allowedRoles: null }), headers: { "content-type": "application/json" } });
+    expect(lower.json).toMatchObject({ source: "onPremises", allowedRoles: null });
+    const bad = await graph("/beta/admin/people/photoUpdateSettings", { method: "PATCH", body: JSON.stringify({ source: "hybrid" }), headers: { "content-type": "application/json" } });
+    expect(bad.status).toBe(400);
+    await graph("/beta/admin/people/photoUpdateSettings", { method: "PATCH", body: JSON.stringify({ source: "cloud" }), headers: { "content-type": "application/json" } });
     expect((await graph("/beta/admin/people/photoUpdateSettings", { token: reader, method: "PATCH", body: "{}" })).status).toBe(403);
     expect((await graph("/v1.0/admin/people/photoUpdateSettings")).status).toBe(400);
   });

@@ -24,6 +24,10 @@ export interface FidelitySetup {
   stores?: string;
   /** Replaces the reader's Graph roles (to take a permission away). */
   readerGraphRoles?: string;
+  /** Replaces the writer's Graph roles (to take a permission away). */
+  writerGraphRoles?: string;
+  /** Lines added under the manifest's `tenant:`, e.g. "  photoUpdates: { source: cloud }". */
+  manifestTenant?: string;
 }
 
 export interface Fidelity {
@@ -38,6 +42,7 @@ export function fixtureYaml(setup: FidelitySetup): string {
   const [head] = DEMO_TENANT_YAML.split("\nusers:\n");
   let yaml = head!.replace(/\n {2}behaviour: \w+\n/, "\n").replace("  noPhoto: imageNotFound\n", `  noPhoto: imageNotFound\n${setup.tenant}\n`);
   if (setup.readerGraphRoles) yaml = yaml.replace("graph: [ProfilePhoto.Read.All, User.Read.All, PeopleSettings.Read.All]", `graph: ${setup.readerGraphRoles}`);
+  if (setup.writerGraphRoles) yaml = yaml.replace("graph: [ProfilePhoto.ReadWrite.All, User.Read.All, PeopleSettings.ReadWrite.All]", `graph: ${setup.writerGraphRoles}`);
   return `${yaml}\nusers:\n${setup.users}\n`;
 }
 
@@ -52,6 +57,7 @@ function manifestYaml(setup: FidelitySetup): string {
     "    adminHost: contoso-admin.sharepoint.com",
     "    thumbnails: { small: 48, medium: 72, large: 200 }",
     "    exchangeSyncState: 0",
+    ...(setup.manifestTenant ? [setup.manifestTenant] : []),
     "safety:",
     "  maxUpdateShare: 1",
     "  maxRemoveShare: 1",

@@ -29,7 +29,7 @@ function planWith(photoUpdates: PhotoUpdateSettingsRead | undefined) {
 
 describe("plan and photoUpdateSettings", () => {
   it("source onPremises: one notice, Graph writes skipped for that reason, SharePoint still planned", () => {
-    const result = planWith({ state: "read", source: "onPremises" });
+    const result = planWith({ state: "read", source: "onPremises", allowedRoles: null });
     expect(result.notices.map((notice) => notice.code)).toEqual(["graph-writes-onpremises"]);
     for (const user of result.users) {
       expect(user.steps.map((step) => step.action)).toEqual(["skip", "create"]);
@@ -41,7 +41,7 @@ describe("plan and photoUpdateSettings", () => {
   });
 
   it("source cloud: no notice, Graph writes planned", () => {
-    const result = planWith({ state: "read", source: "cloud" });
+    const result = planWith({ state: "read", source: "cloud", allowedRoles: null });
     expect(result.notices).toEqual([]);
     expect(result.users[0]!.steps.map((step) => step.action)).toEqual(["create", "create"]);
   });

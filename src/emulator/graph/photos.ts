@@ -105,7 +105,8 @@ export async function handlePhoto(
   const store = routePhoto(version, user, op, behaviour, context.tenant.config.noMailboxAnswer);
   const owner = store === "exo" ? "exchange" : "directory";
   requireRole(claims, op === "read" ? PERMISSIONS.readPhoto : PERMISSIONS.writePhoto, owner);
-  if (op !== "read" && context.tenant.config.photoUpdateSettings.source === "onPremises") refuseCloudPhotoUpdates();
+  // The source in force, which after a change lags the one a GET shows ("up to 24 hours").
+  if (op !== "read" && context.tenant.photoSourceInForce() === "onPremises") refuseCloudPhotoUpdates();
 
   // /photo, /photo/$value
   if (rest[0] === "photo" && (rest.length === 1 || (rest.length === 2 && isValue))) {

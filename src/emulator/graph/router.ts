@@ -94,21 +94,21 @@ async function route(request: EmuRequest, context: GraphContext): Promise<EmuRes
   }
   if (path[0] === "admin" && path[1] === "people" && path[2] === "photoUpdateSettings" && path.length === 3) {
     if (version !== "beta") throw new GraphFailure(400, "BadRequest", "Resource not found for the segment 'admin'.");
-    const settings = context.tenant.config.photoUpdateSettings;
+    const entity = () => ({ "@odata.context": `${context.graphBaseUrl}/beta/$metadata#admin/people/photoUpdateSettings/$entity`, ...context.tenant.photoUpdateSettings() });
     if (request.method === "GET") {
       requireRole(claims, PERMISSIONS.readPeopleSettings, "directory");
-      return graphJson(request, 200, { "@odata.context": `${context.graphBaseUrl}/beta/$metadata#admin/people/photoUpdateSettings/$entity`, ...settings });
+      return graphJson(request, 200, entity());
     }
     if (request.method === "PATCH") {
       requireRole(claims, PERMISSIONS.writePeopleSettings, "directory");
-      const patch = JSON.parse(request.body.toString("utf8") || "{}") as Partial<typeof settings>;
-      if (patch.source !== undefined && patch.source !== "cloud" && patch.source !== "onPremises") {
-        throw new GraphFailure(400, "BadRequest", `Invalid value '${String(patch.source)}' for source.`);
-      }
-      if (patch.source !== undefined) settings.source = patch.source;
-      if (Array.isArray(patch.allowedRoles)) settings.allowedRoles = patch.allowedRoles.map(String);
-      context.tenant.changed();
-      return graphJson(request, 200, { "@odata.context": `${context.graphBaseUrl}/beta/$metadata#admin/people/photoUpdateSettings/$entity`, ...settings });
+      const patch = JSON.parse(request.body.toString("utf8") || "{}") as { source?: unknown; allowedRoles?: unknown };
+      // The docs PATCH "onpremises" and GET answers "onPremises": the value is taken case-insensitively.
+      const source = patch.source === undefined ? undefined : (["cloud", "onPremises"] as const).find((value) => typeof patch.source === "string" && value.toLowerCase() === patch.source.toLowerCase());
+      if (patch.source !== undefined && source === undefined) throw new GraphFailure(400, "BadRequest", `Invalid value '${String(patch.source)}' for source.`);
+      if (patch.allowedRoles !== undefined && patch.allowedRoles !== null && !Array.isArray(patch.allowedRoles)) throw new GraphFailure(400, "BadRequest", "Invalid value for allowedRoles.");
+      const allowedRoles = patch.allowedRoles === undefined ? undefined : Array.isArray(patch.allowedRoles) ? patch.allowedRoles.map(String) : null;
+      context.tenant.setPhotoUpdateSettings({ ...(source ? { source } : {}), ...(allowedRoles !== undefined ? { allowedRoles } : {}) }, { delayed: true });
+      return graphJson(request, 200, entity());
     }
   }
   if (path[0] === "users") {

@@ -16,7 +16,22 @@ export interface PhotoWrite {
   jpeg?: Buffer;
 }
 
-export type WriteResult = { ok: true } | { ok: false; noMailbox: boolean; error: ServiceError };
+/**
+ * tenantRefused: the tenant refuses every cloud photo write (photoUpdateSettings source onPremises,
+ * still in force: a change takes up to 24 hours). The same for everyone, so apply says it once.
+ */
+export type WriteResult = { ok: true } | { ok: false; noMailbox: boolean; tenantRefused: boolean; error: ServiceError };
+
+/**
+ * A refusal because the tenant disables cloud photo updates. Microsoft documents no error for it
+ * (concepts/profilephoto-configure-settings.md only says such updates "are disabled"): the
+ * emulator's code PhotoUpdatesDisabled, or a 403 that is not a permission code and says photo
+ * updates are disabled.
+ */
+export function isPhotoUpdatesDisabled(error: ServiceError): boolean {
+  if (error.code === "PhotoUpdatesDisabled") return true;
+  return error.status === 403 && error.kind !== "access" && /photo[^.]*\b(disabled|not allowed)\b/i.test(error.message);
+}
 
 function toWriteResult(result: GraphResult, deleting: boolean): WriteResult {
   if (result.ok) return { ok: true };
@@ -24,7 +39,7 @@ function toWriteResult(result: GraphResult, deleting: boolean): WriteResult {
   throwIfAccessDenied(result.error, "Microsoft Graph", "ProfilePhoto.ReadWrite.All", "writing profile photos");
   // Deleting a photo that is already gone is what was wanted.
   if (deleting && result.status === 404 && NO_PHOTO_CODES.has(result.error.code)) return { ok: true };
-  return { ok: false, noMailbox: NO_MAILBOX_CODES.has(result.error.code), error: result.error };
+  return { ok: false, noMailbox: NO_MAILBOX_CODES.has(result.error.code), tenantRefused: isPhotoUpdatesDisabled(result.error), error: result.error };
 }
 
 export async function writeGraphPhotos(client: Client, version: GraphVersion, writes: readonly PhotoWrite[], options: BatchOptions = {}): Promise<WriteResult[]> {
