@@ -9,7 +9,10 @@ import type { PhotoObservation, PhotoUpdateSettingsRead, ServiceError } from "..
 import type { PlanNotice } from "../model/plan.js";
 import type { StoreRoute, TenantModel } from "../model/routing.js";
 import { HOLDERS } from "../model/routing.js";
+import type { DesiredPhotoUpdates } from "../model/photo-updates.js";
+import { describePhotoUpdates } from "../model/photo-updates.js";
 import { photoUpdatesNotice } from "../plan/plan.js";
+import { photoUpdatesStep } from "../plan/settings.js";
 import type { AccessInspection, Permission, ResourceAccess } from "../tenant/access.js";
 import type { PhotoSizes } from "../stores/graph/photo-sizes.js";
 import type { ThumbnailFolder } from "../stores/sharepoint/folder.js";
@@ -62,6 +65,8 @@ export interface DoctorFindings {
   /** refused: a read the token was refused (an AccessError's message). Absent: not read. */
   graph?: GraphFindings | { refused: string };
   photoUpdates?: PhotoUpdateSettingsRead;
+  /** The manifest's tenant.photoUpdates, when it keeps who may change photos as code. */
+  desiredPhotoUpdates?: DesiredPhotoUpdates;
   sharePoint?: SharePointFindings;
   probeUser?: string;
 }
@@ -79,6 +84,8 @@ export interface Blockers {
 const missingNamed = (access: ResourceAccess | undefined, names: readonly string[]): Permission[] => access?.missing.filter((permission) => names.includes(permission.name)) ?? [];
 const lacks = (api: string, missing: readonly Permission[]): string => `the app lacks the ${api} application permission ${missing.map((permission) => permission.name).join(" and ")} (above)`;
 
+const PEOPLE_SETTINGS_READERS = ["PeopleSettings.Read.All", "PeopleSettings.ReadWrite.All"];
+
 /** A SharePoint host that cannot be used: not signed in, or refused its token. */
 function hostBlocked(host: ResourceAccess | undefined): string | undefined {
   if (!host) return undefined;
@@ -95,8 +102,8 @@ export function blockers(access: AccessInspection, options: { writer: boolean; p
   } else {
     const reads = missingNamed(graph, ["User.Read.All", "ProfilePhoto.Read.All"]);
     if (reads.length > 0) result.graph = lacks("Microsoft Graph", reads);
-    const settings = missingNamed(graph, ["PeopleSettings.Read.All"]);
-    if (settings.length > 0) result.photoUpdates = lacks("Microsoft Graph", settings);
+    // Either PeopleSettings permission reads the setting (the writer may be asked for ReadWrite.All).
+    if (graph.roles && !PEOPLE_SETTINGS_READERS.some((role) => graph.roles!.includes(role))) result.photoUpdates = "the app lacks the Microsoft Graph application permission PeopleSettings.Read.All (above)";
   }
   if (access.mySite || access.admin) {
     const site = hostBlocked(access.mySite);
@@ -135,7 +142,7 @@ export function grantFix(app: string, api: "Microsoft Graph" | "SharePoint", per
 }
 
 /** What a failed check takes away from what photosync will manage. */
-type Capability = "graph" | "files" | "profiles";
+type Capability = "graph" | "files" | "profiles" | "settings";
 
 interface Emit {
   (area: CheckArea, status: CheckStatus, title: string, detail?: string, fix?: string, affects?: readonly Capability[]): void;
@@ -148,7 +155,7 @@ const SIGN_IN_AFFECTS: Record<ResourceAccess["resource"], readonly Capability[]>
 
 /** What a missing permission takes away (PeopleSettings.Read.All only the settings check). */
 function permissionAffects(api: "Microsoft Graph" | "SharePoint", name: string): Capability[] {
-  if (api === "Microsoft Graph") return name === "User.Read.All" ? ["graph", "files", "profiles"] : name.startsWith("ProfilePhoto.") ? ["graph"] : [];
+  if (api === "Microsoft Graph") return name === "User.Read.All" ? ["graph", "files", "profiles"] : name.startsWith("ProfilePhoto.") ? ["graph"] : name.startsWith("PeopleSettings.") ? ["settings"] : [];
   return name.startsWith("Sites.") ? ["files"] : ["profiles"];
 }
 
@@ -189,7 +196,9 @@ function accessChecks(findings: DoctorFindings, emit: Emit): void {
     for (const permission of needed) {
       const title = `${api} ${permission.name} (${permission.for})`;
       const through = permission.anyOf.find((role) => roles.includes(role));
-      if (through === undefined) emit("access", "fail", title, "not granted", grantFix(app, api, permission.name), permissionAffects(api, permission.name));
+      // A permission a run can do without is a warning: what the run then does not do is said.
+      if (through === undefined && permission.withoutIt) emit("access", "warn", title, `not granted: ${permission.withoutIt}`, grantFix(app, api, permission.name));
+      else if (through === undefined) emit("access", "fail", title, "not granted", grantFix(app, api, permission.name), permissionAffects(api, permission.name));
       else emit("access", "pass", title, through === permission.name ? "granted" : `granted through ${through}`);
     }
   }
@@ -301,19 +310,30 @@ function graphChecks(findings: DoctorFindings, block: Blockers, emit: Emit): voi
 }
 
 /**
- * allowedRoles of photoUpdateSettings (who may change photos): the read gives `source` only
- * today. The settings work (tenant.photoUpdates) adds allowedRoles to PhotoUpdateSettingsRead;
- * its check is wired in here then.
+ * Who may change photos as the tenant has it, and, when photos.yaml keeps tenant.photoUpdates,
+ * whether plan will show a change of it (the plan's own step, photoUpdatesStep, decides).
  */
-function photoUpdateRolesChecks(_read: Extract<PhotoUpdateSettingsRead, { state: "read" }>, _emit: Emit): void {
-  // Deliberately empty until PhotoUpdateSettingsRead carries allowedRoles.
+function photoUpdateRolesChecks(findings: DoctorFindings, read: Extract<PhotoUpdateSettingsRead, { state: "read" }>, emit: Emit): void {
+  const live = describePhotoUpdates(read);
+  const desired = findings.desiredPhotoUpdates;
+  if (!desired) {
+    emit("photo-updates", "info", `Who may change photos: ${live}`, "photos.yaml leaves this setting alone (add tenant.photoUpdates to keep it as code)");
+    return;
+  }
+  const step = photoUpdatesStep(desired, read);
+  if (step.action === "noop") {
+    emit("photo-updates", "pass", `Who may change photos: ${live}`, "as photos.yaml says (tenant.photoUpdates)");
+    return;
+  }
+  const applies = findings.identity === "writer" ? "apply changes it with this identity" : "apply changes it with the writer identity (PeopleSettings.ReadWrite.All)";
+  emit("photo-updates", "info", `Who may change photos: ${live}; photos.yaml asks for a change`, `plan shows a tenant-settings step and ${applies}: ${step.consequence ?? step.reason}`);
 }
 
 export const OWA_POLICY_READ = "Get-OwaMailboxPolicy | Format-List Identity,SetPhotoEnabled";
 export const OWA_POLICY_SET = "Set-OwaMailboxPolicy -Identity OwaMailboxPolicy-Default -SetPhotoEnabled $false";
 
 function photoUpdateChecks(findings: DoctorFindings, block: Blockers, emit: Emit): void {
-  if (findings.people.graph === 0) return;
+  if (findings.people.graph === 0 && !findings.desiredPhotoUpdates) return;
   const title = "photoUpdateSettings (who may change photos through Microsoft 365)";
   if (block.photoUpdates) emit("photo-updates", "info", title, notChecked(block.photoUpdates));
   else if (findings.photoUpdates) {
@@ -321,12 +341,17 @@ function photoUpdateChecks(findings: DoctorFindings, block: Blockers, emit: Emit
     const notice = photoUpdatesNotice(read);
     if (read.state === "unknown") {
       emit("photo-updates", "warn", title, notice?.message ?? "could not be read", notice?.fix ?? "run doctor again");
-    } else if (notice) {
+    } else if (notice && findings.desiredPhotoUpdates?.source === "cloud") {
+      // photos.yaml turns it to cloud: apply makes the change; the writes wait for it to be in force.
+      emit("photo-updates", "warn", `source: ${read.source}: Graph photo writes are refused until photos.yaml's source: cloud is applied and in force`, notice.message, "apply changes the setting (tenant.photoUpdates); Microsoft 365 can take up to 24 hours to put it in force, and until then Graph photo changes are skipped");
+    } else if (notice && findings.people.graph > 0) {
       emit("photo-updates", "fail", `source: ${read.source}: every Graph photo write will be refused`, `${notice.message}; ${notice.consequence}`, notice.fix, ["graph"]);
+    } else if (notice) {
+      emit("photo-updates", "pass", `source: ${read.source}`, "photos are managed on-premises; photos.yaml manages no Graph photo");
     } else {
       emit("photo-updates", "pass", `source: ${read.source}`, "Graph photo writes are allowed for admins and apps");
     }
-    if (read.state === "read") photoUpdateRolesChecks(read, emit);
+    if (read.state === "read") photoUpdateRolesChecks(findings, read, emit);
   }
   emit(
     "photo-updates",
@@ -383,6 +408,12 @@ function manageChecks(findings: DoctorFindings, failures: ReadonlyArray<{ check:
     const failed = first("graph");
     if (failed) emit("manage", "fail", `No Graph photos (asked for ${forPeople(graph, total)})`, `because: ${failed.title}`, failed.fix);
     else emit("manage", "pass", `Graph photos for ${forPeople(graph, total)}`);
+  }
+  if (findings.desiredPhotoUpdates) {
+    const failed = first("settings");
+    const title = "Who may change photos (tenant.photoUpdates)";
+    if (failed) emit("manage", "fail", `Not ${title.charAt(0).toLowerCase()}${title.slice(1)}`, `because: ${failed.title}`, failed.fix);
+    else emit("manage", "pass", title, findings.identity === "writer" ? "planned and applied" : "planned (apply changes it with the writer identity)");
   }
   if (sharePoint > 0) {
     const files = first("files");

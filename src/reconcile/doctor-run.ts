@@ -151,7 +151,7 @@ export async function runDoctor(options: DoctorRunOptions): Promise<DoctorRunRes
 
   const session = await openConnection(state, options);
   try {
-    const permissions = doctorPermissions({ writer, sharePoint: session.access.sharePoint });
+    const permissions = doctorPermissions({ writer, sharePoint: session.access.sharePoint, peopleSettings: session.access.peopleSettings });
     const access = await inspectAccess(session.access, permissions);
     const block = blockers(access, { writer, ...(probe ? { probeUser: probe.upn } : {}) });
     const findings: DoctorFindings = {
@@ -162,6 +162,7 @@ export async function runDoctor(options: DoctorRunOptions): Promise<DoctorRunRes
       access,
       permissions,
       ...(probe ? { probeUser: probe.upn } : {}),
+      ...(state.tenant.photoUpdates ? { desiredPhotoUpdates: state.tenant.photoUpdates } : {}),
     };
     const sample = chooseSample(state.users, options.sample ?? DEFAULT_SAMPLE, probe);
     let reads = new Map<string, LiveRead>();
@@ -170,7 +171,8 @@ export async function runDoctor(options: DoctorRunOptions): Promise<DoctorRunRes
       findings.graph = graph.graph;
       reads = graph.reads;
     }
-    if (people.graph > 0 && !block.photoUpdates) findings.photoUpdates = await readPhotoUpdateSettings(session.connection.graph, readOptions(options.settings.retry).graph);
+    // Read when Graph photos are managed (onPremises refuses their writes) or the setting is kept as code.
+    if ((people.graph > 0 || state.tenant.photoUpdates) && !block.photoUpdates) findings.photoUpdates = await readPhotoUpdateSettings(session.connection.graph, readOptions(options.settings.retry).graph);
     if (people.sharePoint > 0 && !block.sharePoint) {
       // SharePoint names profiles by the tenant's current UPN: the directory's, from the sample's lookups.
       const tenantUpn = (user: DesiredUser | undefined): string | undefined => {

@@ -32,6 +32,8 @@ export interface Permission {
   anyOf: readonly string[];
   /** What it is needed for, in words. */
   for: string;
+  /** Doctor only: a permission a run can do without, and what it then does not do ("plans cannot tell …"). */
+  withoutIt?: string;
 }
 
 // Least privilege first; the others are broader permissions that include it (Graph and SharePoint docs).
@@ -60,12 +62,20 @@ export function neededPermissions(options: { writer: boolean; sharePoint: boolea
 }
 
 /**
- * What `photosync doctor` checks: the run's permissions and the ones a run can do without but
- * then reports less (the photo update settings, SharePoint profile reads). Pure.
+ * What `photosync doctor` checks: the run's permissions (neededPermissions, with the photo update
+ * settings when the manifest keeps them), SharePoint profile reads, and the photo update settings
+ * read, which a run can do without (`withoutIt`: a warning, not a failure). Pure.
  */
-export function doctorPermissions(options: { writer: boolean; sharePoint: boolean }): { graph: Permission[]; sharePoint: Permission[] } {
-  const graph = options.writer ? [GRAPH_READ_USERS, GRAPH_WRITE_PHOTOS] : [GRAPH_READ_USERS, GRAPH_READ_PHOTOS, GRAPH_READ_PEOPLE_SETTINGS];
-  const sharePoint = !options.sharePoint ? [] : options.writer ? [SPO_WRITE_FILES, SPO_WRITE_PROFILES] : [SPO_READ_FILES, SPO_READ_PROFILES];
+export function doctorPermissions(options: { writer: boolean; sharePoint: boolean; peopleSettings?: "read" | "write" | undefined }): { graph: Permission[]; sharePoint: Permission[] } {
+  const run = neededPermissions(options);
+  const graph = [...run.graph];
+  if (!options.peopleSettings) {
+    graph.push({ ...GRAPH_READ_PEOPLE_SETTINGS, withoutIt: "plans cannot tell whether the tenant refuses every Graph photo write (photoUpdateSettings source onPremises)" });
+  }
+  // Without SharePoint's User.Read.All no plan checks the profile properties the manifest asks for:
+  // required here, although a run carries on without it (notice spo-profile-read-denied). The
+  // writer's User.ReadWrite.All reads them too.
+  const sharePoint = options.sharePoint && !options.writer ? [...run.sharePoint, SPO_READ_PROFILES] : [...run.sharePoint];
   return { graph, sharePoint };
 }
 

@@ -31,7 +31,7 @@ function findings(overrides: Partial<DoctorFindings> = {}): DoctorFindings {
       model: "current",
       sample: [{ upn: "ann@contoso.com", lookup: "found", routes: [{ store: "aad", managed: true, holder: HOLDERS.current }], photo: { state: "absent" } }],
     },
-    photoUpdates: { state: "read", source: "cloud" },
+    photoUpdates: { state: "read", source: "cloud", allowedRoles: null },
     sharePoint: { folder: { state: "found", path: "/User Photos/Profile Pictures" }, profileRead: { upn: "ann@contoso.com", outcome: "read" } },
     ...overrides,
   };
@@ -98,5 +98,37 @@ describe("doctor's checklist", () => {
     expect(grantFix('the app registration "photosync-writer"', "Microsoft Graph", "ProfilePhoto.ReadWrite.All")).toBe(
       'grant the app registration "photosync-writer" the Microsoft Graph application permission ProfilePhoto.ReadWrite.All (Entra admin center > App registrations > API permissions > Add a permission > Microsoft Graph > Application permissions) and grant admin consent',
     );
+  });
+});
+
+describe("doctor's checklist of who may change photos", () => {
+  const USER_ADMIN = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+
+  it("without tenant.photoUpdates: the live setting in words, left alone", () => {
+    const report = doctorReport(findings({ photoUpdates: { state: "read", source: "cloud", allowedRoles: [USER_ADMIN] } }), { wrote: false });
+    expect(find(report, "Who may change photos: only User Administrators can change photos")).toMatchObject({ status: "info", detail: expect.stringContaining("photos.yaml leaves this setting alone") });
+    expect(find(report, /tenant\.photoUpdates\)$/)).toBeUndefined();
+  });
+
+  it("onPremises while photos.yaml turns it to cloud: a warning (apply changes it), not a failure", () => {
+    const report = doctorReport(
+      findings({ photoUpdates: { state: "read", source: "onPremises", allowedRoles: null }, desiredPhotoUpdates: { source: "cloud", allowedRoles: null } }),
+      { wrote: false },
+    );
+    expect(find(report, /^source: onPremises: Graph photo writes are refused until/)).toMatchObject({ status: "warn", fix: expect.stringContaining("up to 24 hours") });
+    expect(find(report, "Who may change photos: photos are managed on-premises: Microsoft 365 refuses every Graph photo write; photos.yaml asks for a change")?.detail).toContain("everyone can change their own photo again");
+    expect(doctorExitCode(report)).toBe(0);
+  });
+
+  it("onPremises and no tenant.photoUpdates, with Graph photos managed: every Graph write refused, failed", () => {
+    const report = doctorReport(findings({ photoUpdates: { state: "read", source: "onPremises", allowedRoles: null } }), { wrote: false });
+    expect(find(report, "source: onPremises: every Graph photo write will be refused")?.status).toBe("fail");
+    expect(find(report, /^No Graph photos/)?.status).toBe("fail");
+  });
+
+  it("a missing PeopleSettings.Read.All blocks the settings read whatever the identity; ReadWrite.All reads it too", () => {
+    const graphWithout = host("graph", ["User.Read.All", "ProfilePhoto.ReadWrite.All"]);
+    expect(blockers({ graph: graphWithout }, { writer: true }).photoUpdates).toBe("the app lacks the Microsoft Graph application permission PeopleSettings.Read.All (above)");
+    expect(blockers({ graph: host("graph", ["User.Read.All", "PeopleSettings.ReadWrite.All"]) }, { writer: true }).photoUpdates).toBeUndefined();
   });
 });

@@ -14,6 +14,7 @@ import { runCli } from "../support/cli.js";
 import { linesOf, tablesOf } from "../support/markdown.js";
 import type { TestTenant } from "../support/tenant.js";
 import { useExampleTenant } from "../support/tenant.js";
+import { useFidelityTenant } from "../fidelity/helpers.js";
 import { spoTenant } from "../fidelity/spo-tenant.js";
 import type { SpoTenant } from "../fidelity/spo-tenant.js";
 
@@ -92,13 +93,15 @@ describe("doctor on the demo tenant (current)", () => {
     withoutRole(DEMO_READER_CLIENT_ID, "graph", "PeopleSettings.Read.All");
     const result = await runCli(["doctor", "--format", "markdown"], { cwd: root, env: { ...tenant.env("reader"), ...FAST } });
     outputs.push(result.stdout);
-    expect(result.code).toBe(1);
+    // A run can do without PeopleSettings.Read.All (photos.yaml keeps no tenant.photoUpdates): a warning.
+    expect(result.code).toBe(0);
     expect(linesOf(result.stdout)).toEqual(expect.arrayContaining(["photosync doctor", "Sign-in and permissions", "Graph photos", "Photo update settings", "SharePoint", "What photosync will manage"]));
     const tables = tablesOf(result.stdout);
     expect(tables).toHaveLength(5);
     for (const table of tables) expect(table.header).toEqual(["", "Check", "Details", "Fix"]);
     const row = tables[0]!.rows.find((cells) => cells[1] === "Microsoft Graph PeopleSettings.Read.All (reading the photo update settings)");
-    expect(row?.[0]).toBe("❌ fail");
+    expect(row?.[0]).toBe("⚠️ warn");
+    expect(row?.[2]).toBe("not granted: plans cannot tell whether the tenant refuses every Graph photo write (photoUpdateSettings source onPremises)");
     expect(row?.[3]).toContain(`grant ${READER_APP} the Microsoft Graph application permission PeopleSettings.Read.All`);
     expect(tables[2]!.rows[0]![2]).toBe("not checked: the app lacks the Microsoft Graph application permission PeopleSettings.Read.All (above)");
   });
@@ -117,7 +120,6 @@ describe("doctor on the demo tenant (current)", () => {
   describe("each missing permission is one failed line with its fix, and exit 1", () => {
     it.each([
       ["graph", "User.Read.All", "Microsoft Graph User.Read.All (looking people up)", "Microsoft Graph", /^No Graph photos/],
-      ["graph", "PeopleSettings.Read.All", "Microsoft Graph PeopleSettings.Read.All (reading the photo update settings)", "Microsoft Graph", undefined],
       ["sharepoint", "Sites.Read.All", "SharePoint Sites.Read.All (reading thumbnails)", "SharePoint", /^No SharePoint thumbnails or profile properties/],
       ["sharepoint", "User.Read.All", "SharePoint User.Read.All (reading user profiles)", "SharePoint", /^SharePoint thumbnails but not profile properties/],
     ] as const)("reader without %s %s", async (api, role, title, apiName, manage) => {
@@ -226,7 +228,7 @@ describe("doctor on the demo tenant (current)", () => {
       expect(code).toBe(1);
       expect(find(report, "source: onPremises: every Graph photo write will be refused")).toMatchObject({
         status: "fail",
-        fix: expect.stringContaining("set photoUpdateSettings source to cloud (PATCH beta/admin/people/photoUpdateSettings"),
+        fix: expect.stringContaining("set photoUpdateSettings source to cloud (tenant.photoUpdates: { source: cloud } in photos.yaml"),
       });
       expect(find(report, /^No Graph photos/)).toMatchObject({ status: "fail" });
       expect(find(report, /^SharePoint thumbnails and profile properties/)?.status).toBe("pass");
@@ -347,5 +349,51 @@ describe("doctor on a French My Site", () => {
     expect(find(report, "Thumbnail folder: /User Photos/Images du profil")?.status).toBe("pass");
     // Everyone here has a mailbox: the answers cannot tell the model, and doctor says so without failing.
     expect(find(report, "undetermined: every person sampled has a mailbox")?.status).toBe("info");
+  });
+});
+
+describe("doctor when photos.yaml keeps who may change photos (tenant.photoUpdates)", () => {
+  const ADMINS_ONLY = ["  photoUpdates:", "    source: cloud", "    allowedRoles: [User Administrator, People Administrator]"].join("\n");
+  const t = useFidelityTenant({
+    tenant: "",
+    users: ["  - upn: ann@contoso.com", "  - upn: ben@contoso.com"].join("\n"),
+    manifest: { "ann@contoso.com": "photos/ann.jpg", "ben@contoso.com": "photos/ben.jpg" },
+    manifestTenant: ADMINS_ONLY,
+  });
+  const roles = (clientId: string) => t.tenant.emulator.core.tenant.config.apps.find((candidate) => candidate.clientId === clientId)!.roles;
+
+  it("the reader: the live setting in words, and that photos.yaml asks for a change plan will show and apply make", async () => {
+    const { report, code } = await doctor(t.repo.root, t.tenant);
+    expect(code).toBe(0);
+    expect(find(report, "Who may change photos: everyone can change their own photo; photos.yaml asks for a change")).toMatchObject({
+      status: "info",
+      detail: expect.stringContaining("only User Administrators and People Administrators can change photos; people can no longer change their own"),
+    });
+    expect(find(report, "Who may change photos (tenant.photoUpdates)")).toMatchObject({ status: "pass", detail: "planned (apply changes it with the writer identity)" });
+  });
+
+  it("a writer without PeopleSettings.ReadWrite.All: one failed line with the grant, and the setting is not managed", async () => {
+    const graph = roles(DEMO_WRITER_CLIENT_ID).graph;
+    const saved = [...graph];
+    roles(DEMO_WRITER_CLIENT_ID).graph = graph.filter((role) => role !== "PeopleSettings.ReadWrite.All").concat("PeopleSettings.Read.All");
+    try {
+      const { report, code } = await doctor(t.repo.root, t.tenant, ["--writer"]);
+      expect(code).toBe(1);
+      const title = "Microsoft Graph PeopleSettings.ReadWrite.All (changing who may change photos)";
+      expect(find(report, title)).toMatchObject({ status: "fail", fix: expect.stringContaining("the Microsoft Graph application permission PeopleSettings.ReadWrite.All") });
+      expect(find(report, "Not who may change photos (tenant.photoUpdates)")).toMatchObject({ status: "fail", detail: `because: ${title}` });
+      // The setting is still read (PeopleSettings.Read.All reads it): the live value is shown.
+      expect(find(report, /^Who may change photos: everyone can change their own photo/)).toBeDefined();
+      expect(failed(report)).toEqual([title, "Not who may change photos (tenant.photoUpdates)"]);
+    } finally {
+      roles(DEMO_WRITER_CLIENT_ID).graph = saved;
+    }
+  });
+
+  it("once applied, the live setting is as photos.yaml says", async () => {
+    const applied = await t.apply();
+    expect(applied.code).toBe(0);
+    const { report } = await doctor(t.repo.root, t.tenant);
+    expect(find(report, "Who may change photos: only User Administrators and People Administrators can change photos")).toMatchObject({ status: "pass", detail: "as photos.yaml says (tenant.photoUpdates)" });
   });
 });
