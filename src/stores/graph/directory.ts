@@ -9,7 +9,7 @@ import { upnKey } from "../../model/desired.js";
 import type { BatchOptions, GraphRequest } from "./batch.js";
 import { graphBatch } from "./batch.js";
 import type { DirectoryUser, MailboxKind, UserLookup } from "../../model/observations.js";
-import { throwIfAccessDenied } from "../../tenant/errors.js";
+import { throwIfAccessDenied, toServiceError } from "../../tenant/errors.js";
 
 /** Graph allows at most 15 values in an `in` filter. */
 export const FILTER_IN_LIMIT = 15;
@@ -91,4 +91,32 @@ export async function lookupUsers(client: Client, users: readonly DesiredUser[],
     lookups.set(key, match ? { state: "found", user: toDirectoryUser(match) } : { state: "missing" });
   }
   return lookups;
+}
+
+/** Graph's largest page of users (`$top` 1..999). */
+export const DIRECTORY_PAGE_SIZE = 999;
+
+/**
+ * Every user of the tenant (members and guests, enabled or not: the caller chooses), a page of 999
+ * at a time, following `@odata.nextLink` as Graph gives it. For `import` and `report`, which look at
+ * the whole tenant, not only the manifest's people. A refusal is one AccessError naming the
+ * permission; any other failure throws (a partial list would be taken for the tenant).
+ */
+export async function listDirectory(client: Client, onPage?: (listed: number) => void): Promise<DirectoryUser[]> {
+  const users: DirectoryUser[] = [];
+  let next: string | undefined = `/users?$select=${USER_SELECT}&$top=${DIRECTORY_PAGE_SIZE}`;
+  while (next !== undefined) {
+    let page: { value?: GraphUser[]; "@odata.nextLink"?: string };
+    try {
+      page = (await client.api(next).get()) as typeof page;
+    } catch (error) {
+      const failure = toServiceError(error);
+      throwIfAccessDenied(failure, "Microsoft Graph", "User.Read.All", "listing the tenant's people");
+      throw new Error(`listing the tenant's people failed after ${users.length} (${failure.code}: ${failure.message})`, { cause: error });
+    }
+    for (const user of page.value ?? []) users.push(toDirectoryUser(user));
+    onPage?.(users.length);
+    next = page["@odata.nextLink"];
+  }
+  return users;
 }
