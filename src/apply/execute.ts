@@ -60,7 +60,7 @@ function record(work: Work, step: StoreStep, outcome: StepResult["outcome"], det
 }
 
 async function renderFor(state: DesiredState, user: DesiredUser, options: ExecuteOptions): Promise<RenderedPhoto> {
-  if (user.photo.kind !== "photo") throw new Error("no photo to render");
+  if (user.photo.kind === "remove") throw new Error("no photo to render");
   const { thumbnails } = state.tenant.sharepoint;
   const analysed = options.sources?.get(upnKey(user.upn));
   if (analysed && options.cache) {
@@ -95,7 +95,7 @@ interface GraphWork {
   store: "exo" | "aad";
 }
 
-const graphWrite = ({ work }: GraphWork) => ({ userId: work.userId, ...(work.user.photo.kind === "photo" ? { jpeg: work.photo!.variants.graph.bytes } : {}) });
+const graphWrite = ({ work }: GraphWork) => ({ userId: work.userId, ...(work.user.photo.kind !== "remove" ? { jpeg: work.photo!.variants.graph.bytes } : {}) });
 
 /**
  * The Graph photo writes, exo and aad steps alike, through v1.0 first (but for the people the plan
@@ -299,7 +299,8 @@ export async function executePlan(
             if (work.results.size > 0) untouched.push({ upn: userPlan.upn, steps: [...work.results.values()] });
             return;
           }
-          if (user.photo.kind === "photo") {
+          // A person's own photo and the default picture alike are rendered and uploaded.
+          if (user.photo.kind !== "remove") {
             try {
               work.photo = await renderFor(state, user, options);
             } catch (error) {

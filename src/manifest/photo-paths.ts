@@ -6,7 +6,7 @@ import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Problem } from "./problems.js";
 import { printable } from "./problems.js";
-import type { DesiredState, DesiredUser } from "../model/desired.js";
+import type { DesiredState, DesiredUser, PhotoFile } from "../model/desired.js";
 
 export const PHOTOS_DIR = "photos";
 
@@ -65,8 +65,14 @@ function realPath(file: string): string | undefined {
   }
 }
 
+/** Whose path is checked: a user's own photo, or defaults.placeholder (named so in messages). */
+interface PathOwner {
+  upn: string;
+  photo: PhotoFile;
+}
+
 /** The problem with one user's photo path, or its real path when it is a readable file inside photos/. */
-function checkOne(user: DesiredUser & { photo: { kind: "photo" } }, photosRealDir: string | undefined, folders: FolderRealPaths): { problem: Problem } | { real: string } {
+function checkOne(user: PathOwner, photosRealDir: string | undefined, folders: FolderRealPaths): { problem: Problem } | { real: string } {
   const written = user.photo.path;
   const fail = (code: string, message: string) => ({
     problem: { severity: "error", code, message: `${user.upn}: photo ${printable(written)} ${message}`, position: user.photo.position, photo: written } satisfies Problem,
@@ -93,7 +99,7 @@ function checkOne(user: DesiredUser & { photo: { kind: "photo" } }, photosRealDi
 }
 
 /** checkOne, where a file-system error (a name too long, a link loop, no permission) is that user's problem, not the end of the check. */
-function checkOneSafely(user: DesiredUser & { photo: { kind: "photo" } }, photosRealDir: string | undefined, folders: FolderRealPaths): { problem: Problem } | { real: string } {
+function checkOneSafely(user: PathOwner, photosRealDir: string | undefined, folders: FolderRealPaths): { problem: Problem } | { real: string } {
   try {
     return checkOne(user, photosRealDir, folders);
   } catch (error) {
@@ -118,18 +124,35 @@ export interface PhotoPathCheck {
 export function checkPhotoPaths(state: DesiredState): PhotoPathCheck {
   const rootReal = realPath(state.rootDir) ?? state.rootDir;
   const photosRealDir = realPath(path.join(state.rootDir, PHOTOS_DIR));
-  // Paths of the wrong shape are reported by checkUserEntries (build.ts) and never opened.
-  const candidates = state.users.filter((user) => user.photo.kind === "photo" && !photoPathShapeError(user.photo.path));
   const folders: FolderRealPaths = new Map();
-  const outcomes = candidates.map((user) => checkOneSafely(user as DesiredUser & { photo: { kind: "photo" } }, photosRealDir, folders));
   const check: PhotoPathCheck = { problems: [], readable: [], linked: new Map() };
-  outcomes.forEach((outcome, i) => {
-    const user = candidates[i]!;
-    if ("problem" in outcome) return void check.problems.push(outcome.problem);
+  const linkTarget = (written: string, real: string): string | undefined => {
+    const target = path.relative(rootReal, real).split(path.sep).join("/");
+    return target !== path.posix.normalize(written) ? target : undefined;
+  };
+  // The default picture is checked once, whether or not anyone uses it; its people share the outcome.
+  const placeholder = state.defaults.placeholder;
+  const placeholderOutcome = placeholder && !photoPathShapeError(placeholder.path) ? checkOneSafely({ upn: "defaults.placeholder", photo: placeholder }, photosRealDir, folders) : undefined;
+  if (placeholderOutcome && "problem" in placeholderOutcome) check.problems.push(placeholderOutcome.problem);
+  const placeholderLink = placeholder && placeholderOutcome && "real" in placeholderOutcome ? linkTarget(placeholder.path, placeholderOutcome.real) : undefined;
+  for (const user of state.users) {
+    if (user.photo.kind === "remove") continue;
+    if (user.photo.kind === "default") {
+      if (!placeholderOutcome || "problem" in placeholderOutcome) continue;
+      check.readable.push(user);
+      if (placeholderLink) check.linked.set(user, placeholderLink);
+      continue;
+    }
+    // Paths of the wrong shape are reported by checkUserEntries (build.ts) and never opened.
+    if (photoPathShapeError(user.photo.path)) continue;
+    const outcome = checkOneSafely(user as PathOwner, photosRealDir, folders);
+    if ("problem" in outcome) {
+      check.problems.push(outcome.problem);
+      continue;
+    }
     check.readable.push(user);
-    if (user.photo.kind !== "photo") return;
-    const target = path.relative(rootReal, outcome.real).split(path.sep).join("/");
-    if (target !== path.posix.normalize(user.photo.path)) check.linked.set(user, target);
-  });
+    const target = linkTarget(user.photo.path, outcome.real);
+    if (target) check.linked.set(user, target);
+  }
   return check;
 }

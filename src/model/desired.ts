@@ -57,9 +57,27 @@ export interface TenantSettings {
   photoUpdates?: DesiredPhotoUpdates;
 }
 
+/** A photo file as the manifest names it. */
+export interface PhotoFile {
+  /** As written, relative to the repo root. */
+  path: string;
+  /** Resolved on disk. */
+  absolutePath: string;
+  /** Where the path is written (the user's key when it comes from defaults.photo). */
+  position: SourcePosition;
+}
+
 export interface Defaults {
-  /** Path template for users without an explicit photo: {upn}, {alias} (UPN before @), {domain}. */
+  /**
+   * Path template of a person's OWN photo, for users whose entry gives no path: {upn}, {alias}
+   * (UPN before @), {domain}.
+   */
   photo: string;
+  /**
+   * defaults.placeholder: the one picture shown for people set to `default` (who must not show a
+   * face). A file, not a template; absent when the manifest names none.
+   */
+  placeholder?: PhotoFile;
   render: RenderSettings;
   /** Smallest acceptable edge of a source photo, in pixels. */
   minSize: number;
@@ -82,11 +100,14 @@ export interface SourcePosition {
 }
 
 export type DesiredPhoto =
+  /** The person's own photo. */
+  | ({ kind: "photo" } & PhotoFile)
   /**
-   * path: as written, relative to the repo root; absolutePath: resolved on disk;
-   * position: where the path is written (the user's key when it comes from defaults.photo).
+   * The default picture (`users.<upn>: default`): defaults.placeholder's file, at defaults.placeholder's
+   * position, rendered with defaults' crop and background; a photo like any other to the stores.
    */
-  | { kind: "photo"; path: string; absolutePath: string; position: SourcePosition }
+  | ({ kind: "default" } & PhotoFile)
+  /** No photo at all: taken down everywhere. */
   | { kind: "remove" };
 
 export interface DesiredUser {

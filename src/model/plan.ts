@@ -40,8 +40,10 @@ export interface UserPlan {
   upn: string;
   /** The Entra object id, when the tenant was read. */
   id?: string;
-  /** The photo file as written in the manifest, or "remove". */
+  /** The photo file as written in the manifest, "remove" (no photo), or "default" (the default picture). */
   photo: string;
+  /** photo "default": the default picture's file (defaults.placeholder), so JSON readers need not guess. */
+  placeholder?: string;
   steps: StoreStep[];
 }
 

@@ -144,7 +144,7 @@ export function formatPlanText(result: Plan, style: TextStyle): string {
       quiet++;
       continue;
     }
-    lines.push(`  ${paint(SYMBOL[action], action, style)} ${user.upn}  (${user.photo})`);
+    lines.push(`  ${paint(SYMBOL[action], action, style)} ${user.upn}  (${user.placeholder !== undefined ? `default: ${user.placeholder}` : user.photo})`);
     for (const step of user.steps) lines.push(stepLine(step, style));
     const diff = style.diff ? userStateDiff(user) : undefined;
     if (diff) lines.push(...diff.split("\n").map((line) => `        ${line}`));

@@ -240,10 +240,30 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
   };
 }
 
+/** How a step of a person set to default names what it writes: in words, and where it comes from. */
+export const DEFAULT_PICTURE_WORDS = "the default picture (photos.yaml: default)";
+
+/**
+ * A step of a person set to default says so: a reviewer must see that the picture going up is the
+ * default picture, not this person's photo, and that a "same picture" is the default picture.
+ */
+function asDefaultPicture(step: StoreStep): StoreStep {
+  if (step.action === "skip" || step.action === "unknown") return step;
+  const reason = step.action === "create" ? DEFAULT_PICTURE_WORDS : `${DEFAULT_PICTURE_WORDS}: ${step.reason}`;
+  return { ...step, reason };
+}
+
 function planUser(state: DesiredState, record: PersonRecord, pending: PendingInput | undefined): UserPlan {
+  const plan = planUserSteps(state, record, pending);
+  if (record.desired.photo.kind !== "default") return plan;
+  const { upn, id, photo, steps } = plan;
+  return { upn, ...(id !== undefined ? { id } : {}), photo, placeholder: record.desired.photo.path, steps: steps.map(asDefaultPicture) };
+}
+
+function planUserSteps(state: DesiredState, record: PersonRecord, pending: PendingInput | undefined): UserPlan {
   const user = record.desired;
   const desired = record.image;
-  const photo = user.photo.kind === "photo" ? user.photo.path : "remove";
+  const photo = user.photo.kind === "photo" ? user.photo.path : user.photo.kind;
   const live = record.live;
   const lookup = live?.lookup;
   if (!live || !lookup || lookup.state === "unknown") {

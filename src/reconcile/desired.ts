@@ -101,6 +101,7 @@ export async function analyseDesired(
   const desired = new Map<string, DesiredImage>();
   const sources = new Map<string, AnalysedSource>();
   const problems: Problem[] = [];
+  const placeholderSaid = new Set<string>();
   const caches = cache ? { facts: FactsCache.inCacheDir(cache.dir), index: SourceIndex.inCacheDir(cache.dir) } : undefined;
   await Promise.all([caches?.facts.load(), caches?.index.load()]);
   // Twice the cores: each analysis waits on file reads and the main thread between its libvips steps.
@@ -110,7 +111,16 @@ export async function analyseDesired(
     users.map((user) =>
       limit(async () => {
         const outcome = await desiredImage(user, state, caches, stats);
-        for (const finding of outcome.findings) problems.push(photoProblem(user, finding));
+        for (const finding of outcome.findings) {
+          const problem = photoProblem(user, finding);
+          // The default picture's problem is the same for everyone set to default: said once.
+          if (user.photo.kind === "default") {
+            const key = `${problem.code}|${problem.message}`;
+            if (placeholderSaid.has(key)) continue;
+            placeholderSaid.add(key);
+          }
+          problems.push(problem);
+        }
         if ("image" in outcome) desired.set(upnKey(user.upn), outcome.image);
         if ("sha256" in outcome && outcome.sha256) sources.set(upnKey(user.upn), { sha256: outcome.sha256 });
         onProgress?.(++done, users.length);

@@ -56,7 +56,8 @@ const show = (value: unknown): string => (typeof value === "string" ? value : (s
 /** What differs in one user's effective desired state, as short phrases; empty when nothing does. */
 export function entryChanges(before: DesiredUser, after: DesiredUser): string[] {
   const changes: string[] = [];
-  const photoOf = (user: DesiredUser) => (user.photo.kind === "photo" ? path.posix.normalize(user.photo.path) : "remove");
+  const photoOf = (user: DesiredUser) =>
+    user.photo.kind === "photo" ? path.posix.normalize(user.photo.path) : user.photo.kind === "default" ? `default (${path.posix.normalize(user.photo.path)})` : "remove";
   const pairs: Array<[string, unknown, unknown]> = [
     ["UPN spelling", before.upn, after.upn],
     ["id", before.id ?? "none", after.id ?? "none"],
@@ -66,7 +67,7 @@ export function entryChanges(before: DesiredUser, after: DesiredUser): string[] 
     ["background", before.render.background, after.render.background],
   ];
   // Render settings mean nothing for a photo that is removed before and after.
-  const rendered = before.photo.kind === "photo" || after.photo.kind === "photo";
+  const rendered = before.photo.kind !== "remove" || after.photo.kind !== "remove";
   for (const [what, was, now] of rendered ? pairs : pairs.slice(0, 4)) {
     if (show(was) !== show(now)) changes.push(`${what} ${show(was)} → ${show(now)}`);
   }
@@ -118,8 +119,8 @@ export function changedUsers(
   for (const user of managed) {
     const old = before.get(upnKey(user.upn));
     const why = old ? entryChanges(old, user) : ["new entry"];
-    if (user.photo.kind === "photo" && changedKeys.has(photoPathKey(user.photo.path))) {
-      why.push(`photo file ${user.photo.path} changed`);
+    if (user.photo.kind !== "remove" && changedKeys.has(photoPathKey(user.photo.path))) {
+      why.push(`${user.photo.kind === "default" ? "default picture" : "photo"} file ${user.photo.path} changed`);
     }
     if (why.length === 0) continue;
     upns.push(user.upn);

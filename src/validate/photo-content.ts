@@ -15,7 +15,7 @@ import type { SourceAnalysis } from "../images/analysis.js";
 import { GRAPH_MAX_EDGE } from "../images/graph-sizes.js";
 import { MAX_INPUT_PIXELS, MAX_SOURCE_BYTES, SOURCE_FAIL_ON, SOURCE_FORMAT_NAMES } from "../images/settings.js";
 import type { Problem } from "../manifest/problems.js";
-import type { DesiredUser, RenderSettings } from "../model/desired.js";
+import type { DesiredUser, PhotoFile, RenderSettings } from "../model/desired.js";
 
 /** Source files larger than this are refused before decoding (a 50 MP JPEG is ~25 MB). */
 export const MAX_PHOTO_BYTES = MAX_SOURCE_BYTES;
@@ -182,7 +182,14 @@ export function unreadable(error: unknown): PhotoFinding {
 
 /** A photo finding as a problem of the manifest: at the user's photo entry, named by UPN and path, as validate reports it. */
 export function photoProblem(user: DesiredUser, finding: PhotoFinding): Problem {
+  // The default picture is one file for everyone set to default: its problem is said once, at defaults.placeholder.
+  if (user.photo.kind === "default") return placeholderProblem(user.photo, finding);
   const written = user.photo.kind === "photo" ? user.photo.path : "";
   const position = user.photo.kind === "photo" ? user.photo.position : user.position;
   return { ...finding, message: `${user.upn}: photo ${written} ${finding.message}`, position, photo: written };
+}
+
+/** A finding about the default picture (defaults.placeholder), at its line, the same whoever uses it. */
+export function placeholderProblem(placeholder: PhotoFile, finding: PhotoFinding): Problem {
+  return { ...finding, message: `defaults.placeholder ${placeholder.path} ${finding.message}`, position: placeholder.position, photo: placeholder.path };
 }

@@ -11,7 +11,7 @@ import { PHOTOS_DIR } from "../manifest/photo-paths.js";
 import type { Problem } from "../manifest/problems.js";
 import { countBySeverity, sortProblems } from "../manifest/problems.js";
 import type { DesiredState, DesiredUser } from "../model/desired.js";
-import { checkPhotoFile, photoProblem } from "./photo-content.js";
+import { checkPhotoFile, photoProblem, placeholderProblem } from "./photo-content.js";
 import { manifestProblems } from "./shared-thumbnails.js";
 
 export interface ValidationReport {
@@ -28,6 +28,8 @@ export interface ValidationReport {
 /** Image files in photos/ (recursively) that no user refers to: usually a typo in a path. */
 async function unreferencedPhotos(state: DesiredState): Promise<string[]> {
   const referenced = new Set(state.users.flatMap((user) => (user.photo.kind === "photo" ? [path.resolve(user.photo.absolutePath)] : [])));
+  // The default picture is in use as soon as defaults.placeholder names it, even before anyone is set to default.
+  if (state.defaults.placeholder) referenced.add(path.resolve(state.defaults.placeholder.absolutePath));
   const directory = path.join(state.rootDir, PHOTOS_DIR);
   const entries = await readdir(directory, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries
@@ -54,16 +56,29 @@ export async function validateRepo(manifestPath: string, displayName?: string): 
     }
     photos = usersByFile.size;
     const limit = pLimit(Math.max(2, availableParallelism()));
-    await Promise.all(
-      [...usersByFile].map(([absolutePath, users]) =>
-        limit(async () => {
-          const first = users[0]!;
-          const written = first.photo.kind === "photo" ? first.photo.path : absolutePath;
-          const { findings } = await checkPhotoFile(absolutePath, written, { minSize: state.defaults.minSize, render: first.render });
-          for (const user of users) for (const finding of findings) problems.push(photoProblem(user, finding));
-        }),
-      ),
+    const checks = [...usersByFile].map(([absolutePath, users]) =>
+      limit(async () => {
+        const first = users[0]!;
+        const written = first.photo.kind === "photo" ? first.photo.path : absolutePath;
+        const { findings } = await checkPhotoFile(absolutePath, written, { minSize: state.defaults.minSize, render: first.render });
+        for (const user of users) for (const finding of findings) problems.push(photoProblem(user, finding));
+      }),
     );
+    // The default picture: checked once like any photo (its path was checked by the load), with
+    // defaults' render settings, whether or not anyone uses it yet; its problems are said once.
+    const placeholder = state.defaults.placeholder;
+    const at = (problem: Problem) => problem.position?.line === placeholder?.position.line && problem.position?.column === placeholder?.position.column;
+    // A path the load refused (outside photos/, missing, a directory) is never opened.
+    if (placeholder && !loaded.problems.some((problem) => problem.severity === "error" && at(problem))) {
+      photos++;
+      checks.push(
+        limit(async () => {
+          const { findings } = await checkPhotoFile(placeholder.absolutePath, placeholder.path, { minSize: state.defaults.minSize, render: state.defaults.render });
+          for (const finding of findings) problems.push(placeholderProblem(placeholder, finding));
+        }),
+      );
+    }
+    await Promise.all(checks);
     for (const orphan of await unreferencedPhotos(state)) {
       problems.push({
         severity: "warning",
