@@ -98,3 +98,22 @@ export async function renderPortrait(
       return image.jpeg({ quality: 90, mozjpeg: true }).toBuffer();
   }
 }
+
+/**
+ * The default picture of the example repo (photos/_placeholder.png): a neutral silhouette, head and
+ * shoulders in one grey on a lighter grey, with no face, no initials and nothing seeded, so it is
+ * the same for everyone it stands in for.
+ */
+export function placeholderSvg(edge = 648): string {
+  const c = edge / 2;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${edge}" height="${edge}" viewBox="0 0 ${edge} ${edge}">
+<rect width="100%" height="100%" fill="#e3e6ea"/>
+<circle cx="${c}" cy="${edge * 0.4}" r="${edge * 0.18}" fill="#a9b0b8"/>
+<ellipse cx="${c}" cy="${edge * 0.98}" rx="${edge * 0.36}" ry="${edge * 0.3}" fill="#a9b0b8"/>
+</svg>`;
+}
+
+/** Renders the default picture to a PNG. */
+export async function renderPlaceholder(edge = 648): Promise<Buffer> {
+  return sharp(Buffer.from(placeholderSvg(edge))).png().toBuffer();
+}

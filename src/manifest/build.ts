@@ -90,6 +90,8 @@ function entryChoice(entry: unknown, template: string, upn: string, sourceMap: S
   const { photo, remove, default: placeholder } = entry as { photo?: unknown; remove?: unknown; default?: unknown };
   if (remove === true) return { kind: "remove" };
   if (placeholder === true) return { kind: "default", position: sourceMap.valuePosition(["users", upn, "default"]) };
+  // photo: remove and photo: default are the schema's error (write remove: true, default: true), not a path.
+  if (photo === "remove" || photo === "default") return undefined;
   if (typeof photo === "string") return { kind: "photo", path: photo, position: sourceMap.valuePosition(["users", upn, "photo"]) };
   return photo === undefined ? fromTemplate() : undefined;
 }

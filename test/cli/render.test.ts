@@ -7,6 +7,7 @@ import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CONTACT_SHEET, INDEX_FILE, registerRender, userDirName } from "../../src/cli/commands/render.js";
 import { RENDER_MARKER } from "../../src/cli/render-output.js";
+import { renderVariants } from "../../src/images/variants.js";
 import type { CliIo } from "../../src/cli/io.js";
 
 const exampleRepo = path.resolve(import.meta.dirname, "../..");
@@ -71,6 +72,21 @@ describe("photosync render", () => {
     // In manifest order, whatever order the renders finished in.
     expect(index.map((entry) => entry.upn)).toEqual([0, 1, 4, 3, 5, 2, 6].map((i) => RENDERED[i]));
     for (const entry of index) expect(entry.variants.graph.fingerprint.hash).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("renders the default picture for a person set to default, with defaults' crop and background", async () => {
+    const manifest = path.join(root, "photos.yaml");
+    const text = await readFile(manifest, "utf8");
+    await writeFile(manifest, text.replace("lee.gu@contoso.com: photos/lee.gu.jpg", "lee.gu@contoso.com: default"));
+    const result = await render(["--out", "out", "--users", "lee.gu@contoso.com"]);
+    expect(result.code).toBe(0);
+    const index = JSON.parse(await readFile(path.join(root, "out", INDEX_FILE), "utf8")) as Array<{ upn: string; photo: string }>;
+    expect(index.map(({ upn, photo }) => ({ upn, photo }))).toEqual([{ upn: "lee.gu@contoso.com", photo: "photos/_placeholder.png" }]);
+    const expected = await renderVariants(await readFile(path.join(root, "photos", "_placeholder.png")), { crop: "attention", background: "#ffffff" }, { small: 48, medium: 72, large: 200 });
+    for (const name of ["graph", "spo-S", "spo-M", "spo-L"] as const) {
+      const written = await readFile(path.join(root, "out", userDirName("lee.gu@contoso.com"), `${name}.jpg`));
+      expect(written.equals(expected.variants[name].bytes), name).toBe(true);
+    }
   });
 
   it("renders only the users asked for, and uses the cache the second time", async () => {

@@ -38,7 +38,7 @@ describe("photosync validate", () => {
     const result = await runCli(["validate"], { cwd: repoRoot });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/✔ photos\.yaml is valid with \d+ warnings \(8 users, 7 photos\)\n$/);
+    expect(result.stdout).toMatch(/✔ photos\.yaml is valid with \d+ warnings \(8 users, 8 photos\)\n$/);
   });
 
   it("prints every problem as file:line:col with a summary, and exits 1", async () => {
