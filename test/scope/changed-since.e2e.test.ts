@@ -291,6 +291,21 @@ describe("changedUsers", () => {
     expect(changedUsers(base, base, new Set(["photos/./Alex.JPG"])).upns).toEqual(["alex.wilber@contoso.com"]);
   });
 
+  it("a person turned to default, and the default picture's file changing, put the people who show it in scope", () => {
+    const withPlaceholder = BASE_MANIFEST.replace('  background: "#ffffff"\n', '  background: "#ffffff"\n  placeholder: photos/_placeholder.png\n');
+    const base = state(withPlaceholder);
+    const current = state(withPlaceholder.replace("alex.wilber@contoso.com: photos/alex.jpg", "alex.wilber@contoso.com: default"));
+    expect(changedUsers(base, current, new Set())).toMatchObject({
+      scope: "some",
+      upns: ["alex.wilber@contoso.com"],
+      reasons: { "alex.wilber@contoso.com": "photo photos/alex.jpg → default (photos/_placeholder.png)" },
+    });
+    expect(changedUsers(current, current, new Set(["photos/_placeholder.png"]))).toMatchObject({
+      upns: ["alex.wilber@contoso.com"],
+      reasons: { "alex.wilber@contoso.com": "default picture file photos/_placeholder.png changed" },
+    });
+  });
+
   it("a changed id or own stores puts that user in scope", () => {
     const base = state(BASE_MANIFEST);
     const current = state(
