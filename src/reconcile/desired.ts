@@ -102,6 +102,7 @@ export async function analyseDesired(
   const sources = new Map<string, AnalysedSource>();
   const problems: Problem[] = [];
   const placeholderSaid = new Set<string>();
+  let placeholderOutcome: ReturnType<typeof desiredImage> | undefined;
   const caches = cache ? { facts: FactsCache.inCacheDir(cache.dir), index: SourceIndex.inCacheDir(cache.dir) } : undefined;
   await Promise.all([caches?.facts.load(), caches?.index.load()]);
   // Twice the cores: each analysis waits on file reads and the main thread between its libvips steps.
@@ -110,7 +111,8 @@ export async function analyseDesired(
   await Promise.all(
     users.map((user) =>
       limit(async () => {
-        const outcome = await desiredImage(user, state, caches, stats);
+        // Everyone set to default shows one file with one set of render settings: analysed once.
+        const outcome = await (user.photo.kind === "default" ? (placeholderOutcome ??= desiredImage(user, state, caches, stats)) : desiredImage(user, state, caches, stats));
         for (const finding of outcome.findings) {
           const problem = photoProblem(user, finding);
           // The default picture's problem is the same for everyone set to default: said once.

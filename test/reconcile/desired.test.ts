@@ -120,3 +120,24 @@ describe("analyseDesired with a cache", () => {
     expect(result.problems.filter((problem) => problem.code === "photo-too-small")).toHaveLength(strict.users.length);
   });
 });
+
+describe("analyseDesired and the default picture", () => {
+  it("analyses the default picture once for everyone set to default, and says its problem once", async () => {
+    const file = path.join(dir, "photos", "_placeholder.png");
+    const placeholder = { path: "photos/_placeholder.png", absolutePath: file, position: { file: "photos.yaml", line: 4, column: 16 } };
+    const users = ["erin@contoso.com", "frank@contoso.com", "grace@contoso.com"].map((upn) => ({ ...desiredUser(upn), photo: { kind: "default" as const, ...placeholder } }));
+    const withDefaults = { ...state, defaults: { ...state.defaults, placeholder }, users };
+
+    await writeFile(file, await renderPortrait({ seed: "silhouette", width: 648, height: 648 }, "png"));
+    const good = await analyseDesired(withDefaults, users, undefined);
+    expect(good.stats).toMatchObject({ decodes: 1 });
+    expect(new Set(users.map((user) => hash(good.desired.get(user.upn))))).toHaveProperty("size", 1);
+    expect(good.problems).toEqual([]);
+
+    await writeFile(file, await renderPortrait({ seed: "silhouette", width: 100, height: 100 }, "png"));
+    const small = await analyseDesired(withDefaults, users, undefined);
+    expect(small.problems.map(({ code, message, position }) => ({ code, message: message.split(" is ")[0], line: position?.line }))).toEqual([
+      { code: "photo-too-small", message: "defaults.placeholder photos/_placeholder.png", line: 4 },
+    ]);
+  });
+});
