@@ -64,7 +64,7 @@ export function formatReportCsv(report: Report): string {
       String(row.disabled),
       row.graph,
       row.sharePoint,
-      samePictureWords(row),
+      row.samePicture === undefined ? "" : samePictureWords(row),
       row.placeholderState ?? "",
       row.repo ?? "",
       (row.changes ?? []).join("; "),
