@@ -175,7 +175,7 @@ describe("photosync report on a tenant with every case", () => {
       }
       const pictures = report.rows.reduce((sum, row) => sum + (row.graph === "present" ? 1 : 0) + (row.sharePoint === "present" ? 1 : 0), 0);
       expect(await page.locator("img").count()).toBe(pictures);
-      const widths = await page.locator("img").evaluateAll((images) => images.map((image) => (image as HTMLImageElement).naturalWidth));
+      const widths = await page.locator("img").evaluateAll((images) => images.map((image) => (image as unknown as { naturalWidth: number }).naturalWidth));
       expect(widths.every((width) => width > 0)).toBe(true);
       // One self-contained file: nothing but the page itself (and its data: pictures) was asked for.
       expect(requested.filter((url) => !url.startsWith("data:") && url !== `file://${out}`)).toEqual([]);
