@@ -31,8 +31,14 @@ export interface ReportRunOptions extends Omit<PlanRunOptions, "users" | "change
 
 export type ReportRunResult = { ok: false; problems: Problem[] } | { ok: true; report: Report };
 
-/** The Graph photo as a report shows it: Entra ID's where it was read, else the mailbox's. */
-const graphPhoto = (live: { aad?: PhotoObservation; exo?: PhotoObservation } | undefined): PhotoObservation | undefined => live?.aad ?? live?.exo;
+/**
+ * The Graph photo as a report shows it. In a legacy tenant the plan reads two (the mailbox's and
+ * Entra ID's): a photo in either is a photo; a failed read of either is unknown before "none".
+ */
+function graphPhoto(live: { aad?: PhotoObservation; exo?: PhotoObservation } | undefined): PhotoObservation | undefined {
+  const reads = [live?.aad, live?.exo].filter((read): read is PhotoObservation => read !== undefined);
+  return reads.find((read) => read.state === "present") ?? reads.find((read) => read.state === "unknown") ?? reads[0];
+}
 
 export async function runReport(options: ReportRunOptions): Promise<ReportRunResult> {
   const planned = await runPlan({ ...options, keepSession: true });
