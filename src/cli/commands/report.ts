@@ -8,6 +8,7 @@ import { summaryLine } from "../../report/model.js";
 import { formatReportCsv, formatReportJson, formatReportMarkdown, formatReportText } from "../../report/format.js";
 import { formatReportHtml } from "../../report/format-html.js";
 import { fitHeapGrowthToPlan } from "../heap.js";
+import { createRunProgress } from "../progress.js";
 import { readSettings } from "../settings.js";
 import { EXIT } from "../io.js";
 import type { CommandContext } from "../io.js";
@@ -47,15 +48,26 @@ export function registerReport(program: Command, { io, setExitCode }: CommandCon
   ).action(async (options: { manifest: string; format: ReportFormat; out?: string; htmlLink?: string; emulator?: boolean; resetEmulator?: boolean }) => {
     const settings = readSettings(io.env, io.cwd);
     const manifestPath = path.resolve(io.cwd, options.manifest);
-    const result = await runReport({
-      manifestPath,
-      displayName: path.relative(io.cwd, manifestPath) || manifestPath,
-      settings,
-      thumbnails: options.format === "html",
-      ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
-      warn: (message) => io.stderr.write(`photosync: warning: ${message}\n`),
-      onLoaded: ({ people }) => fitHeapGrowthToPlan(people),
-    });
+    // On a terminal, a status line while the managed people are planned and the tenant is read.
+    const progress = createRunProgress(io.stderr, "report", "checking and analysing photos", "reading the tenant");
+    let result: Awaited<ReturnType<typeof runReport>>;
+    try {
+      result = await runReport({
+        manifestPath,
+        displayName: path.relative(io.cwd, manifestPath) || manifestPath,
+        settings,
+        thumbnails: options.format === "html",
+        ...(options.emulator || options.resetEmulator ? { emulator: { reset: options.resetEmulator === true } } : {}),
+        warn: (message) => progress.log(`photosync: warning: ${message}\n`),
+        onLoaded: ({ people }) => {
+          fitHeapGrowthToPlan(people);
+          progress.started(people);
+        },
+        onAnalysed: (done, total) => progress.analysed(done, total),
+      });
+    } finally {
+      progress.stop();
+    }
     if (!result.ok) {
       setExitCode(reportProblems(result, io));
       return;
