@@ -19,8 +19,9 @@ export const REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-
 /** Only JPEG data: URIs the pipeline made are put in a page; anything else is dropped. */
 const isJpegDataUri = (uri: string | undefined): uri is string => uri !== undefined && /^data:image\/jpeg;base64,[A-Za-z0-9+/]+=*$/.test(uri);
 
-function picture(uri: string | undefined, label: string): string {
-  return isJpegDataUri(uri) ? `<img src="${uri}" width="48" height="48" alt="${escapeHtml(label)}">` : `<span class="none">${escapeHtml(label.replace(/^.*?: /, ""))}</span>`;
+/** A store's cell: the picture with the state in words below it, or a box that says the state. */
+function storeCell(uri: string | undefined, label: string, state: string): string {
+  return isJpegDataUri(uri) ? `<img src="${uri}" width="48" height="48" alt="${escapeHtml(label)}"><br>${state}` : `<span class="none">${state}</span>`;
 }
 
 function rowHtml(row: ReportRow): string {
@@ -29,8 +30,8 @@ function rowHtml(row: ReportRow): string {
   return [
     "<tr>",
     `<th scope="row"><code>${escapeHtml(row.upn)}</code></th>`,
-    `<td>${picture(row.thumbnails?.graph, `Entra ID photo of ${row.upn}`)}<br>${STORE_WORDS[row.graph]}</td>`,
-    `<td>${picture(row.thumbnails?.sharePoint, `SharePoint picture of ${row.upn}`)}<br>${STORE_WORDS[row.sharePoint]}</td>`,
+    `<td>${storeCell(row.thumbnails?.graph, `Entra ID photo of ${row.upn}`, STORE_WORDS[row.graph])}</td>`,
+    `<td>${storeCell(row.thumbnails?.sharePoint, `SharePoint picture of ${row.upn}`, STORE_WORDS[row.sharePoint])}</td>`,
     `<td>${samePictureWords(row)}</td>`,
     `<td>${escapeHtml(facts.join("; "))}${details.length > 0 ? `<ul>${details.map((detail) => `<li>${escapeHtml(detail)}</li>`).join("")}</ul>` : ""}</td>`,
     "</tr>",
