@@ -40,6 +40,20 @@ module.exports = {
       to: { path: "^src/", pathNot: only("model", "plan", "doctor"), dependencyTypesNot: ["type-only"] },
     },
     {
+      name: "report-is-pure",
+      severity: "error",
+      comment: "The report's model and formatters take plain findings (reconcile/report-run.ts gathers them): model, the pure half of images, the planner's markdown helpers.",
+      from: { path: layer("report") },
+      to: { path: "^src/", pathNot: [only("model", "report"), "^src/images/(compare|colour|phash|fingerprint)\\.ts$", "^src/plan/format-markdown\\.ts$"] },
+    },
+    {
+      name: "report-never-loads-sharp",
+      severity: "error",
+      comment: "The report's formatters decode nothing: the pipeline makes the thumbnails.",
+      from: { path: layer("report") },
+      to: { path: "^node_modules/sharp/", reachable: true },
+    },
+    {
       name: "names-are-pure",
       severity: "error",
       comment: "A store's names module (URLs, file names, error codes) is pure, so the planner and validate may use it.",

@@ -153,6 +153,21 @@ export class SizeRun {
     });
   }
 
+  /** `photosync report --format json --out FILE`: everyone listed, nothing unknown, and (warm) no photo bytes downloaded. */
+  private async report(id: string, title: string): Promise<ScenarioResult> {
+    const out = this.planFile(id);
+    const result = await this.run(id, title, this.n, this.programs.cli, ["report", "--format", "json", "--out", out], "reader", async (m) => {
+      const report = JSON.parse(await readFile(out, "utf8")) as { total: number; counts: Record<string, number> };
+      if (m.exitCode !== 0) return { ok: false, detail: `exit ${m.exitCode}` };
+      if (report.counts.unknown) return { ok: false, detail: `${report.counts.unknown} people unknown` };
+      if (report.total < this.n) return { ok: false, detail: `${report.total} people reported, expected at least ${this.n}` };
+      return { ok: true, detail: `${report.total} people reported` };
+    });
+    // A warm report reads metadata and ETags only: any photo byte downloaded fails the scenario.
+    if (result.check.ok && result.requests.photoBytes > 0) result.check = { ok: false, detail: `${result.requests.photoBytes} photo bytes downloaded on a warm run` };
+    return result;
+  }
+
   private async clearCaches(which: "all" | "live"): Promise<void> {
     const dir = path.join(this.workspace.root, ".photosync", "cache");
     await rm(which === "all" ? dir : path.join(dir, "live.jsonl"), { recursive: true, force: true });
@@ -162,6 +177,7 @@ export class SizeRun {
     await this.clearCaches("all");
     await this.plan("plan-cold", "full drift plan, cold caches (photo facts + live)", new Set());
     await this.plan("plan-warm", "full drift plan, warm caches", new Set());
+    await this.report("report-warm", "report of the whole tenant, warm caches");
     await this.clearCaches("live");
     await this.plan("plan-cold-live", "full drift plan, cold live cache (photo facts cached)", new Set());
   }

@@ -9,6 +9,7 @@ import { registerDrift } from "./commands/drift.js";
 import { registerEmulator } from "./commands/emulator.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerRender } from "./commands/render.js";
+import { registerReport } from "./commands/report.js";
 import { registerValidate } from "./commands/validate.js";
 
 const packageJson = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -47,6 +48,7 @@ export function buildProgram(context: CommandContext): Command {
   registerApply(program, context);
   registerDrift(program, context);
   registerDoctor(program, context);
+  registerReport(program, context);
   registerEmulator(program, context);
   return program;
 }

@@ -30,6 +30,7 @@ export function userView(core: EmulatorCore, user: UserRecord): unknown {
     userPrincipalName: user.userPrincipalName,
     displayName: user.displayName,
     userType: user.userType,
+    accountEnabled: user.accountEnabled,
     mailbox: user.mailbox,
     licensed: user.licensed,
     onPremisesSyncEnabled: user.onPremisesSyncEnabled,

@@ -21,7 +21,7 @@ import type { TestTenant } from "../support/tenant.js";
 import { copyExampleRepo, REPO_ROOT, startTestTenant } from "../support/tenant.js";
 import type { JobRun, RunContext, Workflow } from "../support/workflow-runner.js";
 import { readWorkflow, runJob } from "../support/workflow-runner.js";
-import { tablesOf } from "../support/markdown.js";
+import { linesOf, tablesOf } from "../support/markdown.js";
 
 const git = promisify(execFile);
 const REPOSITORY = "contoso/photos";
@@ -87,7 +87,7 @@ async function changeByHand(upn: string, seed: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  for (const file of ["plan.yml", "apply.yml", "drift.yml", "doctor.yml"]) workflows[file] = await readWorkflow(path.join(REPO_ROOT, ".github/workflows", file));
+  for (const file of ["plan.yml", "apply.yml", "drift.yml", "doctor.yml", "report.yml"]) workflows[file] = await readWorkflow(path.join(REPO_ROOT, ".github/workflows", file));
   repo = await copyExampleRepo();
   tenant = await startTestTenant(repo.root);
   github = await startFakeGitHub("contoso", "photos");
@@ -319,6 +319,23 @@ describe("documents on standard output inside GitHub Actions", () => {
     }
     // Outputs go to the GITHUB_OUTPUT file only; without one they are skipped, with a warning.
     expect(run.steps[2]!.stderr).toContain("photosync: warning: GITHUB_OUTPUT is not set");
+  });
+});
+
+describe("report.yml on its weekly schedule", () => {
+  it("validates, writes the HTML page for the artifact, and the report to the job summary", async () => {
+    const weekly: RunContext["event"] = { name: "schedule", ref: "refs/heads/main", sha: headSha, payload: { schedule: "41 5 * * 1" } };
+    const report = await run("report.yml", "report", context(weekly));
+    expect(report.ok, report.steps.map((step) => step.stdout + step.stderr).join("\n")).toBe(true);
+    expect(report.steps.map((step) => step.name)).toEqual(["Validate photos.yaml and every photo (before any sign-in)", "Write the report as an HTML page", "Write the report to the job summary, linking the page"]);
+    expect(report.steps[1]!.stdout).toMatch(/^\d+ people: .*; report written to .*photosync-report\.html\n$/);
+    const lines = linesOf(report.summary);
+    expect(lines[0]).toBe("photosync report");
+    expect(lines[1]).toMatch(/^\d+ people: /);
+    const counts = tablesOf(report.summary)[0]!;
+    expect(counts.header).toEqual(["People", "Count"]);
+    const total = Number(counts.rows.at(-1)![1]);
+    expect(counts.rows.slice(0, -1).reduce((sum, row) => sum + Number(row[1]), 0)).toBe(total);
   });
 });
 

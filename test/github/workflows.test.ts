@@ -34,8 +34,8 @@ beforeAll(async () => {
 });
 
 describe("workflow files", () => {
-  it("are the five the project needs", () => {
-    expect(files).toEqual(["apply.yml", "ci.yml", "doctor.yml", "drift.yml", "plan.yml"]);
+  it("are the six the project needs", () => {
+    expect(files).toEqual(["apply.yml", "ci.yml", "doctor.yml", "drift.yml", "plan.yml", "report.yml"]);
   });
 
   it.each(files)("%s passes actionlint", async (file) => {
@@ -113,6 +113,28 @@ describe("workflow files", () => {
     expect(needs("drift.yml", "heal")).toEqual(["detect"]);
     expect(commands("doctor.yml", "reader")).toEqual(["validate", "doctor"]);
     expect(commands("doctor.yml", "writer")).toEqual(["validate", "doctor"]);
+    expect(commands("report.yml", "report")).toEqual(["validate", "report", "report"]);
+  });
+
+  it("reports weekly and on demand with the read-only identity, the page uploaded as it is and linked from the summary", () => {
+    const report = workflows["report.yml"]!;
+    const on = report.on as Record<string, unknown>;
+    expect(Object.keys(on)).toEqual(["schedule", "workflow_dispatch"]);
+    expect((on.schedule as Array<{ cron: string }>)[0]!.cron).toMatch(/^\S+ \S+ \* \* \d$/);
+    const job = report.jobs.report!;
+    expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(job.env?.AZURE_CLIENT_ID).toBe("${{ vars.PHOTOSYNC_READER_CLIENT_ID }}");
+    expect(job.environment).toBeUndefined();
+    const html = job.steps.find((step) => step.run?.includes("--format html"))!;
+    const upload = job.steps.find((step) => step.uses?.startsWith("actions/upload-artifact@"))!;
+    const summary = job.steps.find((step) => step.run?.includes("--format markdown"))!;
+    expect(job.steps.indexOf(html)).toBeLessThan(job.steps.indexOf(upload));
+    expect(job.steps.indexOf(upload)).toBeLessThan(job.steps.indexOf(summary));
+    expect(upload.with).toMatchObject({ archive: false, path: "${{ runner.temp }}/photosync-report.html" });
+    expect(html.run).toContain('--out "$RUNNER_TEMP/photosync-report.html"');
+    expect(summary.env?.ARTIFACT_URL).toBe(`\${{ steps.${upload.id}.outputs.artifact-url }}`);
+    expect(summary.run).toContain('--html-link "$ARTIFACT_URL"');
+    expect(summary.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
   });
 
   it("runs doctor on demand only, with each identity, the writer's in the protected environment", () => {
