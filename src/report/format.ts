@@ -10,6 +10,7 @@ export function kindOf(row: ReportRow): string {
   const kind = [row.ignored ? "ignored" : row.managed ? "managed" : "not managed"];
   if (row.guest) kind.push("guest");
   if (row.disabled) kind.push("disabled");
+  if (row.placeholder) kind.push("the default picture");
   return kind.join(", ");
 }
 

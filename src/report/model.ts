@@ -16,10 +16,10 @@ import { compare } from "../images/compare.js";
 
 export const REPORT_FORMAT = "photosync.report/v1";
 
-export type Category = "unknown" | "ignored" | "unmanaged" | "none" | "spo-stale" | "spo-only" | "graph-only" | "everywhere";
+export type Category = "unknown" | "ignored" | "unmanaged" | "none" | "spo-stale" | "spo-only" | "graph-only" | "default" | "everywhere";
 
 /** The order categories are decided in, and shown in (problems first). */
-export const CATEGORY_ORDER: readonly Category[] = ["unknown", "none", "spo-stale", "spo-only", "graph-only", "everywhere", "unmanaged", "ignored"];
+export const CATEGORY_ORDER: readonly Category[] = ["unknown", "none", "spo-stale", "spo-only", "graph-only", "default", "everywhere", "unmanaged", "ignored"];
 
 /** How each category reads in a sentence and as a group heading. */
 export const CATEGORY_WORDS: Record<Category, { phrase: string; heading: string }> = {
@@ -28,6 +28,7 @@ export const CATEGORY_WORDS: Record<Category, { phrase: string; heading: string 
   "spo-stale": { phrase: "where SharePoint shows an old picture", heading: "SharePoint shows a different picture" },
   "spo-only": { phrase: "with a photo only in SharePoint", heading: "Photo only in SharePoint" },
   "graph-only": { phrase: "with no SharePoint picture", heading: "No SharePoint picture" },
+  default: { phrase: "showing the default picture", heading: "The default picture everywhere (photos.yaml: default)" },
   everywhere: { phrase: "with a photo everywhere", heading: "Photo everywhere" },
   unmanaged: { phrase: "not managed", heading: "Not managed (not in photos.yaml)" },
   ignored: { phrase: "ignored", heading: "Ignored (photos.yaml ignore)" },
@@ -60,10 +61,7 @@ export interface ReportRow {
   changes?: string[];
   /** Why a store could not be read, when one could not. */
   error?: string;
-  /**
-   * The default picture (users.<upn>: default, defaults.placeholder) is a separate issue part: the
-   * lead wires it here after the merge. Left unset by this module.
-   */
+  /** Managed people set to the default picture (users.<upn>: default): no face, by choice, not a missing photo. */
   placeholder?: boolean;
   /** Small pictures of what was read, for the HTML page (data: URIs made by the pipeline). */
   thumbnails?: { graph?: string; sharePoint?: string };
@@ -130,7 +128,8 @@ function categoryOf(row: Omit<ReportRow, "category">): Category {
   const graph = row.graph === "present";
   const spo = row.sharePoint === "present";
   if (!graph && !spo) return "none";
-  if (graph && spo) return row.samePicture === false ? "spo-stale" : "everywhere";
+  // The default picture shown everywhere is its own group: a choice, told apart from a face.
+  if (graph && spo) return row.samePicture === false ? "spo-stale" : row.placeholder ? "default" : "everywhere";
   return spo ? "spo-only" : "graph-only";
 }
 
@@ -157,6 +156,7 @@ export function reportRow(reading: PersonReading): ReportRow {
     ...(graphPrint && spoPrint ? { samePicture: compare(graphPrint, spoPrint).verdict !== "different" } : {}),
     ...(placeholderState !== undefined && placeholderState !== "" ? { placeholderState } : {}),
     ...(reading.plan ? { repo: repoMatch(reading.plan) } : {}),
+    ...(reading.plan?.photo === "default" ? { placeholder: true } : {}),
     ...(changes && changes.length > 0 ? { changes } : {}),
     ...(errors.length > 0 ? { error: errors.join("; ") } : {}),
   };
