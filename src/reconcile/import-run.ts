@@ -294,20 +294,20 @@ export async function runImport(options: ImportRunOptions): Promise<ImportRunRes
         continue;
       }
       const sourceName = "source" in download ? download.source.name : "SharePoint (large thumbnail)";
-      // The bytes are the tenant's, so judged like any answer from it and then like a repo photo.
-      const served = judgeServed(got.contentType, await imageHeader(got.bytes));
+      // The bytes are the tenant's, and checked like a repo photo before anything decodes them:
+      // the type is sniffed from the bytes (an SVG or a document is refused unread), then decoded
+      // within limits; a 1x1 or tiny GIF is the older tenants' "no photo" (judgeServed).
+      const check = await checkPhotoBytes(got.bytes, "photo.jpg", { minSize: state.defaults.minSize, render: state.defaults.render });
+      const served = judgeServed(got.contentType, check.facts ? { ...check.facts, format: check.facts.format.toLowerCase() } : undefined);
       if (served.kind === "no-photo") {
         withoutPhoto.push(user.upn);
         continue;
       }
-      if (served.kind === "wrong") {
-        skipped.push({ upn: user.upn, reason: `${sourceName} served something that is not a photo (${served.why}); nothing written` });
-        continue;
-      }
-      const check = await checkPhotoBytes(got.bytes, "photo.jpg", { minSize: state.defaults.minSize, render: state.defaults.render });
       const refused = check.findings.find((finding) => finding.severity === "error");
-      if (refused || !check.facts) {
-        skipped.push({ upn: user.upn, reason: `the ${sourceName} photo ${refused?.message ?? "cannot be read"}; not imported (add a larger photo by hand)` });
+      if (refused || !check.facts || served.kind === "wrong") {
+        const what = refused?.message ?? (served.kind === "wrong" ? `is not a photo (${served.why})` : "cannot be read");
+        const todo = refused?.code === "photo-too-small" ? "add a larger photo by hand" : "nothing was written; add their photo by hand";
+        skipped.push({ upn: user.upn, reason: `the ${sourceName} photo ${what}; not imported (${todo})` });
         continue;
       }
       const target = importPath(state.defaults.photo, user.upn, check.facts.format);

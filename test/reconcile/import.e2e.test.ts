@@ -155,4 +155,39 @@ describe("import", () => {
     expect(adeleImport).toBe(planCost[0]);
     expect(gradyImport).toBeGreaterThan(planCost[1]!);
   });
+
+  it("finishes a run a failing service interrupted, downloading nothing it already has", async () => {
+    const { root, tenant } = await emptyRepo();
+    const grady = tenant.emulator.core.tenant.findUser("grady.archie@contoso.com")!;
+    // Graph fails every photo download of Grady's (503, past the retries): the run ends without him.
+    tenant.emulator.admin.setFaults({ rules: [{ match: { service: "graph", path: "/photos?/", user: grady.id }, failFirst: 1000, errorStatus: 503 }] });
+    const first = await runCli(["import", "--all"], { cwd: root, env: { ...tenant.env(), PHOTOSYNC_RETRY_BACKOFF_MS: "1" } });
+    expect(first.stdout).toMatch(/! grady\.archie@contoso\.com: the photo could not be (read|downloaded) .*run import again later/);
+    expect(await readFile(path.join(root, "photos.yaml"), "utf8")).not.toContain("grady.archie");
+    const done = ["adele.vance@contoso.com", "alex.wilber@contoso.com", "joni.sherman@contoso.com", "pradeep.gupta@contoso.com"];
+    const before = done.map((upn) => wholeDownloads(tenant, upn));
+
+    tenant.emulator.admin.setFaults({});
+    const again = await runCli(["import", "--all"], { cwd: root, env: tenant.env() });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("  + grady.archie@contoso.com: photos/grady.archie.jpg (from Entra ID");
+    for (const upn of done) expect(again.stdout).toContain(`${upn}: already in photos.yaml`);
+    // Only the plan at the end of the run read Grady; nobody done before was downloaded again.
+    expect(done.map((upn) => wholeDownloads(tenant, upn))).toEqual(before);
+  });
+
+  it("refuses bytes from the tenant that are not an image, and writes nothing for that person", async () => {
+    const { root, tenant } = await emptyRepo();
+    const core = tenant.emulator.core.tenant;
+    const grady = core.findUser("grady.archie@contoso.com")!;
+    // The whole photo is an SVG with a script; its smaller sizes are still a real picture, so the
+    // reads plan makes see a photo and only the import's download meets the bytes.
+    const record = grady.photos.aad!;
+    record.blob = await core.blobs.put(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="648" height="648"><script>alert(1)</script></svg>'));
+    record.etag = "HOSTILE1";
+    const result = await runCli(["import", "--users", "grady.archie@contoso.com"], { cwd: root, env: tenant.env() });
+    expect(result.stdout).toContain("! grady.archie@contoso.com: the Entra ID photo is an SVG drawing; SVG can carry scripts and external links and is refused");
+    expect(await readdir(path.join(root, "photos"))).toEqual([]);
+    expect(await readFile(path.join(root, "photos.yaml"), "utf8")).toBe(EMPTY_MANIFEST);
+  });
 });
