@@ -359,9 +359,11 @@ export async function runImport(options: ImportRunOptions): Promise<ImportRunRes
 
 /**
  * For each imported person, the planner's own verdict on the stores as they are now, with the
- * imported file as the desired photo: a store whose picture differs (SharePoint without thumbnails,
- * or with an older picture) is left out of the entry, with the reason, so the plan after the import
- * changes nothing photosync was not asked to change.
+ * imported file as the desired photo. A store that does not hold the picture — SharePoint without
+ * thumbnails or with an older one; the Graph photo when only SharePoint had one — is left out of
+ * the entry, with the reason, so the plan after the import changes nothing photosync was not asked
+ * to change. A Graph photo that differs from the Graph photo just imported is not hidden: the plan
+ * shows it.
  */
 async function decideStores(state: DesiredState, imported: Imported[], reads: ReadonlyMap<string, LiveRead>): Promise<void> {
   const fresh = imported.filter((person) => reads.has(upnKey(person.upn)));
@@ -372,16 +374,19 @@ async function decideStores(state: DesiredState, imported: Imported[], reads: Re
   const records = personRecords(ready, analysed.desired, analysed.sources, reads);
   const result = plan({ state: { ...state, users: ready }, records: [...records.values()] });
   const byKey = new Map(fresh.map((person) => [upnKey(person.upn), person]));
+  const graph = (store: StoreName) => store === "exo" || store === "aad";
   for (const user of result.users) {
     const changing = user.steps.filter((step) => step.action === "create" || step.action === "update" || step.action === "delete");
     if (changing.length === 0) continue;
     const person = byKey.get(upnKey(user.upn))!;
-    const changingStores = new Set(changing.map((step) => step.store));
-    // A Graph store that differs means the picture read is not what the plan sees: nothing to decide here.
-    if ([...changingStores].some((store) => store !== "spo")) continue;
-    const kept = state.tenant.stores.filter((store) => store !== "spo");
+    const fromSharePoint = person.source.startsWith("SharePoint");
+    if (!fromSharePoint && changing.some((step) => graph(step.store))) continue;
+    const dropped = (store: StoreName) => changing.some((step) => step.store === store || (graph(step.store) && graph(store)));
+    const kept = state.tenant.stores.filter((store) => !dropped(store));
     if (kept.length === 0) continue;
+    const missing = fromSharePoint ? "Microsoft Graph (Entra ID / Exchange) has no photo or another one" : "SharePoint does not show this picture";
+    const back = fromSharePoint ? "add exo and aad to stores to have photosync upload it" : "add spo to stores to have photosync put it there";
     const why = changing.map((step) => step.reason).join("; ");
-    person.stores = { kept, why: `imported from ${person.source}; SharePoint does not show this picture (${why}): add spo to stores to have photosync put it there` };
+    person.stores = { kept, why: `imported from ${person.source}; ${missing} (${why}): ${back}` };
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/model/plan.js";
+import { BUILT_IN_TENANTS, parseFixture } from "../../src/emulator/index.js";
 import { runCli } from "../support/cli.js";
 import type { DemoTenant, TestTenant } from "../support/tenant.js";
 import { DEMO_TENANTS, startTestTenant } from "../support/tenant.js";
@@ -189,5 +190,25 @@ describe("import", () => {
     expect(result.stdout).toContain("! grady.archie@contoso.com: the Entra ID photo is an SVG drawing; SVG can carry scripts and external links and is refused");
     expect(await readdir(path.join(root, "photos"))).toEqual([]);
     expect(await readFile(path.join(root, "photos.yaml"), "utf8")).toBe(EMPTY_MANIFEST);
+  });
+});
+
+describe("import from SharePoint", () => {
+  it("takes SharePoint's large thumbnail where only SharePoint has a picture, and says so", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "photosync-import-"));
+    await mkdir(path.join(root, "photos"));
+    await writeFile(path.join(root, "photos.yaml"), EMPTY_MANIFEST.replace("minSize: 240", "minSize: 200"));
+    const fixture = parseFixture(BUILT_IN_TENANTS.demo.replace("\nusers:\n", "\nusers:\n  - upn: sharepoint.only@contoso.com\n    displayName: SharePoint Only\n    photos:\n      spo: { portrait: sharepoint-only }\n"));
+    const tenant = await startTestTenant(root, { fixture });
+    cleanups.push(async () => {
+      await tenant.close();
+      await rm(root, { recursive: true, force: true });
+    });
+    const result = await runCli(["import", "--users", "sharepoint.only@contoso.com"], { cwd: root, env: tenant.env() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/\+ sharepoint\.only@contoso\.com: photos\/sharepoint\.only\.jpg \(from SharePoint \(large thumbnail\), \d+x\d+\)/);
+    expect(result.stdout).toContain("only SharePoint has a photo: its large thumbnail");
+    expect(await readFile(path.join(root, "photos.yaml"), "utf8")).toContain("  sharepoint.only@contoso.com:\n    stores: [spo]\n");
+    expect(result.stdout).toContain("Plan for the imported people: 0 to create, 0 to update, 0 to delete");
   });
 });
