@@ -373,10 +373,19 @@ async function decideStores(state: DesiredState, imported: Imported[], reads: Re
   const ready = users.filter((user) => analysed.desired.has(upnKey(user.upn)));
   const records = personRecords(ready, analysed.desired, analysed.sources, reads);
   const result = plan({ state: { ...state, users: ready }, records: [...records.values()] });
+  // tenant.sharepoint.exchangeSyncState is photos.yaml asking for a property value, not a sign that
+  // SharePoint lacks the picture: whoever differs only in it keeps spo, and the plan sets it.
+  const { exchangeSyncState: _asked, ...leftAlone } = state.tenant.sharepoint;
+  const withoutSyncState = plan({ state: { ...state, tenant: { ...state.tenant, sharepoint: leftAlone }, users: ready }, records: [...records.values()] });
+  const onlySyncState = new Set(
+    withoutSyncState.users.filter((user) => user.steps.every((step) => step.store !== "spo" || step.action === "noop")).map((user) => upnKey(user.upn)),
+  );
   const byKey = new Map(fresh.map((person) => [upnKey(person.upn), person]));
   const graph = (store: StoreName) => store === "exo" || store === "aad";
   for (const user of result.users) {
-    const changing = user.steps.filter((step) => step.action === "create" || step.action === "update" || step.action === "delete");
+    const changing = user.steps.filter(
+      (step) => (step.action === "create" || step.action === "update" || step.action === "delete") && !(step.store === "spo" && onlySyncState.has(upnKey(user.upn))),
+    );
     if (changing.length === 0) continue;
     const person = byKey.get(upnKey(user.upn))!;
     const fromSharePoint = person.source.startsWith("SharePoint");

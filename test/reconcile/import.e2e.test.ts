@@ -177,6 +177,13 @@ describe("import", () => {
     expect(done.map((upn) => wholeDownloads(tenant, upn))).toEqual(before);
   });
 
+  it("keeps SharePoint when photos.yaml only asks for another SPS-PictureExchangeSyncState, and the plan says it will set it", async () => {
+    const { root, tenant } = await emptyRepo("demo", EMPTY_MANIFEST.replace("    thumbnails: { small: 48, medium: 72, large: 200 }\n", "    thumbnails: { small: 48, medium: 72, large: 200 }\n    exchangeSyncState: 0\n"));
+    const result = await runCli(["import", "--users", "alex.wilber@contoso.com"], { cwd: root, env: tenant.env() });
+    expect(await readFile(path.join(root, "photos.yaml"), "utf8")).toContain("users:\n  alex.wilber@contoso.com:\n");
+    expect(result.stdout).toContain('  ~ alex.wilber@contoso.com: spo update: SPS-PictureExchangeSyncState is "1", expected "0"');
+  });
+
   it("refuses bytes from the tenant that are not an image, and writes nothing for that person", async () => {
     const { root, tenant } = await emptyRepo();
     const core = tenant.emulator.core.tenant;
