@@ -94,6 +94,8 @@ export function editManifest(text: string, edit: ManifestEdit): string {
   const usersPair = root?.items.find((pair) => isScalar(pair.key) && pair.key.value === "users");
   const users = usersPair?.value as Node | null | undefined;
   if (users && !isMap(users) && !(isScalar(users) && users.value === null)) throw new ManifestEditError("has a users: value that is not a map; fix it before importing");
+  // Entries in flow style ({a: x, b: y}) cannot take a block entry after them without rewriting them all.
+  if (isMap(users) && users.flow && users.items.length > 0) throw new ManifestEditError("lists users in flow style ({...}); write them one a line under users: before importing");
 
   // Replacements first, from the end, so earlier offsets stay valid.
   let result = text;

@@ -21,7 +21,7 @@ import path from "node:path";
 import { loadManifest } from "../manifest/load.js";
 import type { Problem } from "../manifest/problems.js";
 import { editManifest, ManifestEditError } from "../manifest/edit.js";
-import type { NewEntry, PlaceholderEntry } from "../manifest/edit.js";
+import type { ManifestEdit, NewEntry, PlaceholderEntry } from "../manifest/edit.js";
 import { expandPhotoTemplate, ignoreMatcher } from "../manifest/build.js";
 import type { DesiredState, DesiredUser, StoreName } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
@@ -172,12 +172,25 @@ function importedUser(state: DesiredState, upn: string, photoPath: string, store
   };
 }
 
+/** editManifest, with a document it cannot edit as the user's mistake to fix (named, exit 1). */
+function editOrRefuse(text: string, edit: ManifestEdit, file: string, outcome: string): string {
+  try {
+    return editManifest(text, edit);
+  } catch (error) {
+    if (error instanceof ManifestEditError) throw new UserError(`${file} ${error.message}; ${outcome}`);
+    throw error;
+  }
+}
+
 export async function runImport(options: ImportRunOptions): Promise<ImportRunResult> {
   const loaded = await loadManifest(options.manifestPath, options.displayName ? { displayName: options.displayName } : {});
   const errors = manifestProblems(loaded).filter((problem) => problem.severity === "error");
   if (!loaded.state || loaded.text === undefined || errors.length > 0) return { ok: false, problems: errors };
   const state = loaded.state;
   const text = loaded.text;
+
+  // A photos.yaml that cannot take new entries is refused before anything is read or downloaded.
+  editOrRefuse(text, { entries: [] }, loaded.file, "nothing was read or written");
 
   // The sign-in checks SharePoint too when the tenant's stores include it, as plan's would.
   const session = await openSession({ ...state, users: [importedUser(state, "probe@invalid", "photos/probe.jpg")] }, options);
@@ -342,13 +355,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportRunRes
     const placeholders: PlaceholderEntry[] = options.placeholders
       ? withoutPhoto.sort().map((upn) => ({ upn, note: `no photo in Microsoft 365: add ${expandPhotoTemplate(state.defaults.photo, upn)}` }))
       : [];
-    let edited: string;
-    try {
-      edited = editManifest(text, { entries, placeholders });
-    } catch (error) {
-      if (error instanceof ManifestEditError) throw new UserError(`${loaded.file} ${error.message}`);
-      throw error;
-    }
+    const edited = editOrRefuse(text, { entries, placeholders }, loaded.file, "the photos downloaded are in photos/ and the journal: run import again once it is fixed");
     const manifestChanged = edited !== text;
     if (manifestChanged) await writeAtomic(state.manifestPath, edited);
     return { ok: true, state, imported, withoutPhoto: withoutPhoto.sort(), skipped, manifestChanged };

@@ -51,5 +51,7 @@ describe("editManifest", () => {
   it("refuses a document it cannot edit safely", () => {
     expect(() => editManifest("users: [a, b]\n", { entries: [{ upn: "a@contoso.com" }] })).toThrow(ManifestEditError);
     expect(() => editManifest("users: {\n", { entries: [{ upn: "a@contoso.com" }] })).toThrow(ManifestEditError);
+    // Entries in flow style would have to be rewritten: refused rather than lost.
+    expect(() => editManifest("users: { b@contoso.com: photos/b.jpg }\n", { entries: [{ upn: "a@contoso.com" }] })).toThrow(/flow style/);
   });
 });
