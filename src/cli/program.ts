@@ -7,6 +7,7 @@ import { registerApply } from "./commands/apply.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerDrift } from "./commands/drift.js";
 import { registerEmulator } from "./commands/emulator.js";
+import { registerImport } from "./commands/import.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerRender } from "./commands/render.js";
 import { registerReport } from "./commands/report.js";
@@ -49,6 +50,7 @@ export function buildProgram(context: CommandContext): Command {
   registerDrift(program, context);
   registerDoctor(program, context);
   registerReport(program, context);
+  registerImport(program, context);
   registerEmulator(program, context);
   return program;
 }
