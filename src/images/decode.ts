@@ -1,4 +1,5 @@
 /** Opening untrusted image bytes with sharp, with the same safety limits everywhere. */
+import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
 import type { Sharp } from "sharp";
 import type { FailOnOptions } from "sharp";
@@ -37,4 +38,17 @@ export function openImage(bytes: Buffer, options: { failOn?: FailOnOptions } = {
 export function libraryVersions(): { sharp: string; vips: string } {
   const versions = sharp.versions as { sharp?: string; vips: string };
   return { sharp: versions.sharp ?? "unknown", vips: versions.vips };
+}
+
+/** The raster types photosync reads from a service: what validate accepts from the repo. */
+const SERVED_RASTER_TYPES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif", "image/tiff"]);
+
+/**
+ * Refuses bytes a service served unless they are a raster image, sniffed from the bytes (never the
+ * Content-Type): sharp would otherwise render an SVG (librsvg: scripts, links, entities) or a PDF
+ * handed to it as a "photo". Repo photos get the same rule from validate (photo-content.ts).
+ */
+export async function requireRasterImage(bytes: Buffer): Promise<void> {
+  const type = await fileTypeFromBuffer(bytes);
+  if (!type || !SERVED_RASTER_TYPES.has(type.mime)) throw new Error(`not a raster image (${type?.mime ?? "unknown type"}): refused unread`);
 }

@@ -3,7 +3,7 @@
  * arithmetic is in fingerprint.ts, which stays free of sharp so that the planner can use it.
  */
 import type { Fingerprint } from "../model/fingerprint.js";
-import { openImage } from "./decode.js";
+import { openImage, requireRasterImage } from "./decode.js";
 import { fingerprintRendition, hashRendition } from "./fingerprint.js";
 import { decodeSmallJpeg } from "./small-jpeg.js";
 
@@ -19,6 +19,7 @@ const DECODE_WHOLE_MAX = 256;
 export async function fingerprintImage(bytes: Buffer): Promise<Fingerprint> {
   const small = await decodeSmallJpeg(bytes);
   if (small) return fingerprintRendition(hashRendition({ ...small, channels: 4 }), small.width, small.height);
+  await requireRasterImage(bytes);
   const { data, info } = await openImage(bytes)
     .resize(DECODE_WHOLE_MAX, DECODE_WHOLE_MAX, { fit: "inside", withoutEnlargement: true })
     .flatten({ background: "#ffffff" })

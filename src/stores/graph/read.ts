@@ -6,7 +6,7 @@
  */
 import type { Client } from "@microsoft/microsoft-graph-client";
 import pLimit from "p-limit";
-import { openImage } from "../../images/decode.js";
+import { openImage, requireRasterImage } from "../../images/decode.js";
 import { fingerprintImage } from "../../images/fingerprint-image.js";
 import { plainJpegSize } from "../../images/jpeg-header.js";
 import type { BatchOptions, GraphResult, GraphVersion } from "./batch.js";
@@ -82,6 +82,7 @@ export async function imageHeader(bytes: Buffer): Promise<{ format: string; widt
   const jpeg = plainJpegSize(bytes);
   if (jpeg) return { format: "jpeg", ...jpeg };
   try {
+    await requireRasterImage(bytes);
     const meta = await openImage(bytes).metadata();
     return meta.width && meta.height ? { format: meta.format ?? "unknown", width: meta.width, height: meta.height } : undefined;
   } catch {
