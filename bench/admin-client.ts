@@ -66,8 +66,9 @@ export class AdminClient {
     await this.call("PUT", "/faults", JSON.stringify(config));
   }
 
-  async token(clientId: string, resource: "graph" | "sharepoint"): Promise<string> {
-    const answer = (await this.call("POST", "/tokens", JSON.stringify({ clientId, resource, kind: "certificate", lifetimeSeconds: 7200 }))) as { access_token: string };
+  /** A token as sign-in would give it; SharePoint's are per host (the My Site host's unless `host` says admin). */
+  async token(clientId: string, resource: "graph" | "sharepoint", host?: "mysite" | "admin"): Promise<string> {
+    const answer = (await this.call("POST", "/tokens", JSON.stringify({ clientId, resource, ...(host ? { host } : {}), kind: "certificate", lifetimeSeconds: 7200 }))) as { access_token: string };
     return answer.access_token;
   }
 

@@ -23,7 +23,10 @@ interface Config {
   adminSiteUrl: string;
   caPem: string;
   graphToken: string;
+  /** The My Site host's token (thumbnails). */
   sharePointToken: string;
+  /** The admin host's token (profiles): SharePoint tokens are per host. */
+  adminToken: string;
   thumbnails: { small: number; medium: number; large: number };
   users: Array<{ upn: string; photo: string }>;
 }
@@ -70,7 +73,7 @@ for (const person of config.users) {
   }
   const profile = await get(
     `${config.adminSiteUrl}/_api/SP.UserProfiles.PeopleManager/GetPropertiesFor(accountName=@v)?@v='${encodeURIComponent(accountName(person.upn))}'`,
-    config.sharePointToken,
+    config.adminToken,
     "application/json;odata=nometadata",
   );
   if (profile.status !== 200) failed = true;

@@ -245,7 +245,9 @@ export class SizeRun {
       caPem: e.caCertPem,
       // A script signs in once; the emulator's admin API mints the same token sign-in would give.
       graphToken: await this.tenant.admin.token(DEMO_READER_CLIENT_ID, "graph"),
-      sharePointToken: await this.tenant.admin.token(DEMO_READER_CLIENT_ID, "sharepoint"),
+      // SharePoint tokens are good on one host only: one for the My Site host, one for the admin host.
+      sharePointToken: await this.tenant.admin.token(DEMO_READER_CLIENT_ID, "sharepoint", "mysite"),
+      adminToken: await this.tenant.admin.token(DEMO_READER_CLIENT_ID, "sharepoint", "admin"),
       thumbnails: { small: 48, medium: 72, large: 200 },
       users: Array.from({ length: k }, (_, i) => ({ upn: upnOf(i), photo: path.join(this.workspace.root, photoPathOf(i)) })),
     };

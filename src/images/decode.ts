@@ -49,6 +49,14 @@ const SERVED_RASTER_TYPES = new Set(["image/jpeg", "image/png", "image/webp", "i
  * handed to it as a "photo". Repo photos get the same rule from validate (photo-content.ts).
  */
 export async function requireRasterImage(bytes: Buffer): Promise<void> {
+  const refusal = await rasterRefusal(bytes);
+  if (refusal) throw new Error(refusal);
+}
+
+/** Why bytes are not decoded ("not a raster image (image/svg+xml): refused unread"), or undefined for a raster image. */
+export async function rasterRefusal(bytes: Buffer): Promise<string | undefined> {
   const type = await fileTypeFromBuffer(bytes);
-  if (!type || !SERVED_RASTER_TYPES.has(type.mime)) throw new Error(`not a raster image (${type?.mime ?? "unknown type"}): refused unread`);
+  const looksLikeMarkup = /^\s*(\uFEFF)?\s*</.test(bytes.subarray(0, 256).toString("utf8"));
+  if (type && SERVED_RASTER_TYPES.has(type.mime)) return undefined;
+  return `not a raster image (${type?.mime ?? (looksLikeMarkup ? "markup, e.g. SVG" : "unknown type")}): refused unread`;
 }

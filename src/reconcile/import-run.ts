@@ -155,8 +155,12 @@ function graphSource(live: LiveUser, routes: readonly StoreRoute[]): { version: 
   return undefined;
 }
 
-function unknownReason(live: LiveUser): string | undefined {
-  for (const read of [live.exo, live.aad, live.spo]) if (read?.state === "unknown") return `${read.error.code}: ${read.error.message}`;
+/** Read codes that say what was served is not a usable photo: trying again changes nothing. */
+const NOT_A_PHOTO = new Set(["UnexpectedPhoto", "UndecodablePhoto"]);
+
+/** Why a person's photo could not be read, and whether a later run may do better. */
+function unknownReason(live: LiveUser): { reason: string; lasting: boolean } | undefined {
+  for (const read of [live.exo, live.aad, live.spo]) if (read?.state === "unknown") return { reason: `${read.error.code}: ${read.error.message}`, lasting: NOT_A_PHOTO.has(read.error.code) };
   return undefined;
 }
 
@@ -260,7 +264,12 @@ export async function runImport(options: ImportRunOptions): Promise<ImportRunRes
       }
       const unknown = unknownReason(live);
       if (unknown) {
-        skipped.push({ upn: user.upn, reason: `the photo could not be read (${unknown}); run import again later` });
+        skipped.push({
+          upn: user.upn,
+          reason: unknown.lasting
+            ? `Microsoft 365 serves something that is not a usable photo (${unknown.reason}); nothing was written: replace the photo in Microsoft 365, or add one to photos/ by hand`
+            : `the photo could not be read (${unknown.reason}); run import again later`,
+        });
         continue;
       }
       if (live.spo?.state === "read" && live.spo.thumbnails.large) {

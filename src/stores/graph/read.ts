@@ -6,7 +6,7 @@
  */
 import type { Client } from "@microsoft/microsoft-graph-client";
 import pLimit from "p-limit";
-import { openImage, requireRasterImage } from "../../images/decode.js";
+import { openImage, rasterRefusal, requireRasterImage } from "../../images/decode.js";
 import { fingerprintImage } from "../../images/fingerprint-image.js";
 import { plainJpegSize } from "../../images/jpeg-header.js";
 import type { BatchOptions, GraphResult, GraphVersion } from "./batch.js";
@@ -92,6 +92,8 @@ export async function imageHeader(bytes: Buffer): Promise<{ format: string; widt
 
 async function servedPhoto(result: Extract<GraphResult, { ok: true }>, asked?: { width: number; height: number }): Promise<ServedPhoto> {
   if (!Buffer.isBuffer(result.body)) return { kind: "wrong", why: "photo bytes were not binary" };
+  const refusal = await rasterRefusal(result.body);
+  if (refusal) return { kind: "wrong", why: `Graph served bytes that are ${refusal}` };
   return judgeServed(result.headers["content-type"] ?? "", await imageHeader(result.body), asked);
 }
 
