@@ -131,6 +131,8 @@ describe("import", () => {
     const text = await readFile(path.join(root, "photos.yaml"), "utf8");
     expect(text).toContain("  # megan.bowen@contoso.com:   # no photo in Microsoft 365: add photos/megan.bowen.jpg\n");
     expect(text).toContain("patti.fernandez_fabrikam.com#EXT#@contoso.onmicrosoft.com");
+    expect(result.stdout).toContain("as commented-out entries: add each photo, then uncomment its line");
+    expect(result.stdout).not.toContain("re-run with --placeholders");
   });
 
   it("resumes an interrupted import without downloading anything twice", async () => {

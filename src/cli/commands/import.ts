@@ -26,7 +26,7 @@ interface ImportCommandOptions {
 }
 
 /** The summary a person reads after an import: what was written, who has no photo, who was skipped and why. */
-export function formatImportSummary(result: Extract<ImportRunResult, { ok: true }>, manifestName: string): string {
+export function formatImportSummary(result: Extract<ImportRunResult, { ok: true }>, manifestName: string, placeholders = false): string {
   const lines: string[] = [];
   const fresh = result.imported.filter((person) => !person.resumed);
   const resumed = result.imported.filter((person) => person.resumed);
@@ -38,7 +38,8 @@ export function formatImportSummary(result: Extract<ImportRunResult, { ok: true 
     if (person.stores) lines.push(`      stores: [${person.stores.kept.join(", ")}]: ${person.stores.why}`);
   }
   if (result.withoutPhoto.length > 0) {
-    lines.push(`No photo in Microsoft 365 (${result.withoutPhoto.length}): add their photos by hand, or re-run with --placeholders for commented-out entries`);
+    const next = placeholders ? `written to ${manifestName} as commented-out entries: add each photo, then uncomment its line` : "add their photos by hand, or re-run with --placeholders for commented-out entries";
+    lines.push(`No photo in Microsoft 365 (${result.withoutPhoto.length}): ${next}`);
     for (const upn of result.withoutPhoto) lines.push(`  - ${upn}`);
   }
   if (result.skipped.length > 0) {
@@ -120,7 +121,7 @@ export function registerImport(program: Command, { io, setExitCode }: CommandCon
       setExitCode(reportProblems(result, io));
       return;
     }
-    io.stdout.write(formatImportSummary(result, manifestName));
+    io.stdout.write(formatImportSummary(result, manifestName, options.placeholders === true));
     const upns = result.imported.map((person) => person.upn);
     setExitCode(upns.length > 0 ? await planImported(options, upns, io, manifestPath, manifestName) : EXIT.ok);
   });
