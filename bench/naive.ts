@@ -42,6 +42,11 @@ async function get(url: string, token: string, accept = "application/json"): Pro
 
 let drifted = 0;
 let unknown = 0;
+/** The first read that failed, so that a failed baseline says where (path and status, never a token). */
+let firstFailure: string | undefined;
+const failure = (url: string, status: number): void => {
+  firstFailure ??= `${new URL(url).pathname} answered ${status}`;
+};
 const THUMBS: Array<[ThumbnailName, VariantName]> = [
   ["small", "spo-S"],
   ["medium", "spo-M"],
@@ -52,6 +57,7 @@ for (const person of config.users) {
   const desired = await renderVariants(await readFile(person.photo), { crop: "attention", background: "#ffffff" }, config.thumbnails);
   const user = await get(`${config.graphUrl}/v1.0/users/${encodeURIComponent(person.upn)}?$select=id,userPrincipalName,assignedPlans,assignedLicenses,userType`, config.graphToken);
   if (user.status !== 200) {
+    failure(`${config.graphUrl}/v1.0/users`, user.status);
     unknown++;
     continue;
   }
@@ -61,14 +67,20 @@ for (const person of config.users) {
   for (const version of ["v1.0", "beta"]) {
     const photo = await get(`${config.graphUrl}/${version}/users/${id}/photo/$value`, config.graphToken, "image/*");
     if (photo.status === 404) changed = true;
-    else if (photo.status !== 200) failed = true;
+    else if (photo.status !== 200) {
+      failure(`${config.graphUrl}/${version}/users/${id}/photo/$value`, photo.status);
+      failed = true;
+    }
     else if (!compare(desired.variants.graph.fingerprint, await fingerprintImage(photo.body)).same) changed = true;
   }
   for (const [thumbnail, variant] of THUMBS) {
     const path = `${DEFAULT_THUMBNAIL_FOLDER}/${thumbnailFileName(person.upn, thumbnail)}`;
     const file = await get(`${config.mySiteUrl}/_api/web/GetFileByServerRelativePath(decodedurl='${encodeURIComponent(path)}')/$value`, config.sharePointToken, "*/*");
     if (file.status === 404) changed = true;
-    else if (file.status !== 200) failed = true;
+    else if (file.status !== 200) {
+      failure(`${config.mySiteUrl}/_api/web/GetFileByServerRelativePath`, file.status);
+      failed = true;
+    }
     else if (!compare(desired.variants[variant].fingerprint, await fingerprintImage(file.body)).same) changed = true;
   }
   const profile = await get(
@@ -76,9 +88,12 @@ for (const person of config.users) {
     config.adminToken,
     "application/json;odata=nometadata",
   );
-  if (profile.status !== 200) failed = true;
+  if (profile.status !== 200) {
+    failure(`${config.adminSiteUrl}/_api/SP.UserProfiles.PeopleManager/GetPropertiesFor`, profile.status);
+    failed = true;
+  }
   if (failed) unknown++;
   else if (changed) drifted++;
 }
 await agent.close();
-process.stdout.write(`${JSON.stringify({ people: config.users.length, drifted, unknown })}\n`);
+process.stdout.write(`${JSON.stringify({ people: config.users.length, drifted, unknown, ...(firstFailure ? { firstFailure } : {}) })}\n`);

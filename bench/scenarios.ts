@@ -255,8 +255,8 @@ export class SizeRun {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, JSON.stringify(config));
     await this.run("baseline", `naive baseline: ${k} people one at a time, full downloads, no cache`, k, this.programs.naive, [file], "reader", async (m) => {
-      const answer = JSON.parse(m.stdout) as { people: number; drifted: number; unknown: number };
-      return { ok: answer.drifted === 0 && answer.unknown === 0, detail: `${answer.people} people, ${answer.drifted} drifted, ${answer.unknown} unknown` };
+      const answer = JSON.parse(m.stdout) as { people: number; drifted: number; unknown: number; firstFailure?: string };
+      return { ok: answer.drifted === 0 && answer.unknown === 0, detail: `${answer.people} people, ${answer.drifted} drifted, ${answer.unknown} unknown${answer.firstFailure ? ` (first failure: ${answer.firstFailure})` : ""}` };
     });
   }
 }

@@ -69,9 +69,13 @@ function fixtureText(n: number): string {
     "  behaviour: current",
     // The bench measures photosync, not Graph's read-after-write delay (whose real length is unknown).
     "  propagation: { graphSeconds: 0 }",
+    // The whole workflow, as the demo tenant shows it: profile writes with the writer's app-only token allowed.
+    "  sharepoint: { appOnlyProfileWrites: allowed }",
     "apps:",
-    ...app(DEMO_READER_CLIENT_ID, "ProfilePhoto.Read.All, User.Read.All", "Sites.Read.All"),
-    ...app(DEMO_WRITER_CLIENT_ID, "ProfilePhoto.ReadWrite.All, User.Read.All", "Sites.FullControl.All, User.ReadWrite.All"),
+    // The permissions the README's app registrations get: without SharePoint User.Read.All the plan
+    // would skip every profile read (notice spo-profile-read-denied) and the bench measure less work.
+    ...app(DEMO_READER_CLIENT_ID, "ProfilePhoto.Read.All, User.Read.All, PeopleSettings.Read.All", "Sites.Read.All, User.Read.All"),
+    ...app(DEMO_WRITER_CLIENT_ID, "ProfilePhoto.ReadWrite.All, User.Read.All, PeopleSettings.Read.All", "Sites.FullControl.All, User.ReadWrite.All"),
     "users:",
   ];
   for (let i = 0; i < n; i++) lines.push(`  - { upn: ${upnOf(i)}, mailbox: cloud, licensed: true }`);
