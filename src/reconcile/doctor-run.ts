@@ -5,8 +5,8 @@
  * already has (idempotent). A check whose prerequisite failed is not tried (`blockers`).
  */
 import { spGet } from "@pnp/sp";
-import { loadManifest } from "../manifest/load.js";
 import type { Problem } from "../manifest/problems.js";
+import { loadForRun } from "./load-for-run.js";
 import type { DesiredState, DesiredUser } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
 import { AccessError } from "../model/errors.js";
@@ -30,7 +30,6 @@ import { probeProfileWrites } from "../stores/sharepoint/write.js";
 import type { TenantConnection } from "../stores/connection.js";
 import { doctorPermissions, inspectAccess } from "../tenant/access.js";
 import { toServiceError } from "../tenant/errors.js";
-import { manifestProblems } from "../validate/shared-thumbnails.js";
 import type { SessionOptions } from "./session.js";
 import { openConnection, readOptions } from "./session.js";
 
@@ -136,10 +135,9 @@ async function checkSharePoint(
 }
 
 export async function runDoctor(options: DoctorRunOptions): Promise<DoctorRunResult> {
-  const loaded = await loadManifest(options.manifestPath, options.displayName ? { displayName: options.displayName } : {});
-  const errors = manifestProblems(loaded).filter((problem) => problem.severity === "error");
-  if (!loaded.state || errors.length > 0) return { ok: false, problems: errors };
-  const state = loaded.state;
+  const manifest = await loadForRun(options.manifestPath, options.displayName);
+  if (!manifest.ok) return manifest;
+  const state = manifest.state;
   let probe: DesiredUser | undefined;
   if (options.probeUser) {
     const selected = selectByUpn(state, [options.probeUser]);

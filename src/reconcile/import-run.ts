@@ -18,8 +18,8 @@
 import { createHash } from "node:crypto";
 import { appendFile, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { loadManifest } from "../manifest/load.js";
 import type { Problem } from "../manifest/problems.js";
+import { loadForRun } from "./load-for-run.js";
 import { editManifest, ManifestEditError } from "../manifest/edit.js";
 import type { ManifestEdit, NewEntry, PlaceholderEntry } from "../manifest/edit.js";
 import { expandPhotoTemplate, ignoreMatcher } from "../manifest/build.js";
@@ -38,7 +38,6 @@ import { readLiveWithModel, GRAPH_READ_CONCURRENCY } from "../stores/read-live.j
 import type { LiveRead } from "../stores/read-live.js";
 import { thumbnailPath } from "../stores/sharepoint/names.js";
 import { checkPhotoBytes } from "../validate/photo-content.js";
-import { manifestProblems } from "../validate/shared-thumbnails.js";
 import { analyseDesired } from "./desired.js";
 import { personRecords } from "./plan-run.js";
 import { plan } from "../plan/plan.js";
@@ -187,11 +186,9 @@ function editOrRefuse(text: string, edit: ManifestEdit, file: string, outcome: s
 }
 
 export async function runImport(options: ImportRunOptions): Promise<ImportRunResult> {
-  const loaded = await loadManifest(options.manifestPath, options.displayName ? { displayName: options.displayName } : {});
-  const errors = manifestProblems(loaded).filter((problem) => problem.severity === "error");
-  if (!loaded.state || loaded.text === undefined || errors.length > 0) return { ok: false, problems: errors };
-  const state = loaded.state;
-  const text = loaded.text;
+  const manifest = await loadForRun(options.manifestPath, options.displayName);
+  if (!manifest.ok) return manifest;
+  const { state, text, loaded } = manifest;
 
   // A photos.yaml that cannot take new entries is refused before anything is read or downloaded.
   editOrRefuse(text, { entries: [] }, loaded.file, "nothing was read or written");

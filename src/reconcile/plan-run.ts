@@ -3,8 +3,8 @@
  * who to plan, render the desired photos, read the tenant, and compute the plan.
  */
 import { RenderCache, defaultCacheDir } from "../images/cache.js";
-import { loadManifest } from "../manifest/load.js";
 import type { Problem } from "../manifest/problems.js";
+import { loadForRun } from "./load-for-run.js";
 import type { DesiredState, DesiredUser } from "../model/desired.js";
 import { upnKey } from "../model/desired.js";
 import { resolveChangedSince } from "../scope/git.js";
@@ -20,7 +20,6 @@ import { readLive } from "../stores/read-live.js";
 import { readPhotoUpdateSettings } from "../stores/graph/photo-settings.js";
 import type { SessionOptions, RunSession } from "./session.js";
 import { openSession, readOptions } from "./session.js";
-import { manifestProblems } from "../validate/shared-thumbnails.js";
 import { keepAfterPlan, loadPendingWrites, pendingFile, savePendingWrites } from "./pending-writes.js";
 import { thumbnailFolderNotice } from "../stores/sharepoint/folder.js";
 import { changeNotInForceYet } from "../model/photo-updates.js";
@@ -81,10 +80,9 @@ export function personRecords(
 }
 
 export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
-  const loaded = await loadManifest(options.manifestPath, options.displayName ? { displayName: options.displayName } : {});
-  const errors = manifestProblems(loaded).filter((problem) => problem.severity === "error");
-  if (!loaded.state || errors.length > 0) return { ok: false, problems: errors };
-  const state = loaded.state;
+  const manifest = await loadForRun(options.manifestPath, options.displayName);
+  if (!manifest.ok) return manifest;
+  const { state, loaded } = manifest;
   options.onLoaded?.({ people: state.users.length });
 
   let users: readonly DesiredUser[] = state.users;
