@@ -65,7 +65,9 @@ export function personPanels(user: UserPlan, pictures: Partial<Record<StoreName,
   }
   return groups.map(({ steps }) => {
     const sides = steps.map((step) => pictures[step.store] ?? { before: missing("not gathered"), after: missing("not gathered") });
-    const reasons = [...new Set(steps.map((step) => step.reason))];
+    // Each reason once; one that another store's reason spells out in more detail is left to that one.
+    const distinct = [...new Set(steps.map((step) => step.reason))];
+    const reasons = distinct.filter((reason) => !distinct.some((other) => other !== reason && other.startsWith(reason)));
     return {
       stores: steps.map((step) => step.store),
       action: steps[0]!.action,

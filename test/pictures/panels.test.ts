@@ -75,6 +75,9 @@ describe("personPanels", () => {
     const pictures: Partial<Record<StoreName, StorePictures>> = { exo: { before: image(7), after: none }, aad: { before: image(8), after: none } };
     const [panel] = personPanels(user("lee@contoso.com", [step("exo", "delete", OLD, null, "the manifest says remove"), step("aad", "delete", OLD_SMALLER, null, "left the company")]), pictures);
     expect(panel).toEqual({ stores: ["exo", "aad"], action: "delete", reason: "the manifest says remove; left the company", before: image(7), after: none });
+    // A reason another store's spells out in more detail is said once, in detail.
+    const detailed = personPanels(user("lee@contoso.com", [step("aad", "delete", OLD, null, "the manifest says remove"), step("spo", "delete", OLD_SMALLER, null, "the manifest says remove: remove small, medium, large thumbnails")]));
+    expect(detailed[0]!.reason).toBe("the manifest says remove: remove small, medium, large thumbnails");
   });
 
   it("shows a grouped panel's picture from the store that has one when another store's could not be had", () => {
