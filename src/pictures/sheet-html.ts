@@ -8,7 +8,7 @@
  */
 import { escapeXml } from "../images/svg-text.js";
 import type { ShownPanel, ShownPerson, ShownSheet, ShownSide } from "./sheet-images.js";
-import { SHOWN_IMAGE_EDGE, TILE_EDGE } from "./sheet-images.js";
+import { TILE_EDGE } from "./sheet-images.js";
 import type { SideName } from "./sheet-words.js";
 import { ACTION_WORDS, NO_CHANGES, SIDE_WORDS, altText, missingWords, omittedLine, sheetFacts, sheetTitle, sizeWords, storesInWords } from "./sheet-words.js";
 
@@ -23,11 +23,11 @@ export const SHEET_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-i
 
 const STYLE = `:root{color-scheme:light}
 body{font:16px/1.45 system-ui,"DejaVu Sans",sans-serif;margin:1.5rem;color:#1b1b1b;background:#fff;max-width:75rem}
-h1{font-size:1.5rem;margin:0 0 .25rem}.facts{color:#474747;margin:0 0 1.5rem}
+h1{font-size:1.5rem;margin:0 0 .25rem}.facts{color:#474747;margin:0 0 1rem}
 ol.people{list-style:none;padding:0;margin:0}
-li.person{border-top:1px solid #c4c4c4;padding:1rem 0}
+li.person{border-top:1px solid #c4c4c4;padding:.75rem 0}
 h2{font-size:1.15rem;margin:0 0 .5rem;overflow-wrap:anywhere}
-.panel{display:flex;flex-wrap:wrap;align-items:flex-start;gap:1rem 1.5rem;padding:1rem;margin:0 0 .75rem;border:4px solid #5e5e5e}
+.panel{display:flex;flex-wrap:wrap;align-items:flex-start;gap:.75rem 1.5rem;padding:.75rem;margin:0 0 .5rem;border:4px solid #5e5e5e}
 .panel.create{border-color:#1a7f37;border-style:solid}.panel.update{border-color:#0b57d0;border-style:dashed}
 .panel.delete{border-color:#b3261e;border-style:dotted}.panel.noop,.panel.skip{border-width:1px}
 .panel.pending{border-width:2px;border-style:dotted}.panel.unknown{border-color:#8a4b00;border-width:2px;border-style:dashed}
@@ -79,7 +79,7 @@ function personHtml(person: ShownPerson): string {
 export function reviewHtml(sheet: ShownSheet, pages: readonly string[] = []): string {
   const title = sheetTitle(sheet);
   const count = sheet.people.length;
-  const facts = count === 0 ? sheetFacts(sheet) : `${sheetFacts(sheet)} \u00b7 ${count.toLocaleString("en-US")} ${count === 1 ? "person" : "people"} whose face changes, in the plan's order. Each picture is as served now, or as apply will upload it (shown at most ${SHOWN_IMAGE_EDGE} px).`;
+  const facts = count === 0 ? sheetFacts(sheet) : `${sheetFacts(sheet)} \u00b7 ${count.toLocaleString("en-US")} ${count === 1 ? "person" : "people"} whose face changes: now as the tenant serves it, after apply as apply uploads it`;
   const body = count === 0 ? `<p class="none">${html(NO_CHANGES)}</p>` : `<ol class="people">\n${sheet.people.map(personHtml).join("\n")}\n</ol>`;
   const omitted = sheet.omitted > 0 ? `<p class="omitted">${html(omittedLine(sheet.omitted))}</p>` : "";
   const also = pages.length > 0 ? `<p class="facts">The same sheet as PNG pages: ${pages.map((page) => html(page)).join(", ")}.</p>` : "";

@@ -166,9 +166,10 @@ function textSvg(texts: readonly Text[], width: number, height: number): Buffer 
 }
 
 /** The text layer as pixels, or undefined when it cannot be drawn: a page without words beats no page. */
-async function textLayer(texts: readonly Text[], width: number, height: number): Promise<Buffer | undefined> {
+async function textLayer(texts: readonly Text[], width: number, height: number): Promise<OverlayOptions | undefined> {
   try {
-    return await sharp(textSvg(texts, width, height)).png().toBuffer();
+    const { data, info } = await sharp(textSvg(texts, width, height)).raw().toBuffer({ resolveWithObject: true });
+    return { input: data, raw: { width: info.width, height: info.height, channels: info.channels }, left: 0, top: 0 };
   } catch {
     return undefined;
   }
@@ -205,7 +206,7 @@ export async function drawReviewPage(people: readonly ShownPerson[], meta: PageM
   const shapes = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" shape-rendering="crispEdges">${HATCH_PATTERN}${layers.shapes.join("")}</svg>`);
   const text = await textLayer(layers.texts, width, height);
   return sharp({ create: { width, height, channels: 3, background: "#ffffff" } })
-    .composite([{ input: shapes, left: 0, top: 0 }, ...layers.pictures, ...(text ? [{ input: text, left: 0, top: 0 }] : [])])
+    .composite([{ input: shapes, left: 0, top: 0 }, ...layers.pictures, ...(text ? [text] : [])])
     .png()
     .toBuffer();
 }
