@@ -2,8 +2,11 @@
  * Text drawn with sharp's SVG renderer (librsvg), for the pictures photosync draws for people to
  * review (the contact sheet, the before/after review sheet). The text is untrusted (UPNs, reasons
  * from the tenant): everything goes through escapeXml. Widths are estimated, not measured: DejaVu
- * Sans is about 0.62 em wide per character on average, enough to decide where to break a line.
+ * Sans is about 0.62 em wide per character on average, enough to decide where to break a line;
+ * measureText measures one line where an estimate is not enough (a UPN of wide letters).
  */
+
+import sharp from "sharp";
 
 /** The font every drawn label asks for; librsvg falls back along the list. */
 export const SVG_FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif";
@@ -92,4 +95,31 @@ export function wrapWords(text: string, width: number, lines: number, fontSize =
 export function ellipsize(text: string, width: number, fontSize = LABEL_FONT_SIZE): string {
   const max = maxChars(width, fontSize);
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+/**
+ * The width in pixels of one line of text as librsvg draws it, or undefined when it cannot be
+ * drawn (no font, a renderer that refuses it): the caller then keeps its estimate.
+ */
+export async function measureText(text: string, fontSize: number, options: { bold?: boolean } = {}): Promise<number | undefined> {
+  const canvas = Math.ceil(text.length * fontSize * 1.2) + 16;
+  const height = Math.ceil(fontSize * 2);
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${canvas}" height="${height}">` +
+    `<text x="0" y="${Math.round(fontSize * 1.4)}" font-family="${SVG_FONT_FAMILY}" font-size="${fontSize}"${options.bold ? ' font-weight="bold"' : ""}>${escapeXml(text)}</text></svg>`;
+  try {
+    const { data, info } = await sharp(Buffer.from(svg)).ensureAlpha().extractChannel(3).raw().toBuffer({ resolveWithObject: true });
+    let right = -1;
+    for (let y = 0; y < info.height; y++) {
+      for (let x = info.width - 1; x > right; x--) {
+        if (data[y * info.width + x]! > 0) {
+          right = x;
+          break;
+        }
+      }
+    }
+    return right < 0 ? undefined : right + 1;
+  } catch {
+    return undefined;
+  }
 }

@@ -12,7 +12,7 @@
 import sharp from "sharp";
 import type { OverlayOptions } from "sharp";
 import type { Action } from "../model/plan.js";
-import { SVG_FONT_FAMILY, ellipsize, escapeXml, wrapLabel, wrapWords } from "../images/svg-text.js";
+import { SVG_FONT_FAMILY, ellipsize, escapeXml, measureText, wrapLabel, wrapWords } from "../images/svg-text.js";
 import type { ShownPanel, ShownPerson, ShownSide } from "./sheet-images.js";
 import { TILE_EDGE } from "./sheet-images.js";
 import type { SideName } from "./sheet-words.js";
@@ -74,6 +74,12 @@ const BORDER: Record<Action, { colour: string; width: number; dash?: string }> =
   unknown: { colour: "#8a4b00", width: 2, dash: "8 4" },
 };
 
+/** Bold glyphs are wider: widths of bold text are estimated as if its font were this much larger. */
+const BOLD_WIDTH = 1.12;
+const UPN_SIZE = 19;
+/** A UPN too wide for one line at UPN_SIZE is drawn smaller, in two lines, rather than cut (a UPN has at most 113 characters). */
+const LONG_UPN_SIZE = 14;
+
 const panelsHeight = (panels: number): number => panels * PANEL_HEIGHT + Math.max(0, panels - 1) * PANEL_GAP;
 
 /** A page's size from its people's panel counts alone (and whether it has a footer). */
@@ -132,6 +138,19 @@ async function drawTile(layers: Layers, side: ShownSide, name: SideName, action:
   layers.texts.push({ x: centre, y: top + TILE_EDGE + 20, text: caption, size: 14, fill: MUTED, anchor: "middle" });
 }
 
+/**
+ * The UPN over a person's panels, measured (letters differ in width too much for an estimate):
+ * one line at UPN_SIZE when it fits, else two smaller lines broken between the UPN's pieces. What
+ * still does not fit (longer than any UPN) keeps its end, the domain.
+ */
+async function upnLines(upn: string, top: number): Promise<Text[]> {
+  const width = (await measureText(upn, UPN_SIZE, { bold: true })) ?? upn.length * UPN_SIZE * BOLD_WIDTH * 0.62;
+  if (width <= CONTENT_WIDTH) return [{ x: MARGIN, y: top + 24, text: upn, size: UPN_SIZE, bold: true }];
+  // The size at which this UPN's own average letter would be 0.62 em, for wrapLabel's estimate.
+  const effectiveSize = (width / upn.length / 0.62) * (LONG_UPN_SIZE / UPN_SIZE);
+  return wrapLabel(upn, CONTENT_WIDTH, 2, effectiveSize).map((line, i) => ({ x: MARGIN, y: top + 12 + i * 16, text: line, size: LONG_UPN_SIZE, bold: true }));
+}
+
 async function drawPanel(layers: Layers, panel: ShownPanel, top: number): Promise<void> {
   const border = BORDER[panel.action];
   const inset = border.width / 2;
@@ -147,7 +166,7 @@ async function drawPanel(layers: Layers, panel: ShownPanel, top: number): Promis
   const to = AFTER_LEFT - 14;
   layers.shapes.push(`<line x1="${from}" y1="${y}" x2="${to - 12}" y2="${y}" stroke="${TEXT}" stroke-width="4"/>`, `<polygon points="${to},${y} ${to - 16},${y - 10} ${to - 16},${y + 10}" fill="${TEXT}"/>`);
   layers.texts.push(
-    { x: TEXT_LEFT, y: tileTop + 22, text: ellipsize(storesInWords(panel.stores), TEXT_WIDTH, 18), size: 18, bold: true, fill: TEXT },
+    { x: TEXT_LEFT, y: tileTop + 22, text: ellipsize(storesInWords(panel.stores), TEXT_WIDTH, 18 * BOLD_WIDTH), size: 18, bold: true, fill: TEXT },
     { x: TEXT_LEFT, y: tileTop + 52, text: ACTION_WORDS[panel.action], size: 17, bold: true, fill: border.colour },
   );
   wrapWords(panel.reason, TEXT_WIDTH, 5, 15).forEach((line, i) => layers.texts.push({ x: TEXT_LEFT, y: tileTop + 84 + i * 21, text: line, size: 15, fill: TEXT }));
@@ -184,7 +203,7 @@ export async function drawReviewPage(people: readonly ShownPerson[], meta: PageM
   const layers: Layers = { shapes: [], pictures: [], texts: [] };
   const last = meta.first + people.length - 1;
   layers.texts.push(
-    { x: MARGIN, y: MARGIN + 24, text: ellipsize(sheetTitle(meta), CONTENT_WIDTH, 21), size: 21, bold: true },
+    { x: MARGIN, y: MARGIN + 24, text: ellipsize(sheetTitle(meta), CONTENT_WIDTH, 21 * BOLD_WIDTH), size: 21, bold: true },
     { x: MARGIN, y: MARGIN + 52, text: sheetFacts(meta, { index: meta.page, count: meta.pages, first: meta.first, last, people: meta.people }), size: 15, fill: MUTED },
   );
   layers.shapes.push(rect(MARGIN, MARGIN + HEADER_HEIGHT - 12, CONTENT_WIDTH, 1, RULE));
@@ -194,8 +213,7 @@ export async function drawReviewPage(people: readonly ShownPerson[], meta: PageM
       layers.shapes.push(rect(MARGIN, top + PERSON_GAP / 2, CONTENT_WIDTH, 1, RULE));
       top += PERSON_GAP;
     }
-    // One line: a UPN is at most 113 characters, which fits; anything longer keeps its domain.
-    layers.texts.push({ x: MARGIN, y: top + 24, text: wrapLabel(person.upn, CONTENT_WIDTH, 1, 19)[0]!, size: 19, bold: true });
+    layers.texts.push(...(await upnLines(person.upn, top)));
     top += UPN_HEIGHT;
     for (const [panelIndex, panel] of person.panels.entries()) {
       await drawPanel(layers, panel, top + panelIndex * (PANEL_HEIGHT + PANEL_GAP));

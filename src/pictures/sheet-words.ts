@@ -32,7 +32,9 @@ export const storesInWords = (stores: readonly StoreName[]): string => stores.ma
 export const shortDigest = (digest: string): string => digest.slice(0, 12);
 
 export function sheetTitle(input: Pick<ReviewSheetInput, "kind" | "tenant">): string {
-  return `Faces that change \u2014 photosync ${KIND_WORDS[input.kind]}, ${input.tenant}`;
+  // Drift: the tenant moved away from the repo; apply would put the repo's picture back.
+  const what = input.kind === "drift" ? "Faces that drifted" : "Faces that change";
+  return `${what} \u2014 photosync ${KIND_WORDS[input.kind]}, ${input.tenant}`;
 }
 
 export function sheetFacts(input: Pick<ReviewSheetInput, "digest">, page?: { index: number; count: number; first: number; last: number; people: number }): string {

@@ -6,7 +6,7 @@ import { showSheet } from "../../src/pictures/sheet-images.js";
 import { drawReviewPage } from "../../src/pictures/sheet-png.js";
 import type { PageMeta } from "../../src/pictures/sheet-png.js";
 import { colourDistance } from "../images/helpers.js";
-import { BLUE, RED, findTiles, holds, inkIn, panel, picture, readPage, sheetOf, tileContent, updatedPeople } from "./helpers.js";
+import { BLUE, RED, findTiles, holds, inkIn, panel, picture, readPage, rgbAt, sheetOf, tileContent, updatedPeople } from "./helpers.js";
 
 async function draw(people: ReviewPerson[], meta: Partial<PageMeta> = {}): Promise<Buffer> {
   const sheet = await showSheet(sheetOf(people));
@@ -131,6 +131,19 @@ describe("drawReviewPage", () => {
       expect(holds(hatched, RED)).toBe(false);
     }
     expect(holds(contents[3]!, BLUE)).toBe(true);
+  });
+
+  it("draws the longest UPN a tenant allows (113 characters) within the page", async () => {
+    const upn = `${"w".repeat(30)}.${"m".repeat(33)}@${"w".repeat(44)}.com`;
+    expect(upn.length).toBe(113);
+    const page = await readPage(await draw([{ upn, panels: [panel("create", { kind: "none" }, await picture(BLUE))] }]));
+    const [tile] = findTiles(page);
+    const band = { top: tile!.top - 60, bottom: tile!.top - 20 };
+    let rightmost = 0;
+    for (let y = band.top; y < band.bottom; y++) for (let x = 0; x < page.width; x++) if (Math.max(...rgbAt(page, x, y)) < 110) rightmost = Math.max(rightmost, x);
+    // Ink far to the right (the whole UPN is drawn), but inside the page's margin (not cut off at its edge).
+    expect(rightmost).toBeGreaterThan(page.width / 2);
+    expect(rightmost).toBeLessThan(page.width - 20);
   });
 
   it("draws a hostile UPN and reason as text (escaped), with the rest of the page's words", async () => {
