@@ -6,9 +6,11 @@
  * is said in words with a sign and by the panel's border style, never by colour alone. Every
  * value from the tenant or the manifest is escaped: a UPN is hostile input. Pure.
  */
+import type { Action } from "../model/plan.js";
 import { escapeXml } from "../images/svg-text.js";
 import type { ShownPanel, ShownPerson, ShownSheet, ShownSide } from "./sheet-images.js";
 import { TILE_EDGE } from "./sheet-images.js";
+import { BORDER, COLOURS } from "./sheet-style.js";
 import type { SideName } from "./sheet-words.js";
 import { ACTION_WORDS, NO_CHANGES, SIDE_WORDS, altText, missingWords, omittedLine, sheetFacts, sheetTitle, sizeWords, storesInWords } from "./sheet-words.js";
 
@@ -21,29 +23,31 @@ const html = escapeXml;
  */
 export const SHEET_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
+const C = COLOURS;
+const borders = (Object.entries(BORDER) as Array<[Action, (typeof BORDER)[Action]]>)
+  .map(([action, border]) => `.panel.${action}{border:${border.width}px ${border.style} ${border.colour}}.action.${action}{color:${border.colour}}`)
+  .join("\n");
+
 const STYLE = `:root{color-scheme:light}
-body{font:16px/1.45 system-ui,"DejaVu Sans",sans-serif;margin:1.5rem;color:#1b1b1b;background:#fff;max-width:75rem}
-h1{font-size:1.5rem;margin:0 0 .25rem}.facts{color:#474747;margin:0 0 1rem}
+body{font:16px/1.45 system-ui,"DejaVu Sans",sans-serif;margin:1.5rem;color:${C.text};background:#fff;max-width:75rem}
+h1{font-size:1.5rem;margin:0 0 .25rem}.facts{color:${C.muted};margin:0 0 1rem}
 ol.people{list-style:none;padding:0;margin:0}
-li.person{border-top:1px solid #c4c4c4;padding:.75rem 0}
+li.person{border-top:1px solid ${C.rule};padding:.75rem 0}
 h2{font-size:1.15rem;margin:0 0 .5rem;overflow-wrap:anywhere}
-.panel{display:flex;flex-wrap:wrap;align-items:flex-start;gap:.75rem 1.5rem;padding:.75rem;margin:0 0 .5rem;border:4px solid #5e5e5e}
-.panel.create{border-color:#1a7f37;border-style:solid}.panel.update{border-color:#0b57d0;border-style:dashed}
-.panel.delete{border-color:#b3261e;border-style:dotted}.panel.noop,.panel.skip{border-width:1px}
-.panel.pending{border-width:2px;border-style:dotted}.panel.unknown{border-color:#8a4b00;border-width:2px;border-style:dashed}
+.panel{display:flex;flex-wrap:wrap;align-items:flex-start;gap:.75rem 1.5rem;padding:.75rem;margin:0 0 .5rem}
+${borders}
 .pair{display:flex;align-items:center;gap:.75rem}
 figure{margin:0;width:${TILE_EDGE}px}
-figure img,.tile{display:block;box-sizing:border-box;width:${TILE_EDGE}px;height:${TILE_EDGE}px;border:2px solid #595959;background:#e4e4e4}
+figure img,.tile{display:block;box-sizing:border-box;width:${TILE_EDGE}px;height:${TILE_EDGE}px;border:2px solid ${C.tileFrame};background:${C.letterbox}}
 figure img{object-fit:contain}
-.tile{display:flex;flex-direction:column;justify-content:center;align-items:center;text-align:center;padding:.5rem;background:#f4f4f4;font-weight:bold;font-size:1.1rem}
-.tile.unavailable{background:repeating-linear-gradient(45deg,#f4f4f4 0 6px,#d2d2d2 6px 10px)}
-.tile.unavailable span{background:#fff;border:1px solid #595959;padding:.25rem;font-size:.85rem;font-weight:normal}
+.tile{display:flex;flex-direction:column;justify-content:center;align-items:center;text-align:center;padding:.5rem;background:${C.empty};font-weight:bold;font-size:1.1rem}
+.tile.unavailable{background:repeating-linear-gradient(45deg,${C.empty} 0 6px,${C.hatch} 6px 10px)}
+.tile.unavailable span{background:#fff;border:1px solid ${C.tileFrame};padding:.25rem;font-size:.85rem;font-weight:normal}
 .tile.unavailable strong{display:block}
-figcaption{text-align:center;color:#474747;font-size:.9rem;margin-top:.25rem}
+figcaption{text-align:center;color:${C.muted};font-size:.9rem;margin-top:.25rem}
 .arrow{font-size:2rem;line-height:1}
 .words{flex:1 1 18rem;min-width:14rem}
 .words p{margin:0 0 .35rem}.stores{font-weight:bold;font-size:1.1rem}.action{font-weight:bold}
-.action.create{color:#1a7f37}.action.update{color:#0b57d0}.action.delete{color:#b3261e}.action.unknown{color:#8a4b00}
 .omitted,.none{font-weight:bold}`;
 
 /** Only JPEGs our own encoder made (sheet-images.ts) become data: URIs. */

@@ -6,7 +6,7 @@
  * A page's size depends only on its people and their panels, never on the pictures: each is
  * scaled into a fixed square tile (aspect kept, letterboxed). The action is said three ways: its
  * words with a sign ("~ update"), the style of the panel's border (solid, dashed, dotted), and
- * a colour. Text is sharp's SVG text, drawn in a layer of its own: when it cannot be drawn (no
+ * a colour (sheet-style.ts). Text is sharp's SVG text, drawn in a layer of its own: when it cannot be drawn (no
  * font, a renderer that refuses it) the page still shows the pictures and frames.
  */
 import sharp from "sharp";
@@ -14,6 +14,7 @@ import type { OverlayOptions } from "sharp";
 import type { Action } from "../model/plan.js";
 import { SVG_FONT_FAMILY, ellipsize, escapeXml, measureText, wrapLabel, wrapWords } from "../images/svg-text.js";
 import type { ShownPanel, ShownPerson, ShownSide } from "./sheet-images.js";
+import { BORDER, COLOURS } from "./sheet-style.js";
 import { TILE_EDGE } from "./sheet-images.js";
 import type { SideName } from "./sheet-words.js";
 import { ACTION_WORDS, SIDE_WORDS, missingWords, omittedLine, sheetFacts, sheetTitle, sizeWords, storesInWords } from "./sheet-words.js";
@@ -54,25 +55,10 @@ const AFTER_LEFT = BEFORE_LEFT + TILE_EDGE + ARROW_WIDTH;
 const TEXT_LEFT = AFTER_LEFT + TILE_EDGE + 32;
 const TEXT_WIDTH = MARGIN + CONTENT_WIDTH - 18 - TEXT_LEFT;
 
-// Colours: every text colour has a contrast of at least 4.5:1 (WCAG AA) on what it is drawn on.
-const TEXT = "#1b1b1b";
-const MUTED = "#474747";
-const TILE_FRAME = "#595959";
-const LETTERBOX = "#e4e4e4";
-const EMPTY = "#f4f4f4";
-const HATCH = "#d2d2d2";
-const RULE = "#c4c4c4";
+const { text: TEXT, muted: MUTED, tileFrame: TILE_FRAME, letterbox: LETTERBOX, empty: EMPTY, hatch: HATCH, rule: RULE } = COLOURS;
 
-/** The panel's border: colour, width and dash pattern (none: solid) per action. */
-const BORDER: Record<Action, { colour: string; width: number; dash?: string }> = {
-  create: { colour: "#1a7f37", width: 4 },
-  update: { colour: "#0b57d0", width: 4, dash: "16 8" },
-  delete: { colour: "#b3261e", width: 4, dash: "4 6" },
-  noop: { colour: "#5e5e5e", width: 1 },
-  pending: { colour: "#5e5e5e", width: 2, dash: "2 4" },
-  skip: { colour: "#5e5e5e", width: 1 },
-  unknown: { colour: "#8a4b00", width: 2, dash: "8 4" },
-};
+/** SVG dash patterns for the border styles (none: solid). */
+const DASH: Record<(typeof BORDER)[Action]["style"], string | undefined> = { solid: undefined, dashed: "16 8", dotted: "4 6" };
 
 /** Bold glyphs are wider: widths of bold text are estimated as if its font were this much larger. */
 const BOLD_WIDTH = 1.12;
@@ -154,8 +140,9 @@ async function upnLines(upn: string, top: number): Promise<Text[]> {
 async function drawPanel(layers: Layers, panel: ShownPanel, top: number): Promise<void> {
   const border = BORDER[panel.action];
   const inset = border.width / 2;
+  const dash = DASH[border.style];
   layers.shapes.push(
-    `<rect x="${MARGIN + inset}" y="${top + inset}" width="${CONTENT_WIDTH - border.width}" height="${PANEL_HEIGHT - border.width}" fill="none" stroke="${border.colour}" stroke-width="${border.width}"${border.dash ? ` stroke-dasharray="${border.dash}"` : ""}/>`,
+    `<rect x="${MARGIN + inset}" y="${top + inset}" width="${CONTENT_WIDTH - border.width}" height="${PANEL_HEIGHT - border.width}" fill="none" stroke="${border.colour}" stroke-width="${border.width}"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`,
   );
   const tileTop = top + PANEL_PADDING;
   await drawTile(layers, panel.before, "before", panel.action, BEFORE_LEFT, tileTop);

@@ -21,10 +21,23 @@ import { BLUE, RED, panel, picture, sheetOf } from "./helpers.js";
 interface DomElement {
   tagName: string;
   attributes: Iterable<{ name: string; value: string }>;
+  childNodes: Iterable<{ nodeType: number; textContent: string | null }>;
+  parentElement: DomElement | null;
+  textContent: string | null;
 }
 interface BrowserWindow {
   document: { querySelectorAll(selector: string): Iterable<DomElement>; documentElement: { scrollWidth: number } };
-  getComputedStyle(element: unknown): { fontSize: string; borderTopStyle: string };
+  getComputedStyle(element: unknown): { fontSize: string; borderTopStyle: string; color: string; backgroundColor: string };
+}
+
+/** WCAG 2 contrast ratio of two CSS rgb() colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string): number => {
+    const [r, g, b] = css.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((value) => Number(value) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light! + 0.05) / (dark! + 0.05);
 }
 interface DomImage {
   complete: boolean;
@@ -114,6 +127,24 @@ describe("the review sheet's HTML page in headless Chromium", () => {
         return Math.min(...[...window.document.querySelectorAll("p, figcaption, h2, .tile")].map((element) => parseFloat(window.getComputedStyle(element).fontSize)));
       });
       expect(smallest).toBeGreaterThanOrEqual(13);
+      // Every text on what is behind it (the nearest background colour up the tree): WCAG AA, 4.5:1.
+      const texts = await page.evaluate(() => {
+        const window = globalThis as unknown as BrowserWindow;
+        const ownText = (element: DomElement) => [...element.childNodes].some((node) => node.nodeType === 3 && (node.textContent ?? "").trim() !== "");
+        return [...window.document.querySelectorAll("body *")].filter(ownText).map((element) => {
+          let background = "rgb(255, 255, 255)";
+          for (let at: DomElement | null = element; at; at = at.parentElement) {
+            const colour = window.getComputedStyle(at).backgroundColor;
+            if (colour !== "rgba(0, 0, 0, 0)") {
+              background = colour;
+              break;
+            }
+          }
+          return { text: element.textContent ?? "", colour: window.getComputedStyle(element).color, background };
+        });
+      });
+      expect(texts.length).toBeGreaterThan(30);
+      for (const text of texts) expect(contrast(text.colour, text.background), `${text.text}: ${text.colour} on ${text.background}`).toBeGreaterThanOrEqual(4.5);
 
       // The screenshot: the pictures' colours where the browser placed them, the blank "no photo" tile not.
       await page.screenshot({ path: SCREENSHOT });
