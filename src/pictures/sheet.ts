@@ -45,7 +45,10 @@ export async function writeReviewSheet(dir: string, input: ReviewSheetInput, opt
   const perPage = options.perPage ?? PEOPLE_PER_PAGE;
   if (!Number.isInteger(perPage) || perPage < 1) throw new Error(`people per page must be a whole number of at least 1 (got ${perPage})`);
   const folder = path.resolve(dir);
-  await mkdir(folder, { recursive: true });
+  await mkdir(folder, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "EEXIST" || error.code === "ENOTDIR") throw new Error(`the review sheet's folder ${folder} is a file (or under one): name a folder; it is created when missing`);
+    throw error;
+  });
   const sheet = await showSheet(input);
   const chunks = paginate<ShownPerson>(sheet.people, perPage);
   const pages: Buffer[] = [];

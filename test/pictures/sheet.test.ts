@@ -68,6 +68,15 @@ describe("writeReviewSheet", () => {
     expect(html).not.toContain("<img");
   });
 
+  it("says so when the folder it is given is a file, and writes nothing", async () => {
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, "photos.yaml");
+    await writeFile(file, "users: []\n");
+    await expect(writeReviewSheet(file, sheetOf([]))).rejects.toThrow(`the review sheet's folder ${file} is a file (or under one): name a folder; it is created when missing`);
+    await expect(writeReviewSheet(path.join(file, "sheet"), sheetOf([]))).rejects.toThrow(/is a file \(or under one\)/);
+    expect(await readFile(file, "utf8")).toBe("users: []\n");
+  });
+
   it("takes another number of people per page, and refuses one that is not a whole number of at least 1", async () => {
     const files = await writeReviewSheet(dir, sheetOf(await updatedPeople(3)), { perPage: 2 });
     expect(files.pages.map((file) => path.basename(file))).toEqual(["faces-1.png", "faces-2.png"]);
