@@ -82,6 +82,13 @@ module.exports = {
       to: { path: "^src/", pathNot: only("images", "model", "files") },
     },
     {
+      name: "pictures-draw-what-they-are-given",
+      severity: "error",
+      comment: "The review sheet draws the pictures and words the pipeline gathered (reconcile); it knows no tenant, plan run or command: model, images, files only.",
+      from: { path: layer("pictures") },
+      to: { path: "^src/", pathNot: only("pictures", "model", "images", "files") },
+    },
+    {
       name: "manifest-and-scope-read-files",
       severity: "error",
       comment: "Loading photos.yaml and choosing whom to plan need no network and no images.",

@@ -1,6 +1,7 @@
 /** A contact sheet: one PNG showing every rendered photo with its UPN and warnings, for a person to review. */
 import sharp from "sharp";
 import type { OverlayOptions } from "sharp";
+import { LABEL_FONT_SIZE, SVG_FONT_FAMILY, ellipsize, escapeXml, wrapLabel } from "./svg-text.js";
 
 export interface SheetEntry {
   label: string;
@@ -18,60 +19,14 @@ export interface SheetOptions {
 }
 
 const GAP = 8;
-const FONT_SIZE = 12;
+const FONT_SIZE = LABEL_FONT_SIZE;
 const LINE_HEIGHT = 14;
 /** Two lines for the UPN, one for warnings. */
 const LABEL_HEIGHT = 3 * LINE_HEIGHT + 4;
 const WARNING_COLOUR = "#d9822b";
 const FRAME = 3;
-// DejaVu Sans is about 0.6 em wide per character on average: enough to decide where to break a label.
+// About 0.62 em a character (svg-text.ts): room for the "(+n)" after a warning.
 const CHAR_WIDTH = FONT_SIZE * 0.62;
-
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-const maxChars = (width: number): number => Math.max(4, Math.floor(width / CHAR_WIDTH));
-
-/** A label cut into pieces where a UPN reads naturally: after . _ - + # and before @. */
-function pieces(label: string): string[] {
-  return label.split(/(?<=[._+#-])|(?=@)/).filter((piece) => piece !== "");
-}
-
-/**
- * A label in at most `lines` lines of `width`, broken only between pieces of the UPN (never inside
- * a name unless one piece alone is too wide). When it does not fit, the last line starts with "…"
- * and keeps the end: the domain matters as much as the name.
- */
-export function wrapLabel(label: string, width: number, lines = 2): string[] {
-  const max = maxChars(width);
-  if (label.length <= max) return [label];
-  const rest = pieces(label);
-  const out: string[] = [];
-  while (rest.length > 0 && out.length < lines - 1) {
-    let line = "";
-    while (rest.length > 0 && line.length + rest[0]!.length <= max) line += rest.shift();
-    if (line === "") {
-      // One piece wider than a line: cut it where the line ends.
-      const piece = rest.shift()!;
-      line = piece.slice(0, max);
-      rest.unshift(piece.slice(max));
-    }
-    out.push(line);
-  }
-  if (rest.length === 0) return out;
-  const tail = rest.join("");
-  if (tail.length <= max) return [...out, tail];
-  let end = "";
-  while (rest.length > 0 && end.length + rest.at(-1)!.length <= max - 1) end = rest.pop()! + end;
-  return [...out, `…${end === "" ? tail.slice(tail.length - (max - 1)) : end}`];
-}
-
-/** One line, shortened at its end when too wide. */
-function ellipsize(text: string, width: number): string {
-  const max = maxChars(width);
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
-}
 
 /** The label as a PNG, or undefined when text cannot be drawn (no fonts, broken SVG): a sheet without a label beats no sheet. */
 async function labelImage(entry: SheetEntry, width: number): Promise<Buffer | undefined> {
@@ -86,7 +41,7 @@ async function labelImage(entry: SheetEntry, width: number): Promise<Buffer | un
     .join("");
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${LABEL_HEIGHT}">` +
-    `<g font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-size="${FONT_SIZE}">${text}</g></svg>`;
+    `<g font-family="${SVG_FONT_FAMILY}" font-size="${FONT_SIZE}">${text}</g></svg>`;
   try {
     return await sharp(Buffer.from(svg)).png().toBuffer();
   } catch {

@@ -1,7 +1,8 @@
 /** The contact sheet's layout and labels, and progress output on and off a terminal. */
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { contactSheet, wrapLabel } from "../../src/images/contact-sheet.js";
+import { contactSheet } from "../../src/images/contact-sheet.js";
+import { wrapLabel } from "../../src/images/svg-text.js";
 import { createProgress } from "../../src/images/progress.js";
 import type { Rgb } from "./helpers.js";
 import { colourDistance, pixelAt, rawPixels, solid } from "./helpers.js";
