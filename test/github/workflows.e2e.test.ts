@@ -39,6 +39,11 @@ let baseSha: string;
 let headSha: string;
 const workflows: Record<string, Workflow> = {};
 
+/** The people an uploaded sheet shows, in its order (each a list item headed by the UPN). */
+async function sheetPeople(file: string): Promise<string[]> {
+  return [...(await readFile(file, "utf8")).matchAll(/<li class="person"><h2><code>([^<]*)<\/code>/g)].map((match) => match[1]!);
+}
+
 function context(event: RunContext["event"], extra: Partial<RunContext> = {}): RunContext {
   // The machine's environment minus anything a runner would set, plus where the tenant is.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("GITHUB_") && !name.startsWith("ACTIONS_") && !name.startsWith("AZURE_")));
@@ -171,6 +176,8 @@ describe("plan.yml on a pull request", () => {
       expect(existsSync(job.uploads[0]!.file)).toBe(true);
       expect(job.uploads[0]!.url).toMatch(/^https:\/\/github\.com\/contoso\/photos\/actions\/runs\/4242\/artifacts\/\d+$/);
     }
+    // The page the link opens shows the three people, before and after.
+    expect(await sheetPeople(second.uploads[0]!.file)).toEqual(["adele.vance@contoso.com", "lee.gu@contoso.com", "megan.bowen@contoso.com"]);
     const faces = { text: "Review the 3 changed faces", href: second.uploads[0]!.url };
     expect(linksOf(botComments[0]!.body)).toContainEqual(faces);
     expect(linksOf(second.summary)).toContainEqual(faces);
@@ -262,6 +269,7 @@ describe("drift.yml on a schedule", () => {
     expect(first.uploads.map((upload) => upload.name)).toEqual(["faces.html"]);
     expect(linksOf(github.issues[0]!.body)).toContainEqual({ text: "Review the 1 drifted face", href: first.uploads[0]!.url });
     expect(linksOf(first.summary)).toContainEqual({ text: "Review the 1 drifted face", href: first.uploads[0]!.url });
+    expect(await sheetPeople(first.uploads[0]!.file)).toEqual(["adele.vance@contoso.com"]);
 
     await changeByHand("alex.wilber@contoso.com", "alex changed his too");
     const second = await run("drift.yml", "detect", context(scheduleEvent()));
@@ -269,6 +277,7 @@ describe("drift.yml on a schedule", () => {
     expect(github.issues).toHaveLength(1);
     expect(github.issues[0]!.title).toBe("photosync: 2 people's photos differ from the repo");
     expect(linksOf(github.issues[0]!.body).filter((link) => link.text.startsWith("Review the"))).toEqual([{ text: "Review the 2 drifted faces", href: second.uploads[0]!.url }]);
+    expect(await sheetPeople(second.uploads[0]!.file)).toEqual(["adele.vance@contoso.com", "alex.wilber@contoso.com"]);
 
     // No self-heal unless asked; with it, the repo's photos go back.
     expect((await run("drift.yml", "heal", context(scheduleEvent(), { needs: { detect: { outputs: second.outputs } } }))).skipped).toBe(true);

@@ -5,7 +5,7 @@
  * counted; a failed download is an "unavailable" side, never a failed plan.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
@@ -14,12 +14,14 @@ import { readSettings } from "../../src/cli/settings.js";
 import { renderPortrait } from "../../src/demo/portrait.js";
 import { renderVariants } from "../../src/images/variants.js";
 import type { PictureSide, ReviewSheetInput } from "../../src/pictures/input.js";
+import { pageSize } from "../../src/pictures/sheet-png.js";
 import { runPlan } from "../../src/reconcile/plan-run.js";
 import type { PicturesRequest } from "../../src/reconcile/pictures-run.js";
 import { createTrustedHttp } from "../../src/tenant/http.js";
 import { runCli } from "../support/cli.js";
 import type { TestTenant } from "../support/tenant.js";
-import { useExampleTenant } from "../support/tenant.js";
+import { REPO_ROOT, useExampleTenant } from "../support/tenant.js";
+import { findTiles, readPage } from "../pictures/helpers.js";
 
 const FAST = { PHOTOSYNC_RETRY_BACKOFF_MS: "20", PHOTOSYNC_VERIFY_DELAY_MS: "10", PHOTOSYNC_RETRY_ATTEMPTS: "2" };
 const RED = "#ff0000";
@@ -64,6 +66,15 @@ const near = (actual: readonly number[], hex: string) => {
   const strongest = (rgb: readonly number[]) => rgb.indexOf(Math.max(...rgb));
   expect(strongest(actual), `${actual.join(",")} vs ${hex}`).toBe(strongest(wanted));
   expect(Math.max(...actual) - Math.min(...actual), `${actual.join(",")} vs ${hex}`).toBeGreaterThan(100);
+};
+
+/** The people the HTML page shows, in its order (each a list item headed by the UPN). */
+const htmlPeople = (html: string) => [...html.matchAll(/<li class="person"><h2><code>([^<]*)<\/code>/g)].map((match) => match[1]);
+
+/** A PNG page's size. */
+const sizeOf = async (file: string) => {
+  const { width, height } = await sharp(file).metadata();
+  return { width, height };
 };
 
 const panelsOf = (input: ReviewSheetInput) => Object.fromEntries(input.people.map((person) => [person.upn, person.panels.map((panel) => `${panel.stores.join("+")} ${panel.action}`)]));
@@ -118,9 +129,20 @@ describe("plan --pictures", () => {
     const thumbnail = adele!.panels[1]!.after;
     expect(thumbnail.kind === "image" && thumbnail.bytes.equals(rendered.variants["spo-L"].bytes)).toBe(true);
 
+    // The sheet as drawn: one page of the three, its size from their panels alone (Adele two,
+    // Alex and Lee one each), and the same people, panels and order in the HTML page.
     expect(pictures.files.people).toBe(3);
-    expect(existsSync(pictures.files.html)).toBe(true);
-    for (const page of pictures.files.pages) expect(existsSync(page)).toBe(true);
+    expect(pictures.files.pages.map((page) => path.basename(page))).toEqual(["faces-1.png"]);
+    expect(await sizeOf(pictures.files.pages[0]!)).toEqual(pageSize([2, 1, 1], false));
+    const html = await readFile(pictures.files.html, "utf8");
+    expect(htmlPeople(html)).toEqual(["adele.vance@contoso.com", "alex.wilber@contoso.com", "lee.gu@contoso.com"]);
+    expect(html.match(/<section class="panel /g)).toHaveLength(4);
+    // Two tiles per panel on the page itself; the page is kept to look at (gitignored).
+    expect(findTiles(await readPage(await readFile(pictures.files.pages[0]!)))).toHaveLength(8);
+    const kept = path.join(REPO_ROOT, ".photosync", "test-output");
+    await mkdir(kept, { recursive: true });
+    await copyFile(pictures.files.pages[0]!, path.join(kept, "faces-plan-1.png"));
+    await copyFile(pictures.files.html, path.join(kept, "faces-plan.html"));
   });
 
   it("takes the before pictures from the plan's own reads when they downloaded them, and downloads the rest, counted", async () => {
@@ -144,6 +166,14 @@ describe("plan --pictures", () => {
     expect(bounded.pictures.input.omitted).toBe(2);
     expect(bounded.pictures.extraDownloads).toBe(2);
     expect(bounded.pictures.files.people).toBe(1);
+    // One person drawn, with the footer that says how many are not.
+    expect(await sizeOf(bounded.pictures.files.pages[0]!)).toEqual(pageSize([2], true));
+    expect(htmlPeople(await readFile(bounded.pictures.files.html, "utf8"))).toEqual(["adele.vance@contoso.com"]);
+    // Pages of a fixed number of people.
+    const paged = await planWithPictures({ perPage: 2 });
+    expect(paged.pictures.files.pages.map((page) => path.basename(page))).toEqual(["faces-1.png", "faces-2.png"]);
+    expect(await sizeOf(paged.pictures.files.pages[0]!)).toEqual(pageSize([2, 1], false));
+    expect(await sizeOf(paged.pictures.files.pages[1]!)).toEqual(pageSize([1], false));
   });
 
   it("shows a before picture that cannot be downloaded as unavailable, and the plan still succeeds", async () => {
