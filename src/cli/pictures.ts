@@ -51,7 +51,12 @@ export function picturesDirProblem(dir: string): string | undefined {
 
 /** What a run with --pictures says on standard error: the files, who is left out, what it cost. */
 export function picturesLines(outcome: PicturesOutcome, cwd: string, max: number): string[] {
-  const shown = (file: string) => path.relative(cwd, file) || file;
+  // Relative to where the user is when under it; a folder elsewhere by its full path ("/tmp/faces/…",
+  // not "../../tmp/faces/…").
+  const shown = (file: string) => {
+    const relative = path.relative(cwd, file);
+    return relative === "" || relative.split(path.sep)[0] === ".." || path.isAbsolute(relative) ? file : relative;
+  };
   const { files, input } = outcome;
   if (files.people === 0) return [`photosync: no face changes; ${shown(files.html)} says so`];
   const lines = [`photosync: before/after pictures of ${plural(files.people, "person", "people")}: ${[files.html, ...files.pages].map(shown).join(", ")}`];

@@ -65,9 +65,11 @@ export function personPanels(user: UserPlan, pictures: Partial<Record<StoreName,
   }
   return groups.map(({ steps }) => {
     const sides = steps.map((step) => pictures[step.store] ?? { before: missing("not gathered"), after: missing("not gathered") });
-    // Each reason once; one that another store's reason spells out in more detail is left to that one.
+    // Each reason once; one that another store's reason spells out in more detail (it holds it
+    // whole: "the manifest says remove: …", "small, medium and large thumbnails: a different
+    // picture …") is left to that one.
     const distinct = [...new Set(steps.map((step) => step.reason))];
-    const reasons = distinct.filter((reason) => !distinct.some((other) => other !== reason && other.startsWith(reason)));
+    const reasons = distinct.filter((reason) => !distinct.some((other) => other !== reason && other.includes(reason)));
     return {
       stores: steps.map((step) => step.store),
       action: steps[0]!.action,

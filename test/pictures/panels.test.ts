@@ -78,6 +78,8 @@ describe("personPanels", () => {
     // A reason another store's spells out in more detail is said once, in detail.
     const detailed = personPanels(user("lee@contoso.com", [step("aad", "delete", OLD, null, "the manifest says remove"), step("spo", "delete", OLD_SMALLER, null, "the manifest says remove: remove small, medium, large thumbnails")]));
     expect(detailed[0]!.reason).toBe("the manifest says remove: remove small, medium, large thumbnails");
+    const thumbnails = personPanels(user("lee@contoso.com", [step("aad", "update", OLD, NEW, "a different picture (hash distance 30 > 10)"), step("spo", "update", OLD, NEW_THUMBNAIL, "small, medium and large thumbnails: a different picture (hash distance 30 > 10)")]));
+    expect(thumbnails.map((panel) => panel.reason)).toEqual(["small, medium and large thumbnails: a different picture (hash distance 30 > 10)"]);
   });
 
   it("shows a grouped panel's picture from the store that has one when another store's could not be had", () => {

@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { chromium } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readSettings } from "../../src/cli/settings.js";
@@ -21,7 +22,10 @@ import { createTrustedHttp } from "../../src/tenant/http.js";
 import { runCli } from "../support/cli.js";
 import type { TestTenant } from "../support/tenant.js";
 import { REPO_ROOT, useExampleTenant } from "../support/tenant.js";
-import { findTiles, readPage } from "../pictures/helpers.js";
+import type { Rgb } from "../images/helpers.js";
+import { colourDistance, pixelAt, rawPixels } from "../images/helpers.js";
+import type { Tile } from "../pictures/helpers.js";
+import { findTiles, readPage, rgbAt } from "../pictures/helpers.js";
 
 const FAST = { PHOTOSYNC_RETRY_BACKOFF_MS: "20", PHOTOSYNC_VERIFY_DELAY_MS: "10", PHOTOSYNC_RETRY_ATTEMPTS: "2" };
 const RED = "#ff0000";
@@ -67,6 +71,24 @@ const near = (actual: readonly number[], hex: string) => {
   expect(strongest(actual), `${actual.join(",")} vs ${hex}`).toBe(strongest(wanted));
   expect(Math.max(...actual) - Math.min(...actual), `${actual.join(",")} vs ${hex}`).toBeGreaterThan(100);
 };
+
+/**
+ * Where the sheet's pixels are checked against a picture's: a point on the portrait's plain
+ * backdrop (left of the face, above the shoulders), away from the frame and the backdrop's discs.
+ */
+const BACKDROP = { x: 0.06, y: 0.5 };
+
+/** A picture's colour at BACKDROP, from its own bytes (what the sheet must show there). */
+async function backdropOf(side: PictureSide): Promise<Rgb> {
+  if (side.kind !== "image") throw new Error(`not an image: ${JSON.stringify(side)}`);
+  const small = await rawPixels(await sharp(side.bytes).resize(100, 100, { fit: "fill" }).png().toBuffer());
+  return pixelAt(small, BACKDROP.x * 100, BACKDROP.y * 100);
+}
+
+const asHex = ([r, g, b]: Rgb) => `#${[r, g, b].map((value) => value.toString(16).padStart(2, "0")).join("")}`;
+
+/** The page's colour at BACKDROP of a tile (its frame of a few pixels is well outside 6%). */
+const tileBackdrop = (page: Awaited<ReturnType<typeof readPage>>, tile: Tile): Rgb => rgbAt(page, Math.round(tile.left + tile.edge * BACKDROP.x), Math.round(tile.top + tile.edge * BACKDROP.y));
 
 /** The people the HTML page shows, in its order (each a list item headed by the UPN). */
 const htmlPeople = (html: string) => [...html.matchAll(/<li class="person"><h2><code>([^<]*)<\/code>/g)].map((match) => match[1]);
@@ -137,13 +159,75 @@ describe("plan --pictures", () => {
     const html = await readFile(pictures.files.html, "utf8");
     expect(htmlPeople(html)).toEqual(["adele.vance@contoso.com", "alex.wilber@contoso.com", "lee.gu@contoso.com"]);
     expect(html.match(/<section class="panel /g)).toHaveLength(4);
-    // Two tiles per panel on the page itself; the page is kept to look at (gitignored).
-    expect(findTiles(await readPage(await readFile(pictures.files.pages[0]!)))).toHaveLength(8);
+    // Two tiles per panel on the page itself, before then after, in the sheet's order; each
+    // picture's tile shows that picture: the hand-put red, blue and green before, apply's render
+    // after, Lee's photo then the blank of a removal. The page is kept to look at (gitignored).
+    const page = await readPage(await readFile(pictures.files.pages[0]!));
+    const tiles = findTiles(page);
+    expect(tiles).toHaveLength(8);
+    const sides = input.people.flatMap((person) => person.panels.flatMap((panel) => [panel.before, panel.after]));
+    const seen = tiles.map((tile) => tileBackdrop(page, tile));
+    near(seen[0]!, RED);
+    near(seen[2]!, BLUE);
+    near(seen[4]!, GREEN);
+    for (const [i, side] of sides.entries()) {
+      if (side.kind === "image") expect(colourDistance(seen[i]!, await backdropOf(side)), `tile ${i}: ${asHex(seen[i]!)}`).toBeLessThan(30);
+    }
+    expect(sides[7]).toEqual({ kind: "none" });
+    for (const colour of [RED, BLUE, GREEN]) expect(colourDistance(seen[7]!, [1, 3, 5].map((at) => parseInt(colour.slice(at, at + 2), 16)) as unknown as Rgb)).toBeGreaterThan(100);
     const kept = path.join(REPO_ROOT, ".photosync", "test-output");
     await mkdir(kept, { recursive: true });
     await copyFile(pictures.files.pages[0]!, path.join(kept, "faces-plan-1.png"));
     await copyFile(pictures.files.html, path.join(kept, "faces-plan.html"));
   });
+
+  it("shows the plan's sheet in a browser as a reviewer opens it: the three people, the tenant's photos before, apply's render after", async () => {
+    const { pictures } = await planWithPictures({});
+    const sides = pictures.input.people.flatMap((person) => person.panels.flatMap((panel) => [panel.before, panel.after]));
+    const images = sides.filter((side) => side.kind === "image");
+    // No chromium is a failure, not a skip: .ci/run installs it.
+    const userDataDir = await mkdtemp(path.join(scratch, "chromium-"));
+    const browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      viewport: { width: 1280, height: 800 },
+      deviceScaleFactor: 1,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`file://${pictures.files.html}`, { waitUntil: "load" });
+      expect(await page.locator("li.person h2").allTextContents()).toEqual(["adele.vance@contoso.com", "alex.wilber@contoso.com", "lee.gu@contoso.com"]);
+      expect(await page.locator(".panel .action").allTextContents()).toEqual(["~ update", "~ update", "~ update", "\u2212 remove"]);
+      expect(await page.locator(".tile").allTextContents()).toEqual(["removed"]);
+      const alts = await page.locator("img").evaluateAll((elements) => elements.map((element) => element.getAttribute("alt") ?? ""));
+      expect(alts.map((alt) => alt.replace(/:.*/, ""))).toEqual([
+        "adele.vance@contoso.com, Entra ID, now",
+        "adele.vance@contoso.com, Entra ID, after apply (update)",
+        "adele.vance@contoso.com, SharePoint, now",
+        "adele.vance@contoso.com, SharePoint, after apply (update)",
+        "alex.wilber@contoso.com, Entra ID, now",
+        "alex.wilber@contoso.com, Entra ID, after apply (update)",
+        "lee.gu@contoso.com, Entra ID, SharePoint, now",
+      ]);
+
+      // The whole page, kept to look at (gitignored); each picture's backdrop where the browser
+      // placed it: red, blue and green before, as put there by hand, and apply's render after.
+      const screenshot = path.join(REPO_ROOT, ".photosync", "test-output", "faces-plan-html.png");
+      await mkdir(path.dirname(screenshot), { recursive: true });
+      await page.screenshot({ path: screenshot, fullPage: true });
+      const shot = await rawPixels(await readFile(screenshot));
+      const boxes = await page.locator("img").evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect()).map((box) => ({ x: box.x, y: box.y, width: box.width, height: box.height })));
+      expect(boxes).toHaveLength(images.length);
+      const seen = boxes.map((box) => pixelAt(shot, box.x + box.width * BACKDROP.x, box.y + box.height * BACKDROP.y));
+      near(seen[0]!, RED);
+      near(seen[2]!, BLUE);
+      near(seen[4]!, GREEN);
+      for (const [i, side] of images.entries()) expect(colourDistance(seen[i]!, await backdropOf(side)), `picture ${i}: ${asHex(seen[i]!)}`).toBeLessThan(30);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it("takes the before pictures from the plan's own reads when they downloaded them, and downloads the rest, counted", async () => {
     // A plan of three people downloads their photos anyway (no live cache): nothing extra.
@@ -203,18 +287,19 @@ describe("the command line", () => {
     const dir = path.join(scratch, "cli-plan");
     const result = await run(["plan", "--pictures", dir, "--no-detailed-exitcode"]);
     expect(result.code, result.stderr).toBe(0);
-    const relative = path.relative(repo.root, dir);
-    expect(result.stderr).toContain(`photosync: before/after pictures of 3 people: ${relative}/faces.html, ${relative}/faces-1.png\n`);
+    // A folder outside the working directory is named by its full path, not "../../…".
+    expect(result.stderr).toContain(`photosync: before/after pictures of 3 people: ${dir}/faces.html, ${dir}/faces-1.png\n`);
     expect(result.stderr).toMatch(/photosync: \d+ extra photo downloads? for the pictures\n|no extra photo download/);
     expect(existsSync(path.join(dir, "faces.html"))).toBe(true);
     expect((await run(["plan", "--no-detailed-exitcode"])).stdout).toBe(result.stdout);
   });
 
   it("apply's dry run writes the sheet; with --yes --pictures is refused before anything is read", async () => {
-    const dir = path.join(scratch, "cli-apply");
-    const dry = await run(["apply", "--pictures", dir]);
+    // A folder under the working directory is named as the user gave it.
+    const dir = path.join(repo.root, "review");
+    const dry = await run(["apply", "--pictures", "review"]);
     expect(dry.code).toBe(2);
-    expect(dry.stderr).toContain("photosync: before/after pictures of 3 people: ");
+    expect(dry.stderr).toContain("photosync: before/after pictures of 3 people: review/faces.html, review/faces-1.png\n");
     expect(existsSync(path.join(dir, "faces-1.png"))).toBe(true);
 
     tenant.emulator.admin.resetCounters();
