@@ -140,8 +140,8 @@ export class SizeRun {
     return path.join(this.workspace.root, ".photosync", `bench-${name}.json`);
   }
 
-  /** `photosync plan --format json --out FILE [extra]`, expecting exactly `expected` changes. */
-  private plan(id: string, title: string, expected: Set<string>, extra: string[] = [], subjects = this.n): Promise<ScenarioResult> {
+  /** `photosync plan --format json --out FILE [extra]`, expecting exactly `expected` changes (and what `also` checks). */
+  private plan(id: string, title: string, expected: Set<string>, extra: string[] = [], subjects = this.n, also?: (m: Measured) => { ok: boolean; detail: string }): Promise<ScenarioResult> {
     const out = this.planFile(id);
     return this.run(id, title, subjects, this.programs.cli, ["plan", "--format", "json", "--out", out, ...extra], "reader", async (m) => {
       const plan = JSON.parse(await readFile(out, "utf8")) as PlanJson;
@@ -151,7 +151,9 @@ export class SizeRun {
       if (wrong) return { ok: false, detail: `changes differ from the ones made: ${wrong}` };
       if (m.exitCode !== wantExit) return { ok: false, detail: `exit ${m.exitCode}, expected ${wantExit}` };
       if (extra.includes("--changed-since") && plan.users.length !== subjects) return { ok: false, detail: `planned ${plan.users.length} people, expected ${subjects}` };
-      return { ok: true, detail: `${plan.users.length} people planned, exactly the ${expected.size} changed steps found` };
+      const more = also?.(m);
+      if (more && !more.ok) return more;
+      return { ok: true, detail: `${plan.users.length} people planned, exactly the ${expected.size} changed steps found${more ? `; ${more.detail}` : ""}` };
     });
   }
 
@@ -191,6 +193,14 @@ export class SizeRun {
     await this.tenant.driftByHand(this.data, drift);
     const expected = new Set(drift.map((change) => `${upnOf(change.person)} ${change.exo ? GRAPH_STEP_STORE : "spo"}`));
     await this.plan("plan-drift", `drift plan, ${people.length} people (5%) changed by hand`, expected);
+    // The same drift with its before/after sheet: the plan above cached the changed photos, so
+    // this warm plan downloads none, and each drifted store's "before" is one extra download.
+    const sheet = path.join(this.workspace.root, ".photosync", "bench-faces");
+    await this.plan("plan-drift-pictures", `drift plan with --pictures, ${people.length} people changed`, expected, ["--pictures", sheet], this.n, (m) => {
+      const said = /(\d+) extra photo downloads? for the pictures/.exec(m.stderr);
+      const extra = said ? Number(said[1]) : 0;
+      return extra === expected.size ? { ok: true, detail: `${extra} extra photo downloads for the sheet of ${people.length} people` } : { ok: false, detail: `${extra} extra photo downloads, expected ${expected.size}` };
+    });
     // Back in line for the next scenarios (not measured).
     await this.tenant.seedInSync(this.data, people);
   }

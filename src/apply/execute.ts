@@ -59,7 +59,8 @@ function record(work: Work, step: StoreStep, outcome: StepResult["outcome"], det
   work.results.set(step.store, { store: step.store, action: step.action, outcome, detail, ...(error ? { error } : {}) });
 }
 
-async function renderFor(state: DesiredState, user: DesiredUser, options: ExecuteOptions): Promise<RenderedPhoto> {
+/** The render apply uploads for a person: of the very bytes the plan analysed (the review sheet's "after" too). */
+export async function renderFor(state: DesiredState, user: DesiredUser, options: Pick<ExecuteOptions, "cache" | "sources" | "stats">): Promise<RenderedPhoto> {
   if (user.photo.kind === "remove") throw new Error("no photo to render");
   const { thumbnails } = state.tenant.sharepoint;
   const analysed = options.sources?.get(upnKey(user.upn));

@@ -8,6 +8,7 @@ import { registerDoctor } from "./commands/doctor.js";
 import { registerDrift } from "./commands/drift.js";
 import { registerEmulator } from "./commands/emulator.js";
 import { registerImport } from "./commands/import.js";
+import { registerLinkFaces } from "./commands/link-faces.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerRender } from "./commands/render.js";
 import { registerReport } from "./commands/report.js";
@@ -48,6 +49,7 @@ export function buildProgram(context: CommandContext): Command {
   registerPlan(program, context);
   registerApply(program, context);
   registerDrift(program, context);
+  registerLinkFaces(program, context);
   registerDoctor(program, context);
   registerReport(program, context);
   registerImport(program, context);

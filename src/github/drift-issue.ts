@@ -10,12 +10,13 @@ export const DRIFT_MARKER = "<!-- photosync:drift -->";
 
 export type DriftAction = "opened" | "updated" | "closed" | "none";
 
-interface Repo {
+export interface Repo {
   owner: string;
   repo: string;
 }
 
-async function openDriftIssue(client: GitHubClient, repo: Repo): Promise<{ number: number } | undefined> {
+/** The open drift issue, if there is one. */
+export async function openDriftIssue(client: GitHubClient, repo: Repo): Promise<{ number: number; body?: string | null } | undefined> {
   const issues = await client.paginate(client.rest.issues.listForRepo, { ...repo, state: "open", labels: DRIFT_LABEL, per_page: 100 });
   return issues.find((issue) => !issue.pull_request && issue.body?.includes(DRIFT_MARKER));
 }

@@ -16,11 +16,18 @@ import type { DriftAction } from "./drift-issue.js";
 import { planOutputs, writeOutputs, writeSummary } from "./job.js";
 import { gitHubClient } from "./rest.js";
 
-export async function publishPlan(plan: Plan, context: GitHubContext, options: { comment: boolean; scopeNote?: string }): Promise<string | undefined> {
+/** A review sheet was written (`--pictures`): how many people it shows (the `faces` step output). */
+export interface FacesWritten {
+  people: number;
+}
+
+const facesOutput = (faces: FacesWritten | undefined): Record<string, string> => (faces ? { faces: String(faces.people) } : {});
+
+export async function publishPlan(plan: Plan, context: GitHubContext, options: { comment: boolean; scopeNote?: string; faces?: FacesWritten }): Promise<string | undefined> {
   const where = context.pullRequest ? `Pull request #${context.pullRequest.number} at \`${context.pullRequest.headSha.slice(0, 12)}\`` : `Commit \`${context.sha.slice(0, 12)}\``;
-  const markdown = formatPlanMarkdown(plan, { context: `${where}${options.scopeNote ? ` — ${options.scopeNote}` : ""} · [run](${context.runUrl})` });
+  const markdown = formatPlanMarkdown(plan, { context: `${where}${options.scopeNote ? ` — ${options.scopeNote}` : ""} · [run](${context.runUrl})`, ...(options.faces ? { faces: options.faces } : {}) });
   await writeSummary(context.files, markdown);
-  await writeOutputs(context.files, planOutputs(plan));
+  await writeOutputs(context.files, { ...planOutputs(plan), ...facesOutput(options.faces) });
   if (!options.comment) return undefined;
   if (!context.pullRequest) throw new Error("--comment needs a pull_request event");
   const result = await upsertPlanComment(gitHubClient(context), { owner: context.owner, repo: context.repo, issueNumber: context.pullRequest.number }, markdown);
@@ -48,11 +55,11 @@ export function driftTitle(plan: Plan): string {
 }
 
 /** Drift detection's result: the issue opened, updated or closed, plus summary and outputs. */
-export async function publishDrift(plan: Plan, context: GitHubContext): Promise<DriftOutcome> {
+export async function publishDrift(plan: Plan, context: GitHubContext, faces?: FacesWritten): Promise<DriftOutcome> {
   const drifted = hasChanges(plan);
-  const markdown = formatPlanMarkdown(plan, { context: `Scheduled drift check of every managed person · [run](${context.runUrl})` });
+  const markdown = formatPlanMarkdown(plan, { context: `Scheduled drift check of every managed person · [run](${context.runUrl})`, ...(faces ? { faces } : {}) });
   await writeSummary(context.files, markdown);
-  await writeOutputs(context.files, { ...planOutputs(plan), drifted: drifted ? "true" : "false" });
+  await writeOutputs(context.files, { ...planOutputs(plan), drifted: drifted ? "true" : "false", ...facesOutput(faces) });
   const result = await syncDriftIssue(gitHubClient(context), { owner: context.owner, repo: context.repo }, {
     drifted,
     title: driftTitle(plan),

@@ -77,9 +77,35 @@ function userDetails(user: UserPlan): string | undefined {
   return `<details><summary><code>${html(user.upn)}</code></summary>\n\n${fenced("diff", diff)}\n</details>`;
 }
 
+/**
+ * Where the link to the before/after review sheet goes: the sheet is uploaded after the comment or
+ * issue is written (the link exists only then), and `photosync link-faces` puts it after this marker.
+ */
+export const FACES_MARKER = "<!-- photosync:faces -->";
+
+/** "changed" on a plan, "drifted" on the drift issue. */
+export type FacesWord = "changed" | "drifted";
+
+/** The link to the review sheet: "[Review the 3 changed faces](url)". */
+export function facesLink(people: number, word: FacesWord, url: string): string {
+  // A parenthesis or a space would end the link's destination early: percent-encoded.
+  const destination = url.replace(/[()\s]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  return `[Review the ${plural(people, `${word} face`, `${word} faces`)}](${destination})`;
+}
+
+/** The marker and, once known, the link (a body without a marker gets neither). */
+const FACES_LINK = new RegExp(`${FACES_MARKER}(\\n\\[Review the [^\\n]*)?`);
+
+/** `body` with the review sheet's link after its marker (replacing an earlier link); undefined when it has no marker. */
+export function withFacesLink(body: string, link: string): string | undefined {
+  return FACES_LINK.test(body) ? body.replace(FACES_LINK, () => `${FACES_MARKER}\n${link}`) : undefined;
+}
+
 export interface MarkdownOptions {
   /** A line under the heading, e.g. which commit was planned. */
   context?: string;
+  /** A review sheet was written for this many people: leave the place for its link (FACES_MARKER). */
+  faces?: { people: number };
   /** Character budget; defaults to GitHub's comment limit. */
   limit?: number;
 }
@@ -123,6 +149,7 @@ export function formatPlanMarkdown(result: Plan, options: MarkdownOptions = {}):
     "",
     peopleLine(result),
     "",
+    ...(options.faces && options.faces.people > 0 ? [FACES_MARKER, ""] : []),
     ...holderLines(result),
     ...noticeBlock(result.notices),
     "| ➕ create | 🔄 update | 🗑️ delete | ✅ unchanged | ⏭️ skipped | ❓ unknown |",

@@ -22,6 +22,7 @@ import { loadPendingWrites, mergeAfterApply, pendingFile, savePendingWrites } fr
 import { pendingKey } from "../model/pending.js";
 import { applySettings } from "../apply/settings.js";
 import { photoUpdatesChangeFile, savePhotoUpdatesChange } from "./settings-changes.js";
+import type { PicturesOutcome } from "./pictures-run.js";
 
 export interface ApplyRunOptions extends Omit<PlanRunOptions, "keepSession" | "writer"> {
   /** Without it, apply only plans (a dry run). */
@@ -35,18 +36,20 @@ export interface ApplyRunOptions extends Omit<PlanRunOptions, "keepSession" | "w
 export type ApplyRunResult =
   | { kind: "invalid"; problems: Problem[] }
   /** `refusals`: the safety rails `apply --yes` would refuse this plan by (a dry run says so up front). */
-  | { kind: "dry-run"; plan: Plan; refusals: RailRefusal[] }
+  | { kind: "dry-run"; plan: Plan; refusals: RailRefusal[]; pictures?: PicturesOutcome }
   | { kind: "digest-mismatch"; plan: Plan; expected: string }
   | { kind: "refused"; plan: Plan; refusals: RailRefusal[] }
   | { kind: "applied"; plan: Plan; report: ApplyReport; forced: RailRefusal[] };
 
 export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult> {
-  const planned = await runPlan({ ...options, writer: options.yes, keepSession: true });
+  // The review sheet belongs to a dry run (the CLI refuses --pictures with --yes): never drawn while writing.
+  const { pictures, ...rest } = options;
+  const planned = await runPlan({ ...rest, ...(pictures && !options.yes ? { pictures } : {}), writer: options.yes, keepSession: true });
   if (!planned.ok) return { kind: "invalid", problems: planned.problems };
   const { plan, state, session } = planned;
   try {
     const refusals = checkRails(plan, state.users.length, state.safety);
-    if (!options.yes) return { kind: "dry-run", plan, refusals };
+    if (!options.yes) return { kind: "dry-run", plan, refusals, ...(planned.pictures ? { pictures: planned.pictures } : {}) };
     if (options.expectDigest !== undefined && options.expectDigest !== plan.digest) {
       return { kind: "digest-mismatch", plan, expected: options.expectDigest };
     }

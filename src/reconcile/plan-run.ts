@@ -24,6 +24,9 @@ import { keepAfterPlan, loadPendingWrites, pendingFile, savePendingWrites } from
 import { thumbnailFolderNotice } from "../stores/sharepoint/folder.js";
 import { changeNotInForceYet } from "../model/photo-updates.js";
 import { loadPhotoUpdatesChange, photoUpdatesChangeFile } from "./settings-changes.js";
+import { KeptPhotos } from "../stores/kept-photos.js";
+import type { PicturesOutcome, PicturesRequest } from "./pictures-run.js";
+import { writePictures } from "./pictures-run.js";
 
 /** Plans scoped (--users, --changed-since) to at most this many people do without the photo facts and live caches. */
 const SMALL_PLAN_USERS = 25;
@@ -44,6 +47,8 @@ export interface PlanRunOptions extends SessionOptions {
   onLoaded?: (loaded: { people: number }) => void;
   /** Called as each planned person's photo has been analysed (progress on a terminal). */
   onAnalysed?: (done: number, total: number) => void;
+  /** Also write the before/after review sheet of the people with changes (reconcile/pictures-run.ts). */
+  pictures?: PicturesRequest;
 }
 
 export type PlanRunResult =
@@ -57,6 +62,8 @@ export type PlanRunResult =
       /** What was planned: everyone, or a subset and why. */
       scope: { kind: "all" | "users" | "changed"; note?: string; dropped: Array<{ upn: string; reason: string }> };
       session?: RunSession;
+      /** With `pictures`: the sheet written and what its pictures cost. */
+      pictures?: PicturesOutcome;
     };
 
 /** The pipeline's records: each person's analysis joined with what was read and the routes the reads followed. */
@@ -122,7 +129,10 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   try {
     const cache = fewPeople ? new LiveCache() : LiveCache.forRepo(state.rootDir);
     await cache.load();
-    const read = options.read ?? readOptions(options.settings.retry);
+    // With a sheet to draw, the reads keep the photo bytes they download (within a budget): the
+    // sheet's "before" pictures then cost nothing more.
+    const keptPhotos = options.pictures ? new KeptPhotos() : undefined;
+    const read = { ...(options.read ?? readOptions(options.settings.retry)), ...(keptPhotos ? { keep: keptPhotos } : {}) };
     // The photo update settings are one request, read alongside the people (PeopleSettings.Read.All):
     // when Graph photos are planned (onPremises refuses them), and when the manifest keeps the setting.
     const managesGraph = users.some((user) => user.stores.includes("exo") || user.stores.includes("aad"));
@@ -149,8 +159,20 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     });
     const kept = keepAfterPlan(writes, new Map(result.users.map((user) => [upnKey(user.upn), new Map(user.steps.map((step) => [step.store, step.action]))])));
     if (kept.length !== writes.length) await savePendingWrites(file, kept, true);
+    const pictures =
+      options.pictures && keptPhotos
+        ? await writePictures(options.pictures, {
+            plan: result,
+            state,
+            records,
+            connection: session.connection,
+            kept: keptPhotos,
+            read,
+            renderCache: options.renderCache ?? new RenderCache(defaultCacheDir(state.rootDir)),
+          })
+        : undefined;
     handedOver = options.keepSession === true;
-    return { ok: true, plan: result, state, records, scope, ...(handedOver ? { session } : {}) };
+    return { ok: true, plan: result, state, records, scope, ...(handedOver ? { session } : {}), ...(pictures ? { pictures } : {}) };
   } finally {
     // The caller closes a session it was given; any other, including after a failure, closes here.
     if (!handedOver) await session.close();

@@ -21,6 +21,7 @@ import type { BatchOptions } from "./graph/batch.js";
 import { readGraphPhotos } from "./graph/read.js";
 import type { PhotoReadTarget } from "./graph/read.js";
 import type { DirectoryUser, LiveUser, PhotoObservation, SpoObservation, UserLookup } from "../model/observations.js";
+import type { KeptPhotos } from "./kept-photos.js";
 import type { LiveCache } from "./live-cache.js";
 import { readSharePoint } from "./sharepoint/read.js";
 import type { SpoReadOptions, SpoTarget } from "./sharepoint/read.js";
@@ -28,6 +29,8 @@ import type { SpoReadOptions, SpoTarget } from "./sharepoint/read.js";
 export interface ReadOptions {
   graph?: BatchOptions;
   sharePoint?: SpoReadOptions;
+  /** Keep the photo bytes the reads download (a run drawing a before/after sheet), within its budget. */
+  keep?: KeptPhotos;
 }
 
 /** Which stores apply to a person with these directory facts, in a tenant of this photo model. */
@@ -82,13 +85,17 @@ export async function readLiveWithModel(
   const spoTargets: SpoTarget[] = people.flatMap((person) =>
     person.lookup.state === "found" && manages(person.routes, "spo") ? [{ key: person.key, upn: person.lookup.user.upn }] : [],
   );
-  const sharePoint = spoTargets.length > 0 ? readSharePoint(connection.sharePoint, spoTargets, cache, options.sharePoint) : Promise.resolve(new Map<string, SpoObservation>());
+  const keep = readOptions.keep;
+  const sharePoint =
+    spoTargets.length > 0
+      ? readSharePoint(connection.sharePoint, spoTargets, cache, options.sharePoint, keep && ((key, bytes) => keep.keep("spo", key, bytes)))
+      : Promise.resolve(new Map<string, SpoObservation>());
   // Awaited below; until then a failure must not count as unhandled.
   sharePoint.catch(() => undefined);
 
   // One v1.0 read per person with a Graph photo (the current routes route it as aad). The cache
   // partition is named after the API ("exo" for v1.0, as before), not the store it turns out to be.
-  const v1Reads = await readGraphPhotos(connection.graph, "v1.0", "exo", targetsFor("aad", (person) => person.routes), cache, options.graph);
+  const v1Reads = await readGraphPhotos(connection.graph, "v1.0", "exo", targetsFor("aad", (person) => person.routes), cache, options.graph, keep && ((key, bytes) => keep.keep("graph-v1.0", key, bytes)));
   // A "no mailbox" answer proves a legacy tenant; a photo answer for someone the directory shows
   // without a usable mailbox proves a current one. Mailbox users are answered alike in both.
   const mailboxless = (person: (typeof people)[number]) => person.lookup.state === "found" && (person.lookup.user.mailbox !== "cloud" || !person.lookup.user.licensed);
@@ -97,6 +104,8 @@ export async function readLiveWithModel(
     return read !== undefined && (read.state === "present" || read.state === "absent") && mailboxless(person);
   };
   const model: TenantModel = [...v1Reads.values()].some((read) => read.state === "no-mailbox") ? "legacy" : people.some(proves) ? "current" : "undetermined";
+  // The v1.0 photo is the Exchange one in a legacy tenant, everyone's Entra ID one otherwise (as below).
+  keep?.rename("graph-v1.0", model === "legacy" ? "exo" : "aad");
 
   const final = new Map<string, { lookup: UserLookup; routes: readonly StoreRoute[] | undefined }>();
   for (const person of people) {
@@ -118,7 +127,9 @@ export async function readLiveWithModel(
   // Legacy tenants only: Entra ID photos of people without a usable mailbox, through beta.
   const betaTargets = model === "legacy" ? targetsFor("aad", (person) => finalOf(person).routes) : [];
   const [betaReads, spo] = await Promise.all([
-    betaTargets.length > 0 ? readGraphPhotos(connection.graph, "beta", "aad", betaTargets, cache, options.graph) : Promise.resolve(new Map<string, never>()),
+    betaTargets.length > 0
+      ? readGraphPhotos(connection.graph, "beta", "aad", betaTargets, cache, options.graph, keep && ((key, bytes) => keep.keep("aad", key, bytes)))
+      : Promise.resolve(new Map<string, never>()),
     sharePoint,
   ]);
   const result = new Map<string, LiveRead>();

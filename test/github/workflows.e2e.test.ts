@@ -7,6 +7,7 @@
 import { execFile } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -21,7 +22,7 @@ import type { TestTenant } from "../support/tenant.js";
 import { copyExampleRepo, REPO_ROOT, startTestTenant } from "../support/tenant.js";
 import type { JobRun, RunContext, Workflow } from "../support/workflow-runner.js";
 import { readWorkflow, runJob } from "../support/workflow-runner.js";
-import { linesOf, tablesOf } from "../support/markdown.js";
+import { linesOf, linksOf, tablesOf } from "../support/markdown.js";
 
 const git = promisify(execFile);
 const REPOSITORY = "contoso/photos";
@@ -37,6 +38,11 @@ const everything: string[] = [];
 let baseSha: string;
 let headSha: string;
 const workflows: Record<string, Workflow> = {};
+
+/** The people an uploaded sheet shows, in its order (each a list item headed by the UPN). */
+async function sheetPeople(file: string): Promise<string[]> {
+  return [...(await readFile(file, "utf8")).matchAll(/<li class="person"><h2><code>([^<]*)<\/code>/g)].map((match) => match[1]!);
+}
 
 function context(event: RunContext["event"], extra: Partial<RunContext> = {}): RunContext {
   // The machine's environment minus anything a runner would set, plus where the tenant is.
@@ -58,6 +64,7 @@ function context(event: RunContext["event"], extra: Partial<RunContext> = {}): R
 async function run(file: string, job: string, ctx: RunContext): Promise<JobRun> {
   const result = await runJob(workflows[file]!, job, ctx);
   for (const step of result.steps) everything.push(step.stdout, step.stderr);
+  for (const upload of result.uploads) everything.push(await readFile(upload.file, "utf8"));
   everything.push(result.summary, JSON.stringify(result.outputs));
   return result;
 }
@@ -111,9 +118,12 @@ beforeAll(async () => {
   await gitIn("add", "-A");
   await gitIn("commit", "-q", "-m", "base");
   baseSha = (await gitIn("rev-parse", "HEAD")).stdout.trim();
-  // The pull request: Megan has a new photo.
+  // The pull request: new photos for Megan and Adele, and Lee's removed.
   await writeFile(path.join(repo.root, "photos/megan.bowen.png"), await renderPortrait({ seed: "megan 2027", width: 800, height: 800 }, "png"));
-  await gitIn("commit", "-q", "-am", "New photo for Megan");
+  await writeFile(path.join(repo.root, "photos/adele.vance.jpg"), await renderPortrait({ seed: "adele 2027", width: 800, height: 800 }, "jpeg"));
+  const manifest = path.join(repo.root, "photos.yaml");
+  await writeFile(manifest, (await readFile(manifest, "utf8")).replace("lee.gu@contoso.com: photos/lee.gu.jpg", "lee.gu@contoso.com: remove"));
+  await gitIn("commit", "-q", "-am", "New photos for Megan and Adele; Lee left");
   headSha = (await gitIn("rev-parse", "HEAD")).stdout.trim();
 });
 
@@ -139,7 +149,7 @@ describe("plan.yml on a pull request", () => {
     const botComments = github.comments.filter((comment) => comment.user.type === "Bot");
     expect(botComments).toHaveLength(1);
     expect(botComments[0]!.body).toContain(PLAN_COMMENT_MARKER);
-    // Only the person the pull request changes is planned.
+    // Only the people the pull request changes are planned.
     expect(botComments[0]!.body).not.toContain("alex.wilber");
     // As GitHub renders them, the comment and the job summary: the counts, then the steps, two tables.
     for (const markdown of [botComments[0]!.body, second.summary]) {
@@ -152,17 +162,56 @@ describe("plan.yml on a pull request", () => {
       const steps = tables[1]!.rows;
       // Megan's writes only (the demo tenant is current: one Graph photo, in Entra ID), the UPN as it is.
       expect(steps.map((row) => [row[0], row[1], row[2]])).toEqual([
+        ["adele.vance@contoso.com", "aad", "🔄 update"],
+        ["adele.vance@contoso.com", "spo", "🔄 update"],
+        ["lee.gu@contoso.com", "aad", "🗑️ delete"],
         ["megan.bowen@contoso.com", "aad", "➕ create"],
         ["megan.bowen@contoso.com", "spo", "➕ create"],
       ]);
       expect(steps.every((row) => row.length === 7)).toBe(true);
     }
+    // Each run uploaded the sheet as one page, and the comment and the summary link that upload.
+    for (const job of [first, second]) {
+      expect(job.uploads.map((upload) => [upload.name, upload.retentionDays])).toEqual([["faces.html", "14"]]);
+      expect(existsSync(job.uploads[0]!.file)).toBe(true);
+      expect(job.uploads[0]!.url).toMatch(/^https:\/\/github\.com\/contoso\/photos\/actions\/runs\/4242\/artifacts\/\d+$/);
+    }
+    // The page the link opens shows the three people, before and after.
+    expect(await sheetPeople(second.uploads[0]!.file)).toEqual(["adele.vance@contoso.com", "lee.gu@contoso.com", "megan.bowen@contoso.com"]);
+    const faces = { text: "Review the 3 changed faces", href: second.uploads[0]!.url };
+    expect(linksOf(botComments[0]!.body)).toContainEqual(faces);
+    expect(linksOf(second.summary)).toContainEqual(faces);
+    expect(second.steps.map((step) => step.name)).toEqual(["Plan the people this pull request changes", "Link the faces from the plan comment and the job summary"]);
+    expect(second.steps[0]!.stderr).toContain("photosync: before/after pictures of 3 people: ");
+    expect(second.steps[1]!.stdout).toBe("photosync: review sheet linked from the job summary, the plan comment on pull request #7\n");
+    // Created once; then edited by each link step and each later plan step.
     expect(github.calls.filter((call) => call.method === "POST" && call.path.endsWith("/comments"))).toHaveLength(1);
-    expect(github.calls.filter((call) => call.method === "PATCH" && call.path.includes("/issues/comments/"))).toHaveLength(1);
+    expect(github.calls.filter((call) => call.method === "PATCH" && call.path.includes("/issues/comments/"))).toHaveLength(3);
     expect(github.comments.find((comment) => comment.user.type === "User")!.body).toContain("looks fine");
     expect(second.summary).toContain(PLAN_COMMENT_MARKER);
     expect(github.calls.every((call) => call.authorization === `token ${GITHUB_TOKEN}`)).toBe(true);
     expect(github.unexpected).toEqual([]);
+  });
+
+  it("still posts the plan comment, without the link, when the upload fails", async () => {
+    const plan = workflows["plan.yml"]!;
+    const job = plan.jobs.plan!;
+    // The sheet's file is not where the upload looks, and the upload is told to fail then.
+    const broken = job.steps.map((step) => (step.uses?.startsWith("actions/upload-artifact@") ? { ...step, with: { ...step.with, path: "${{ runner.temp }}/nowhere/faces.html", "if-no-files-found": "error" } } : step));
+    const result = await runJob({ ...plan, jobs: { plan: { ...job, steps: broken } } } as Workflow, "plan", context(pullRequestEvent()));
+    for (const step of result.steps) everything.push(step.stdout, step.stderr);
+    expect(result.ok).toBe(false);
+    expect(result.uploads).toEqual([]);
+    expect(result.steps.map((step) => [step.name, step.code])).toEqual([
+      ["Plan the people this pull request changes", 0],
+      [expect.stringContaining("upload-artifact"), 1],
+    ]);
+    const comment = github.comments.find((candidate) => candidate.user.type === "Bot")!;
+    expect(tablesOf(comment.body)[1]!.rows).toHaveLength(5);
+    expect(linksOf(comment.body).filter((link) => link.text.startsWith("Review the"))).toEqual([]);
+    // The next run that uploads puts the link back.
+    const again = await run("plan.yml", "plan", context(pullRequestEvent()));
+    expect(linksOf(github.comments.find((candidate) => candidate.user.type === "Bot")!.body)).toContainEqual({ text: "Review the 3 changed faces", href: again.uploads[0]!.url });
   });
 
   it("gives a pull request from a fork validation only: the plan job does not run and photosync refuses anyway", async () => {
@@ -172,6 +221,10 @@ describe("plan.yml on a pull request", () => {
     // Even if a workflow forgot the condition, photosync itself would not sign in for a fork.
     const forced = await runJob({ ...workflows["plan.yml"]!, jobs: { plan: { ...workflows["plan.yml"]!.jobs.plan!, if: undefined } } } as Workflow, "plan", context(pullRequestEvent(true)));
     expect(forced.steps.at(-1)!.stdout).toContain("pull request from a fork: validation only, no tenant access");
+    // No pictures either: nothing to upload, nothing linked.
+    expect(skipped.uploads).toEqual([]);
+    expect(forced.uploads).toEqual([]);
+    expect(forced.steps.map((step) => step.name)).toEqual(["Plan the people this pull request changes"]);
     expect(tenant.emulator.admin.counters().totals.requests).toBe(0);
   });
 });
@@ -182,6 +235,9 @@ describe("apply.yml after merge", () => {
     expect(plan.ok, plan.steps.map((step) => step.stderr).join("\n")).toBe(true);
     expect(plan.outputs.changes).toBe("true");
     expect(plan.outputs.digest).toMatch(/^[0-9a-f]{64}$/);
+    // The environment's reviewers see the faces from the plan job's summary.
+    const faces = linksOf(plan.summary).filter((link) => link.text.startsWith("Review the"));
+    expect(faces).toEqual([{ text: expect.stringMatching(/^Review the \d+ changed faces$/), href: plan.uploads[0]!.url }]);
 
     const apply = await run("apply.yml", "apply", context(pushEvent(), { needs: { plan: { outputs: plan.outputs } } }));
     expect(apply.ok, apply.steps.map((step) => step.stdout + step.stderr).join("\n")).toBe(true);
@@ -209,12 +265,19 @@ describe("drift.yml on a schedule", () => {
     expect(first.outputs.drifted).toBe("true");
     expect(github.issues).toHaveLength(1);
     expect(github.issues[0]).toMatchObject({ state: "open", title: "photosync: 1 person's photo differs from the repo", labels: [{ name: "photosync-drift" }] });
+    // The issue links the drifted person's sheet: the repo's picture next to the one the tenant shows.
+    expect(first.uploads.map((upload) => upload.name)).toEqual(["faces.html"]);
+    expect(linksOf(github.issues[0]!.body)).toContainEqual({ text: "Review the 1 drifted face", href: first.uploads[0]!.url });
+    expect(linksOf(first.summary)).toContainEqual({ text: "Review the 1 drifted face", href: first.uploads[0]!.url });
+    expect(await sheetPeople(first.uploads[0]!.file)).toEqual(["adele.vance@contoso.com"]);
 
     await changeByHand("alex.wilber@contoso.com", "alex changed his too");
     const second = await run("drift.yml", "detect", context(scheduleEvent()));
     expect(second.outputs.drifted).toBe("true");
     expect(github.issues).toHaveLength(1);
     expect(github.issues[0]!.title).toBe("photosync: 2 people's photos differ from the repo");
+    expect(linksOf(github.issues[0]!.body).filter((link) => link.text.startsWith("Review the"))).toEqual([{ text: "Review the 2 drifted faces", href: second.uploads[0]!.url }]);
+    expect(await sheetPeople(second.uploads[0]!.file)).toEqual(["adele.vance@contoso.com", "alex.wilber@contoso.com"]);
 
     // No self-heal unless asked; with it, the repo's photos go back.
     expect((await run("drift.yml", "heal", context(scheduleEvent(), { needs: { detect: { outputs: second.outputs } } }))).skipped).toBe(true);

@@ -107,8 +107,8 @@ describe("workflow files", () => {
     }
     // Named, so that a reshuffle of jobs cannot satisfy the rule by accident.
     expect(commands("plan.yml", "validate")).toEqual(["validate"]);
-    expect(commands("apply.yml", "plan")).toEqual(["validate", "plan"]);
-    expect(commands("drift.yml", "detect")).toEqual(["validate", "drift"]);
+    expect(commands("apply.yml", "plan")).toEqual(["validate", "plan", "link-faces"]);
+    expect(commands("drift.yml", "detect")).toEqual(["validate", "drift", "link-faces"]);
     expect(needs("apply.yml", "apply")).toEqual(["plan"]);
     expect(needs("drift.yml", "heal")).toEqual(["detect"]);
     expect(commands("doctor.yml", "reader")).toEqual(["validate", "doctor"]);
@@ -135,6 +135,28 @@ describe("workflow files", () => {
     expect(summary.env?.ARTIFACT_URL).toBe(`\${{ steps.${upload.id}.outputs.artifact-url }}`);
     expect(summary.run).toContain('--html-link "$ARTIFACT_URL"');
     expect(summary.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+  });
+
+  it.each([
+    ["plan.yml", "plan", "plan", "--comment"],
+    ["drift.yml", "detect", "drift", "--drift-issue"],
+    ["apply.yml", "plan", "plan", undefined],
+  ] as const)("%s uploads the before/after faces as one page after the plan step, then links them from what the plan step wrote", (file, jobName, command, where) => {
+    const job = workflows[file]!.jobs[jobName]!;
+    const planStep = job.steps.find((step) => step.run?.includes(`node dist/cli/main.js ${command} `))!;
+    const upload = job.steps.find((step) => step.uses?.startsWith("actions/upload-artifact@"))!;
+    const link = job.steps.find((step) => step.run?.includes("link-faces"))!;
+    expect(planStep.run).toContain('--pictures "$RUNNER_TEMP/faces"');
+    // The comment or issue is written by the plan step, so it is there even if the upload fails.
+    expect(job.steps.indexOf(planStep)).toBeLessThan(job.steps.indexOf(upload));
+    expect(job.steps.indexOf(upload)).toBeLessThan(job.steps.indexOf(link));
+    expect(upload.if).toBe(`steps.${planStep.id}.outputs.faces != '0' && steps.${planStep.id}.outputs.faces != ''`);
+    expect(upload.with).toEqual({ path: "${{ runner.temp }}/faces/faces.html", archive: false, "if-no-files-found": "ignore", "retention-days": 14 });
+    expect(link.if).toBe(`steps.${upload.id}.outputs.artifact-url != ''`);
+    expect(link.env).toMatchObject({ FACES: `\${{ steps.${planStep.id}.outputs.faces }}`, FACES_URL: `\${{ steps.${upload.id}.outputs.artifact-url }}` });
+    expect(link.run).toBe(`node dist/cli/main.js link-faces --url "$FACES_URL" --faces "$FACES"${where ? ` ${where}` : ""}`);
+    // Uploading an artifact needs no permission of its own.
+    expect(Object.keys(job.permissions ?? {}).sort()).toEqual(file === "plan.yml" ? ["contents", "id-token", "pull-requests"] : file === "drift.yml" ? ["contents", "id-token", "issues"] : ["contents", "id-token"]);
   });
 
   it("runs doctor on demand only, with each identity, the writer's in the protected environment", () => {

@@ -55,3 +55,25 @@ export function linesOf(text: string): string[] {
   }
   return lines;
 }
+
+export interface RenderedLink {
+  text: string;
+  href: string;
+}
+
+/** Every link a reader can click: its visible text and where it goes. */
+export function linksOf(text: string): RenderedLink[] {
+  const links: RenderedLink[] = [];
+  for (const token of tokensOf(text)) {
+    if (token.type !== "inline") continue;
+    let open: { href: string; text: string } | undefined;
+    for (const child of token.children ?? []) {
+      if (child.type === "link_open") open = { href: child.attrGet("href") ?? "", text: "" };
+      else if (child.type === "link_close" && open) {
+        links.push(open);
+        open = undefined;
+      } else if (open && (child.type === "text" || child.type === "code_inline")) open.text += child.content;
+    }
+  }
+  return links;
+}

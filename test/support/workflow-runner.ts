@@ -1,13 +1,15 @@
 /**
  * Runs a workflow job's `run:` steps the way the GitHub runner would: the job's `if:`, `env:` and
  * `${{ }}` expressions evaluated; GITHUB_EVENT_PATH, GITHUB_STEP_SUMMARY and GITHUB_OUTPUT files;
- * the OIDC request variables only when the job has `id-token: write`; `bash -e`. `uses:` steps
- * (checkout, setup-node, cache) and `npm ci` are the test machine's own set-up and are skipped;
+ * the OIDC request variables only when the job has `id-token: write`; `bash -e`; a step's `if:`.
+ * `uses:` steps (checkout, setup-node, cache) and `npm ci` are the test machine's own set-up and
+ * are skipped, but for actions/upload-artifact, which a fake runs (uploadArtifact: its inputs
+ * checked as the action checks them, the file kept for the test, its outputs set);
  * `node dist/cli/main.js` runs this checkout's built CLI by its absolute path (the e2e tier builds
  * dist/ first). Expressions it cannot evaluate fail the test.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -19,6 +21,7 @@ const exec = promisify(execFile);
 interface Step {
   id?: string;
   name?: string;
+  if?: string;
   uses?: string;
   with?: Record<string, unknown>;
   run?: string;
@@ -64,10 +67,23 @@ export interface StepRun {
   stderr: string;
 }
 
+/** A file the fake actions/upload-artifact uploaded (archive: false: one file, as it is). */
+export interface Upload {
+  /** The artifact's name: with archive false, the file's name. */
+  name: string;
+  /** A copy of the file as uploaded, for the test to open. */
+  file: string;
+  id: string;
+  url: string;
+  retentionDays?: string;
+}
+
 export interface JobRun {
   skipped: boolean;
   ok: boolean;
+  /** The `run:` steps that ran (uploads are in `uploads`). */
   steps: StepRun[];
+  uploads: Upload[];
   outputs: Record<string, string>;
   summary: string;
 }
@@ -127,6 +143,45 @@ export function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
+/** The pinned upload-artifact (v7.0.0) the workflows must use. */
+export const UPLOAD_ARTIFACT = "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f";
+
+let artifacts = 0;
+
+/**
+ * actions/upload-artifact v7 as the harness's fake: `path` (one file when `archive: false`, which
+ * is then uploaded as it is, named after the file), `if-no-files-found` (warn by default; error
+ * fails the step; ignore says nothing) and `retention-days`; outputs artifact-id and artifact-url
+ * (`https://github.com/<repo>/actions/runs/<id>/artifacts/<n>`). Returns the step's outcome.
+ */
+async function uploadArtifact(step: Step, inputs: Record<string, string>, context: { repository: string; runId: string; keep: string }): Promise<{ run: StepRun; upload?: Upload; outputs: Record<string, string> }> {
+  const name = step.name ?? step.uses!;
+  const fail = (message: string) => ({ run: { name, code: 1, stdout: "", stderr: `upload-artifact: ${message}` }, outputs: {} });
+  if (step.uses !== UPLOAD_ARTIFACT) return fail(`${step.uses} is not the pinned ${UPLOAD_ARTIFACT}`);
+  const known = new Set(["path", "name", "archive", "if-no-files-found", "retention-days", "compression-level", "overwrite", "include-hidden-files"]);
+  const unknown = Object.keys(inputs).filter((input) => !known.has(input));
+  if (unknown.length > 0) return fail(`unknown inputs ${unknown.join(", ")}`);
+  const file = inputs.path ?? "";
+  if (file === "") return fail("path is required");
+  const missing = inputs["if-no-files-found"] ?? "warn";
+  if (!["warn", "error", "ignore"].includes(missing)) return fail(`if-no-files-found must be warn, error or ignore, not ${missing}`);
+  const archive = (inputs.archive ?? "true") !== "false";
+  if (!archive && (file.includes("\n") || /[*?[]/.test(file))) return fail("archive: false uploads exactly one file: path must name one file, no patterns");
+  const found = await stat(file).then((info) => (info.isFile() ? "file" : "directory"), () => "none");
+  if (found === "none") {
+    if (missing === "error") return fail(`no files were found with the provided path: ${file}`);
+    return { run: { name, code: 0, stdout: missing === "warn" ? `No files were found with the provided path: ${file}. No artifacts will be uploaded.\n` : "", stderr: "" }, outputs: {} };
+  }
+  if (!archive && found !== "file") return fail(`archive: false uploads exactly one file; ${file} is a directory`);
+  const id = String(++artifacts);
+  const url = `https://github.com/${context.repository}/actions/runs/${context.runId}/artifacts/${id}`;
+  const kept = path.join(context.keep, id, path.basename(file));
+  await mkdir(path.dirname(kept), { recursive: true });
+  await copyFile(file, kept);
+  const upload: Upload = { name: archive ? (inputs.name ?? "artifact") : path.basename(file), file: kept, id, url, ...(inputs["retention-days"] ? { retentionDays: inputs["retention-days"] } : {}) };
+  return { run: { name, code: 0, stdout: `Artifact ${upload.name} has been successfully uploaded! Final size is ${(await stat(file)).size} bytes. Artifact ID is ${id}\n`, stderr: "" }, upload, outputs: { "artifact-id": id, "artifact-url": url } };
+}
+
 function subjectOf(context: RunContext, job: Job): string {
   if (job.environment) return `repo:${context.repository}:environment:${job.environment}`;
   if (context.event.name === "pull_request") return `repo:${context.repository}:pull_request`;
@@ -144,13 +199,14 @@ export async function runJob(workflow: Workflow, jobName: string, context: RunCo
   const steps: Record<string, { outputs: Record<string, string> }> = {};
   const expressions = (): Record<string, unknown> => ({
     github: { token: context.token, repository: context.repository, run_id: "4242", event: context.event.payload, sha: context.event.sha ?? "" },
+    runner: { temp: scratch },
     vars: context.vars,
     inputs: context.inputs ?? {},
     needs: context.needs ?? {},
     steps,
   });
   if (job.if !== undefined && !evaluate(expressions(), job.if.replace(/^\$\{\{(.*)\}\}$/, "$1"))) {
-    return { skipped: true, ok: true, steps: [], outputs: {}, summary: "" };
+    return { skipped: true, ok: true, steps: [], uploads: [], outputs: {}, summary: "" };
   }
   const [owner] = context.repository.split("/");
   const runnerEnv: NodeJS.ProcessEnv = {
@@ -173,7 +229,23 @@ export async function runJob(workflow: Workflow, jobName: string, context: RunCo
       : {}),
   };
   const runs: StepRun[] = [];
+  const uploads: Upload[] = [];
+  let failed = false;
   for (const [index, step] of job.steps.entries()) {
+    // As on the runner: a step without a status function in its `if:` runs only while all went well.
+    if (failed) break;
+    if (step.if !== undefined && !evaluate(expressions(), step.if.replace(/^\$\{\{(.*)\}\}$/, "$1"))) continue;
+    if (step.uses?.startsWith("actions/upload-artifact@")) {
+      const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([name, value]) => [name, substitute(expressions(), String(value))]));
+      const result = await uploadArtifact(step, inputs, { repository: context.repository, runId: "4242", keep: path.join(scratch, "artifacts") });
+      if (result.upload) uploads.push(result.upload);
+      if (step.id) steps[step.id] = { outputs: result.outputs };
+      if (result.run.code !== 0) {
+        runs.push(result.run);
+        failed = true;
+      }
+      continue;
+    }
     if (step.uses || !step.run || step.run.trim() === "npm ci") continue;
     const outputPath = path.join(scratch, `output-${index}`);
     await writeFile(outputPath, "");
@@ -187,9 +259,9 @@ export async function runJob(workflow: Workflow, jobName: string, context: RunCo
     );
     runs.push({ name: step.name ?? step.run, ...result });
     if (step.id) steps[step.id] = { outputs: parseOutputs(await readFile(outputPath, "utf8")) };
-    if (result.code !== 0) break;
+    if (result.code !== 0) failed = true;
   }
   const ok = runs.every((run) => run.code === 0);
   const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([name, value]) => [name, substitute(expressions(), value)]));
-  return { skipped: false, ok, steps: runs, outputs, summary: await readFile(summaryPath, "utf8") };
+  return { skipped: false, ok, steps: runs, uploads, outputs, summary: await readFile(summaryPath, "utf8") };
 }

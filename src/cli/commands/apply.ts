@@ -12,8 +12,10 @@ import { readSettings } from "../settings.js";
 import type { CommandContext } from "../io.js";
 import type { PlanFormat } from "./plan.js";
 import { addTenantOptions, formatPlan, planExitCode, reportProblems } from "./plan.js";
+import type { PicturesCommandOptions } from "../pictures.js";
+import { addPicturesOptions, picturesDirProblem, picturesLines } from "../pictures.js";
 
-interface ApplyCommandOptions {
+interface ApplyCommandOptions extends PicturesCommandOptions {
   manifest: string;
   format: PlanFormat;
   out?: string;
@@ -28,7 +30,7 @@ interface ApplyCommandOptions {
 const OVERRIDE_HINT = "Check the plan; if it is right, run with --yes --force to override the rail (or raise the limit in photos.yaml under safety).";
 
 export function registerApply(program: Command, { io, setExitCode }: CommandContext): void {
-  addTenantOptions(
+  addPicturesOptions(addTenantOptions(
     program
       .command("apply")
       .description("Re-read the tenant, recompute the plan and carry it out. Without --yes it only shows the plan.")
@@ -39,9 +41,22 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
       .addOption(usersOption())
       .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
       .option("-o, --out <file>", "write the report to this file instead of standard output"),
-  ).action(async (options: ApplyCommandOptions) => {
+  )).action(async (options: ApplyCommandOptions) => {
     // Every setting is checked before the manifest or the tenant is read.
     const settings = readSettings(io.env, io.cwd);
+    // The sheet is for reviewing before anything is written: with --yes the review is over, and
+    // the "before" pictures would be gone a moment later. Refused rather than drawn too late.
+    const picturesProblem =
+      options.pictures === undefined
+        ? undefined
+        : options.yes
+          ? "--pictures draws the review sheet of a dry run; it does not go with --yes. Run `photosync apply --pictures DIR` (or plan --pictures DIR) first, review the faces, then apply --yes --expect-digest. Nothing was read or written"
+          : picturesDirProblem(path.resolve(io.cwd, options.pictures));
+    if (picturesProblem) {
+      io.stderr.write(`photosync: ${picturesProblem}\n`);
+      setExitCode(EXIT.usage);
+      return;
+    }
     const manifestPath = path.resolve(io.cwd, options.manifest);
     const progress = createRunProgress(io.stderr, "apply", "checking and analysing photos", options.yes ? "reading the tenant, writing and verifying" : "reading the tenant");
     let result: ApplyRunResult;
@@ -58,6 +73,7 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
         yes: options.yes === true,
         ...(options.expectDigest ? { expectDigest: options.expectDigest } : {}),
         ...(options.force ? { force: true } : {}),
+        ...(options.pictures !== undefined ? { pictures: { dir: path.resolve(io.cwd, options.pictures), kind: "apply-dry-run" as const, max: options.picturesMax } } : {}),
       });
     } finally {
       progress.stop();
@@ -74,6 +90,7 @@ export function registerApply(program: Command, { io, setExitCode }: CommandCont
         return;
       case "dry-run":
         await emit(formatPlan(result.plan, options.format, { colour }), `dry run, digest ${result.plan.digest}`);
+        if (result.pictures) for (const line of picturesLines(result.pictures, io.cwd, options.picturesMax)) io.stderr.write(`${line}\n`);
         if (result.refusals.length === 0) {
           io.stderr.write("photosync: dry run: nothing was written; run with --yes to apply this plan\n");
         } else {

@@ -18,10 +18,12 @@ import { createRunProgress } from "../progress.js";
 import { EXIT, useColour } from "../io.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "../io.js";
+import type { PicturesCommandOptions } from "../pictures.js";
+import { addPicturesOptions, picturesDirProblem, picturesLines } from "../pictures.js";
 
 export type PlanFormat = "text" | "json" | "markdown";
 
-export interface PlanCommandOptions {
+export interface PlanCommandOptions extends PicturesCommandOptions {
   manifest: string;
   format: PlanFormat;
   out?: string;
@@ -68,7 +70,7 @@ export function addTenantOptions(command: Command): Command {
 }
 
 export function registerPlan(program: Command, { io, setExitCode }: CommandContext): void {
-  addTenantOptions(
+  addPicturesOptions(addTenantOptions(
     program
       .command("plan")
       .description("Compare the repo with the tenant and show what apply would change. Exit 0: no changes, 2: changes, 1: error or unknown state.")
@@ -81,9 +83,15 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
       .option("--diff", "text: show each changing user's state as a unified diff")
       .option("--comment", "GitHub Actions: post the plan as the pull request's sticky comment (needs GITHUB_TOKEN)")
       .option("--no-detailed-exitcode", "exit 0 when there are changes too (1 still means an error)"),
-  ).action(async (options: PlanCommandOptions) => {
+  )).action(async (options: PlanCommandOptions) => {
     // Every setting is checked before the manifest, the repo's git or the tenant is read.
     const settings = readSettings(io.env, io.cwd);
+    const picturesProblem = options.pictures !== undefined ? picturesDirProblem(path.resolve(io.cwd, options.pictures)) : undefined;
+    if (picturesProblem) {
+      io.stderr.write(`photosync: ${picturesProblem}\n`);
+      setExitCode(EXIT.usage);
+      return;
+    }
     const manifestPath = path.resolve(io.cwd, options.manifest);
     const github = settings.github.isActions ? readGitHubContext(settings.github) : undefined;
     if (github?.pullRequest?.fromFork) {
@@ -109,6 +117,7 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
           progress.started(people);
         },
         onAnalysed: (done, total) => progress.analysed(done, total),
+        ...(options.pictures !== undefined ? { pictures: { dir: path.resolve(io.cwd, options.pictures), kind: "plan" as const, max: options.picturesMax } } : {}),
       });
     } finally {
       progress.stop();
@@ -117,6 +126,7 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
       setExitCode(reportProblems(result, io));
       return;
     }
+    const faces = result.pictures ? { people: result.pictures.files.people } : undefined;
     if (result.scope.note) io.stderr.write(`photosync: planning ${result.scope.note}\n`);
     for (const dropped of result.scope.dropped) io.stderr.write(`photosync: ${dropped.upn}: ${dropped.reason} (not touched)\n`);
     const colour = !options.out && options.format === "text" && useColour(io, settings.colour);
@@ -129,9 +139,10 @@ export function registerPlan(program: Command, { io, setExitCode }: CommandConte
     } else {
       for (const chunk of output) io.stdout.write(chunk);
     }
+    if (result.pictures) for (const line of picturesLines(result.pictures, io.cwd, options.picturesMax)) io.stderr.write(`${line}\n`);
     if (github) {
       const { publishPlan } = await import("../../github/publish.js");
-      const note = await publishPlan(result.plan, github, { comment: options.comment === true, ...(result.scope.note ? { scopeNote: result.scope.note } : {}) });
+      const note = await publishPlan(result.plan, github, { comment: options.comment === true, ...(result.scope.note ? { scopeNote: result.scope.note } : {}), ...(faces ? { faces } : {}) });
       if (note) io.stderr.write(`photosync: ${note}\n`);
     } else if (options.comment) {
       io.stderr.write("photosync: --comment only works inside GitHub Actions; no comment posted\n");

@@ -120,6 +120,8 @@ export async function readGraphPhotos(
   targets: readonly PhotoReadTarget[],
   cache: LiveCache,
   options: BatchOptions = {},
+  /** Told the bytes of each photo read and fingerprinted (a run drawing a review sheet keeps them). */
+  onBytes?: (key: string, bytes: Buffer) => void,
 ): Promise<Map<string, GraphPhotoRead>> {
   const reads = new Map<string, GraphPhotoRead>();
   const metadata = await graphBatch(client, version, targets.map((target) => ({ method: "GET", url: `/users/${target.userId}/photo` })), options);
@@ -187,6 +189,7 @@ export async function readGraphPhotos(
           try {
             const fingerprint = await fingerprintImage(result.body);
             cache.set(download.cacheKey, fingerprint);
+            onBytes?.(target.key, result.body);
             const etag = meta["@odata.mediaEtag"];
             reads.set(target.key, { state: "present", width: meta.width!, height: meta.height!, ...(etag ? { etag } : {}), fingerprint });
           } catch (error) {

@@ -162,6 +162,8 @@ export async function readSharePoint(
   targets: readonly SpoTarget[],
   cache: LiveCache,
   options: SpoReadOptions = {},
+  /** Told the bytes of each large thumbnail read and fingerprinted (a run drawing a review sheet keeps them). */
+  onLargeThumbnail?: (key: string, bytes: Buffer) => void,
 ): Promise<Map<string, SpoObservation>> {
   const folder = await (sites.folder ?? new ThumbnailFolders(sites.mySite)).discover();
   if (folder.state === "unknown") return new Map(targets.map((target) => [target.key, { state: "unknown", error: folder.error }]));
@@ -230,6 +232,7 @@ export async function readSharePoint(
           try {
             const fingerprint = await fingerprintImage(bytes);
             cache.set(download.cacheKey, fingerprint);
+            if (download.thumbnail === "large") onLargeThumbnail?.(download.target.key, bytes);
             thumbnails.get(download.target.key)![download.thumbnail] = { ...(download.etag ? { etag: download.etag } : {}), fingerprint };
           } catch {
             // A file that is not a decodable image counts as no thumbnail: the plan replaces it.
