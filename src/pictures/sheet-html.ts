@@ -77,16 +77,15 @@ function personHtml(person: ShownPerson): string {
 }
 
 /**
- * The page. `pages`: the PNG pages' file names, said (not linked: the page carries its pictures
- * itself, and a link out would be a request) so a reader knows they exist.
+ * The page. It does not name the PNG pages: the workflows upload this page alone, and a reviewer
+ * who opens it from the pull request has no way to reach files written beside it (the CLI names them).
  */
-export function reviewHtml(sheet: ShownSheet, pages: readonly string[] = []): string {
+export function reviewHtml(sheet: ShownSheet): string {
   const title = sheetTitle(sheet);
   const count = sheet.people.length;
   const facts = count === 0 ? sheetFacts(sheet) : `${sheetFacts(sheet)} \u00b7 ${count.toLocaleString("en-US")} ${count === 1 ? "person" : "people"} whose face changes: now as the tenant serves it, after apply as apply uploads it`;
   const body = count === 0 ? `<p class="none">${html(NO_CHANGES)}</p>` : `<ol class="people">\n${sheet.people.map(personHtml).join("\n")}\n</ol>`;
   const omitted = sheet.omitted > 0 ? `<p class="omitted">${html(omittedLine(sheet.omitted))}</p>` : "";
-  const also = pages.length > 0 ? `<p class="facts">The same sheet as PNG pages: ${pages.map((page) => html(page)).join(", ")}.</p>` : "";
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -103,7 +102,6 @@ export function reviewHtml(sheet: ShownSheet, pages: readonly string[] = []): st
 <p class="facts">${html(facts)}</p>
 ${body}
 ${omitted}
-${also}
 </main>
 </body>
 </html>

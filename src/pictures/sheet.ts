@@ -57,7 +57,7 @@ export async function writeReviewSheet(dir: string, input: ReviewSheetInput, opt
     pages.push(await drawReviewPage(people, meta));
   }
   const names = pages.map((_, index) => sheetPageName(index + 1));
-  const html = reviewHtml(sheet, names);
+  const html = reviewHtml(sheet);
   const kept = new Set([...names, SHEET_HTML]);
   for (const stale of await filesToRemove(folder, kept)) await rm(path.join(folder, stale), { force: true });
   for (const [index, png] of pages.entries()) await writeAtomic(path.join(folder, names[index]!), png);
