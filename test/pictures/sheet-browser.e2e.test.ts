@@ -5,10 +5,9 @@
  * and a screenshot whose pixels show the before and after colours where the pictures are.
  * The screenshot is kept at .photosync/test-output/faces-sheet.png (gitignored) to look at.
  */
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReviewPerson } from "../../src/pictures/input.js";
 import { SHEET_CSP } from "../../src/pictures/sheet-html.js";
@@ -16,6 +15,7 @@ import { writeReviewSheet } from "../../src/pictures/sheet.js";
 import type { Rgb } from "../images/helpers.js";
 import { colourDistance, pixelAt, rawPixels } from "../images/helpers.js";
 import { BLUE, RED, panel, picture, sheetOf } from "./helpers.js";
+import { openChromium } from "../support/browser.js";
 
 /** The little of the browser's DOM the checks use (the tests compile without the DOM library). */
 interface DomElement {
@@ -70,18 +70,9 @@ afterAll(async () => {
 
 describe("the review sheet's HTML page in headless Chromium", () => {
   it("shows every person and picture, says the rest in text, fetches nothing, and looks right at 1280×800", async () => {
-    const userDataDir = await mkdtemp(path.join(tmpdir(), "photosync-chromium-"));
-    // No chromium is a failure, not a skip: .ci/run installs it.
-    await stat("/usr/bin/chromium");
-    const browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-      deviceScaleFactor: 1,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    const browser = await openChromium({ viewport: { width: 1280, height: 800 } });
     try {
-      const page = await browser.newPage();
+      const page = await browser.context.newPage();
       const requested: string[] = [];
       page.on("request", (request) => requested.push(request.url()));
       await page.goto(`file://${html}`, { waitUntil: "load" });
@@ -163,7 +154,6 @@ describe("the review sheet's HTML page in headless Chromium", () => {
       expect(colourDistance(blankColour, [255, 255, 255])).toBeLessThan(10);
     } finally {
       await browser.close();
-      await rm(userDataDir, { recursive: true, force: true });
     }
   }, 60_000);
 });

@@ -8,7 +8,6 @@ import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readSettings } from "../../src/cli/settings.js";
@@ -26,6 +25,7 @@ import type { Rgb } from "../images/helpers.js";
 import { colourDistance, pixelAt, rawPixels } from "../images/helpers.js";
 import type { Tile } from "../pictures/helpers.js";
 import { findTiles, readPage, rgbAt } from "../pictures/helpers.js";
+import { openChromium } from "../support/browser.js";
 
 const FAST = { PHOTOSYNC_RETRY_BACKOFF_MS: "20", PHOTOSYNC_VERIFY_DELAY_MS: "10", PHOTOSYNC_RETRY_ATTEMPTS: "2" };
 const RED = "#ff0000";
@@ -185,17 +185,9 @@ describe("plan --pictures", () => {
     const { pictures } = await planWithPictures({});
     const sides = pictures.input.people.flatMap((person) => person.panels.flatMap((panel) => [panel.before, panel.after]));
     const images = sides.filter((side) => side.kind === "image");
-    // No chromium is a failure, not a skip: .ci/run installs it.
-    const userDataDir = await mkdtemp(path.join(scratch, "chromium-"));
-    const browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-      deviceScaleFactor: 1,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    const browser = await openChromium({ viewport: { width: 1280, height: 800 } });
     try {
-      const page = await browser.newPage();
+      const page = await browser.context.newPage();
       await page.goto(`file://${pictures.files.html}`, { waitUntil: "load" });
       expect(await page.locator("li.person h2").allTextContents()).toEqual(["adele.vance@contoso.com", "alex.wilber@contoso.com", "lee.gu@contoso.com"]);
       expect(await page.locator(".panel .action").allTextContents()).toEqual(["~ update", "~ update", "~ update", "\u2212 remove"]);

@@ -4,11 +4,9 @@
  * managed and ignored. The expected numbers come from the emulator's own state (its admin view),
  * not from the fixture; and the HTML page is opened in a real headless browser.
  */
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium } from "playwright-core";
 import { DEMO_TENANT_YAML, parseFixture } from "../../src/emulator/index.js";
 import { renderPortrait } from "../../src/demo/portrait.js";
 import { fingerprintImage } from "../../src/images/fingerprint-image.js";
@@ -23,6 +21,7 @@ import { CATEGORY_ORDER, CATEGORY_WORDS, emptyCounts } from "../../src/report/mo
 import { runCli } from "../support/cli.js";
 import { copyExampleRepo, requestsTo, startTestTenant } from "../support/tenant.js";
 import type { TestTenant } from "../support/tenant.js";
+import { openChromium } from "../support/browser.js";
 
 /** The demo tenant and one person more: a disabled account (someone who left) with a photo. */
 const FIXTURE = `${DEMO_TENANT_YAML.trimEnd()}
@@ -151,17 +150,9 @@ describe("photosync report on a tenant with every case", () => {
     const written = await runCli(["report", "--format", "html", "--out", out], { cwd: repo.root, env: tenant.env() });
     expect(written.code).toBe(0);
     const report = await reportJson();
-    const userDataDir = await mkdtemp(path.join(tmpdir(), "photosync-chromium-"));
-    // No chromium is a failure, not a skip: .ci/run installs it.
-    await stat("/usr/bin/chromium");
-    // A fresh profile each run (launchPersistentContext is playwright's way of passing --user-data-dir).
-    const browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    const browser = await openChromium();
     try {
-      const page = await browser.newPage();
+      const page = await browser.context.newPage();
       const requested: string[] = [];
       page.on("request", (request) => requested.push(request.url()));
       await page.goto(`file://${out}`);
@@ -183,7 +174,6 @@ describe("photosync report on a tenant with every case", () => {
       expect((await stat(path.join(repo.root, ".photosync", "report.png"))).size).toBeGreaterThan(0);
     } finally {
       await browser.close();
-      await rm(userDataDir, { recursive: true, force: true });
     }
     expect(await readFile(out, "utf8")).toContain('http-equiv="Content-Security-Policy"');
   }, 60_000);
