@@ -16,7 +16,7 @@ import { parseHexColour } from "./colour.js";
 import { focalSquare, isFocalPoint } from "./crop.js";
 import type { Box } from "./crop.js";
 import { openImage } from "./decode.js";
-import { fingerprintRendition, hashRendition } from "./fingerprint.js";
+import { fingerprintRendition, renditions } from "./fingerprint.js";
 import type { Fingerprint } from "../model/fingerprint.js";
 import type { RgbImage } from "./fingerprint.js";
 import { GRAPH_MAX_EDGE } from "./graph-sizes.js";
@@ -119,6 +119,7 @@ export async function analyseSource(bytes: Buffer, settings: RenderSettings): Pr
   if (side < GRAPH_MAX_EDGE) {
     warnings.push(`source is ${source.width}x${source.height}: below ${GRAPH_MAX_EDGE} px, so the photo is ${edge}x${edge} (never enlarged)`);
   }
-  const fingerprint = fingerprintRendition(hashRendition(rendition, box), edge, edge);
+  const { hash, fine } = renditions(rendition, box);
+  const fingerprint = fingerprintRendition(hash, edge, edge, fine);
   return { source, crop: fullSizeCrop(source, rendition, box, settings.crop), edge, fingerprint, warnings };
 }

@@ -4,7 +4,7 @@
  */
 import type { Fingerprint } from "../model/fingerprint.js";
 import { openImage, requireRasterImage } from "./decode.js";
-import { fingerprintRendition, hashRendition } from "./fingerprint.js";
+import { fingerprintRendition, renditions } from "./fingerprint.js";
 import { decodeSmallJpeg } from "./small-jpeg.js";
 
 /** Images up to this edge are decoded whole for a fingerprint; larger ones are shrunk to it while decoding. */
@@ -18,7 +18,11 @@ const DECODE_WHOLE_MAX = 256;
  */
 export async function fingerprintImage(bytes: Buffer): Promise<Fingerprint> {
   const small = await decodeSmallJpeg(bytes);
-  if (small) return fingerprintRendition(hashRendition({ ...small, channels: 4 }), small.width, small.height);
+  if (small) {
+    const image = { ...small, channels: 4 as const };
+    const { hash, fine } = renditions(image);
+    return fingerprintRendition(hash, small.width, small.height, fine);
+  }
   await requireRasterImage(bytes);
   const { data, info } = await openImage(bytes)
     .resize(DECODE_WHOLE_MAX, DECODE_WHOLE_MAX, { fit: "inside", withoutEnlargement: true })
@@ -29,5 +33,7 @@ export async function fingerprintImage(bytes: Buffer): Promise<Fingerprint> {
     .toBuffer({ resolveWithObject: true });
   const shrunk = Math.max(info.width, info.height) >= DECODE_WHOLE_MAX;
   const { width, height } = shrunk ? (await openImage(bytes).metadata()).autoOrient : info;
-  return fingerprintRendition(hashRendition({ pixels: data, width: info.width, height: info.height }), width, height);
+  const image = { pixels: data, width: info.width, height: info.height };
+  const { hash, fine } = renditions(image);
+  return fingerprintRendition(hash, width, height, fine);
 }

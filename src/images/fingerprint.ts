@@ -9,12 +9,22 @@ import { PHASH_SIZE, perceptualHash } from "./phash.js";
 /**
  * Bump when the fingerprint of the same image changes; fingerprints of other versions are not comparable.
  * 2: the PHASH_SIZE rendition is an area average computed here (1 used a libvips resize).
+ * 3: adds the LUMA_GRID luma grid and the texture (structure.ts, compare.ts).
  */
-export const FINGERPRINT_VERSION = 2;
+export const FINGERPRINT_VERSION = 3;
 /** Edge of the coarse Lab grid used as colour signature. */
 export const COLOUR_GRID = 4;
 /** Edge of the small RGB rendition compared for near-flat images. */
 export const PIXEL_GRID = 8;
+/**
+ * Finer grids on which the texture is measured too, when the image (or its box) has at least
+ * FINE_PIXELS_PER_CELL pixels a cell: detail a 32×32 grid cannot hold, such as a blur of a few
+ * pixels or a mosaic, shows there.
+ */
+export const FINE_GRIDS = [64, 128] as const;
+const FINE_PIXELS_PER_CELL = 1.5;
+/** Edge of the luma grid (the hash's rendition, kept) that local changes and lost detail are looked for on. */
+export const LUMA_GRID = PHASH_SIZE;
 
 
 // "+ 0" turns -0 into 0, so a fingerprint equals itself after a JSON round trip.
@@ -35,7 +45,7 @@ function blockMeans(rgb: Uint8Array, size: number, grid: number): Float64Array {
 }
 
 /** The fingerprint of a PHASH_SIZE x PHASH_SIZE sRGB rendition (row-major RGB). Pure. */
-export function fingerprintRendition(rgb: Uint8Array, width: number, height: number): Fingerprint {
+export function fingerprintRendition(rgb: Uint8Array, width: number, height: number, fine: ReadonlyArray<number | null> = FINE_GRIDS.map(() => null)): Fingerprint {
   const n = PHASH_SIZE;
   if (rgb.length !== n * n * 3) throw new Error(`rendition must be ${n}x${n} RGB`);
   // Rec. 601 luma, as JPEG uses: the hash follows what the encoders preserve best.
@@ -53,8 +63,100 @@ export function fingerprintRendition(rgb: Uint8Array, width: number, height: num
   const small = blockMeans(rgb, n, PIXEL_GRID);
   const pixels = Buffer.from(small.map((v) => Math.round(v))).toString("hex");
 
+  const lumaGrid = roundedBytes(luma);
   const { hash, detail } = perceptualHash(luma);
-  return { version: FINGERPRINT_VERSION, width, height, hash, colour, pixels, detail: round(detail, 3) };
+  return {
+    version: FINGERPRINT_VERSION,
+    width,
+    height,
+    hash,
+    colour,
+    pixels,
+    detail: round(detail, 3),
+    luma: Buffer.from(lumaGrid).toString("base64"),
+    texture: round(textureOf(luma, n), 3),
+    fine: [...fine],
+  };
+}
+
+/** What a fingerprint is computed from: the hash rendition and the texture on each of FINE_GRIDS (null where the image is too small). */
+export interface Renditions {
+  hash: Uint8Array;
+  fine: Array<number | null>;
+}
+
+/**
+ * The hash rendition and the fine textures of an image (or a box of it), from one area average of
+ * its pixels at the finest grid that fits: every coarser grid is the means of blocks of the finer
+ * one, which is exactly its area average (the grids divide each other). A plan fingerprints every
+ * photo it downloads, and the pass over the pixels is most of what a fingerprint costs. Pure.
+ */
+export function renditions(image: RgbImage, box = { left: 0, top: 0, width: image.width, height: image.height }): Renditions {
+  const finest = [...FINE_GRIDS].reverse().find((grid) => Math.min(box.width, box.height) >= grid * FINE_PIXELS_PER_CELL);
+  if (finest === undefined) return { hash: hashRendition(image, box), fine: FINE_GRIDS.map(() => null) };
+  const rgb = areaAverage(image, finest, box);
+  const textures = new Map<number, number>();
+  let grid: number = finest;
+  let level = rgb;
+  for (;;) {
+    textures.set(grid, round(textureOf(lumaOf(level), grid), 3));
+    const coarser = grid / 2;
+    if (!FINE_GRIDS.includes(coarser as (typeof FINE_GRIDS)[number])) break;
+    level = blockMeansOf(level, grid, 2);
+    grid = coarser;
+  }
+  const hash = roundedBytes(blockMeansOf(rgb, finest, finest / PHASH_SIZE));
+  return { hash, fine: FINE_GRIDS.map((g) => textures.get(g) ?? null) };
+}
+
+/** Values of 0..255 rounded to bytes. (A loop: Uint8Array.from with a mapping function is many times slower.) */
+function roundedBytes(values: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = Math.round(values[i]!);
+  return out;
+}
+
+/** Rec. 601 luma of each cell of an RGB grid. */
+function lumaOf(rgb: Float64Array): Float64Array {
+  const luma = new Float64Array(rgb.length / 3);
+  for (let i = 0; i < luma.length; i++) luma[i] = 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!;
+  return luma;
+}
+
+/** The means of factor x factor blocks of an n x n RGB grid. */
+function blockMeansOf(rgb: Float64Array, n: number, factor: number): Float64Array {
+  const m = n / factor;
+  const out = new Float64Array(m * m * 3);
+  const cells = factor * factor;
+  for (let y = 0; y < n; y++) {
+    const row = Math.floor(y / factor) * m;
+    for (let x = 0; x < n; x++) {
+      const i = (y * n + x) * 3;
+      const o = (row + Math.floor(x / factor)) * 3;
+      out[o] = out[o]! + rgb[i]! / cells;
+      out[o + 1] = out[o + 1]! + rgb[i + 1]! / cells;
+      out[o + 2] = out[o + 2]! + rgb[i + 2]! / cells;
+    }
+  }
+  return out;
+}
+
+/**
+ * Fine detail of an n x n luma image: the root mean square of each inner pixel's difference from
+ * the mean of its four neighbours, in luma levels. A blurred, smeared or pixelated copy has much
+ * less of it than the photo it was made from; re-encoding at a reasonable size keeps it.
+ */
+export function textureOf(luma: ArrayLike<number>, n: number): number {
+  let sum = 0;
+  for (let y = 1; y < n - 1; y++) {
+    for (let x = 1; x < n - 1; x++) {
+      const i = y * n + x;
+      const around = ((luma[i - 1] as number) + (luma[i + 1] as number) + (luma[i - n] as number) + (luma[i + n] as number)) / 4;
+      const d = (luma[i] as number) - around;
+      sum += d * d;
+    }
+  }
+  return Math.sqrt(sum / ((n - 2) * (n - 2)));
 }
 
 export interface RgbImage {
@@ -117,7 +219,16 @@ function scratch(length: number): Float64Array {
  * whose resize alone costs more CPU than the rest of a thumbnail's fingerprint. Pure.
  */
 export function hashRendition(image: RgbImage, box = { left: 0, top: 0, width: image.width, height: image.height }): Uint8Array {
-  const n = PHASH_SIZE;
+  return areaRendition(image, PHASH_SIZE, box);
+}
+
+/** The n x n area-average rendition of an RGB image or of a box of it (see hashRendition). Pure. */
+export function areaRendition(image: RgbImage, n: number, box = { left: 0, top: 0, width: image.width, height: image.height }): Uint8Array {
+  return roundedBytes(areaAverage(image, n, box));
+}
+
+/** The same, unrounded. */
+function areaAverage(image: RgbImage, n: number, box: { left: number; top: number; width: number; height: number }): Float64Array {
   const columns = areaWeights(image.width, box.left, box.width, n);
   const rows = areaWeights(image.height, box.top, box.height, n);
   const { pixels, width } = image;
@@ -145,7 +256,7 @@ export function hashRendition(image: RgbImage, box = { left: 0, top: 0, width: i
       narrowed[q + 2] = b;
     }
   }
-  const out = new Uint8Array(n * n * 3);
+  const out = new Float64Array(n * n * 3);
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n; x++) {
       let r = 0;
@@ -159,9 +270,9 @@ export function hashRendition(image: RgbImage, box = { left: 0, top: 0, width: i
         b += narrowed[q + 2]! * w;
       }
       const o = (y * n + x) * 3;
-      out[o] = Math.round(r);
-      out[o + 1] = Math.round(g);
-      out[o + 2] = Math.round(b);
+      out[o] = r;
+      out[o + 1] = g;
+      out[o + 2] = b;
     }
   }
   return out;
@@ -169,6 +280,8 @@ export function hashRendition(image: RgbImage, box = { left: 0, top: 0, width: i
 
 const HASH_PATTERN = /^[0-9a-f]{16}$/;
 const PIXELS_PATTERN = new RegExp(`^[0-9a-f]{${PIXEL_GRID * PIXEL_GRID * 6}}$`);
+// Base64 of LUMA_GRID² bytes (a multiple of 3 bytes would need no padding; 1024 bytes leave one "=" pair).
+const LUMA_PATTERN = new RegExp(`^[A-Za-z0-9+/]{${Math.floor((LUMA_GRID * LUMA_GRID) / 3) * 4}}[A-Za-z0-9+/]{2}==$`);
 
 /** True when value has the shape of a Fingerprint of the current version (for cached or stored data). */
 export function isFingerprint(value: unknown): value is Fingerprint {
@@ -187,6 +300,14 @@ export function isFingerprint(value: unknown): value is Fingerprint {
     typeof f.pixels === "string" &&
     PIXELS_PATTERN.test(f.pixels) &&
     typeof f.detail === "number" &&
-    Number.isFinite(f.detail)
+    Number.isFinite(f.detail) &&
+    typeof f.luma === "string" &&
+    LUMA_PATTERN.test(f.luma) &&
+    typeof f.texture === "number" &&
+    Number.isFinite(f.texture) &&
+    f.texture >= 0 &&
+    Array.isArray(f.fine) &&
+    f.fine.length === FINE_GRIDS.length &&
+    f.fine.every((v) => v === null || (typeof v === "number" && Number.isFinite(v) && v >= 0))
   );
 }

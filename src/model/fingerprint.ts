@@ -12,4 +12,10 @@ export interface Fingerprint {
   pixels: string;
   /** How far the hash's coefficients sit from its threshold (luma levels): low means near-flat, hash unreliable. */
   detail: number;
+  /** LUMA_GRID x LUMA_GRID Rec. 601 luma, row-major, base64: where local changes and lost detail are looked for. */
+  luma: string;
+  /** Fine detail of the hash's luma rendition (levels): low for a blurred or pixelated copy. */
+  texture: number;
+  /** The texture on each finer grid (images/fingerprint.ts FINE_GRIDS), null where the image is too small for it. */
+  fine: Array<number | null>;
 }

@@ -1,5 +1,6 @@
 /** The report's model and formatters: categories that add up, words a person reads, hostile UPNs kept harmless. */
 import { describe, expect, it } from "vitest";
+import { fingerprintRendition } from "../../src/images/fingerprint.js";
 import type { Fingerprint } from "../../src/model/fingerprint.js";
 import type { DirectoryUser } from "../../src/model/observations.js";
 import type { UserPlan } from "../../src/model/plan.js";
@@ -9,15 +10,19 @@ import { csvField, CSV_COLUMNS, formatReportCsv, formatReportJson, formatReportM
 import { escapeHtml, formatReportHtml, REPORT_CSP } from "../../src/report/format-html.js";
 import { linesOf, tablesOf, tokensOf } from "../support/markdown.js";
 
-const print = (seed: number): Fingerprint => ({
-  version: 2,
-  width: 648,
-  height: 648,
-  hash: seed === 1 ? "f0f0f0f0f0f0f0f0" : "0f0f0f0f0f0f0f0f",
-  colour: Array.from({ length: 48 }, (_, index) => (seed === 1 ? 50 : 20) + (index % 3)),
-  pixels: (seed === 1 ? "c08060" : "304050").repeat(64),
-  detail: 200,
-});
+/** A real fingerprint of a synthetic 32 px rendition: seed 1 and seed 2 are clearly different pictures. */
+const print = (seed: number): Fingerprint => {
+  const n = 32;
+  const rgb = new Uint8Array(n * n * 3);
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      const light = seed === 1 ? (x < n / 2) !== (y < n / 2) : (x + y) % 8 < 4;
+      const colour = seed === 1 ? (light ? [220, 150, 110] : [90, 50, 30]) : light ? [70, 110, 200] : [20, 30, 60];
+      rgb.set(colour, (y * n + x) * 3);
+    }
+  }
+  return fingerprintRendition(rgb, 648, 648);
+};
 
 const person = (upn: string, facts: Partial<DirectoryUser> = {}): DirectoryUser => ({ id: `id-${upn}`, upn, userType: "Member", accountEnabled: true, licensed: true, mailbox: "cloud", ...facts });
 const present = (seed: number) => ({ state: "present" as const, width: 648, height: 648, fingerprint: print(seed) });
@@ -26,7 +31,7 @@ const noop: UserPlan = { upn: "x", photo: "photos/x.jpg", steps: [{ store: "aad"
 const update: UserPlan = { upn: "x", photo: "photos/x.jpg", steps: [{ store: "aad", action: "update", reason: "a different picture" }] };
 
 function reportOf(readings: PersonReading[]): Report {
-  return buildReport(readings.map(reportRow), "contoso.onmicrosoft.com", new Date("2026-12-01T00:00:00Z"));
+  return buildReport(readings.map((reading) => reportRow(reading)), "contoso.onmicrosoft.com", new Date("2026-12-01T00:00:00Z"));
 }
 
 const everyCase: PersonReading[] = [
