@@ -11,8 +11,10 @@ import {
   COLOUR_DELTA_E_MAX,
   FLAT_DETAIL_MIN,
   HASH_DISTANCE_MAX,
-  LOW_DETAIL_MAX,
+  HASH_DISTANCE_VOUCHED_MAX,
   PIXEL_DELTA_E_MAX,
+  STRUCTURE_VOUCH_MAX,
+  TONE_SHIFT_MAX,
   compare,
 } from "../../src/images/compare.js";
 import { fingerprintImage } from "../../src/images/fingerprint-image.js";
@@ -129,15 +131,9 @@ describe("compare: the same photo after the services re-encode and resize it", (
     }
   });
 
-  it("says different for a mirrored photo, by the hash", async () => {
-    for (const { seed, graph, fingerprint } of rendered) {
-      const mirrored = await fingerprintImage(await sharp(graph).flop().jpeg({ quality: 90 }).toBuffer());
-      const result = compare(fingerprint, mirrored);
-      expect(result.verdict, seed).toBe("different");
-      // Measured: 24..30 bits. Far from the threshold, so mirroring is caught without colour help.
-      expect(result.distances.hash, seed).toBeGreaterThan(HASH_DISTANCE_MAX + 8);
-    }
-  });
+  // Mirroring is checked on the corpus (test/corpus/differ.corpus.test.ts), on photographs and
+  // half-body portraits: these synthetic faces are drawn symmetric, so a mirrored one is the same
+  // face moved sideways, which the motion fit rightly follows.
 
   it("says different when the shape differs", async () => {
     const { graph, fingerprint } = rendered[0]!;
@@ -150,7 +146,7 @@ describe("compare: the same photo after the services re-encode and resize it", (
     const copy: unknown = JSON.parse(JSON.stringify(fingerprint));
     expect(isFingerprint(copy)).toBe(true);
     expect(copy).toEqual(fingerprint);
-    expect(compare(fingerprint, copy as Fingerprint).distances).toEqual({ hash: 0, colour: 0, pixels: 0 });
+    expect(compare(fingerprint, copy as Fingerprint).distances).toEqual({ hash: 0, colour: 0, pixels: 0, tone: 0, structure: 0, lost: 0, fine: 1, texture: 1, moved: 0 });
     expect(isFingerprint({ ...fingerprint, hash: "xyz" })).toBe(false);
     expect(isFingerprint({ ...fingerprint, version: 99 })).toBe(false);
   });
@@ -200,20 +196,26 @@ describe("compare: near-flat images", () => {
     const fp = async (bytes: Buffer | Promise<Buffer>) => fingerprintImage(await bytes);
     const grey = await fp(solid(648, 648, [128, 128, 128]).jpeg().toBuffer());
     const cases: Array<[string, Fingerprint]> = [
-      ["a lighter grey", await fp(solid(648, 648, [150, 150, 150]).jpeg().toBuffer())],
+      ["a much lighter grey", await fp(solid(648, 648, [200, 200, 200]).jpeg().toBuffer())],
       ["a blue", await fp(solid(648, 648, [40, 60, 200]).jpeg().toBuffer())],
       ["a gradient", await fp(gradient(60))],
       ["a portrait", await fp(sharp(Buffer.from(portraitSvg({ seed: "ada", width: 648, height: 648 }))).jpeg().toBuffer())],
     ];
     for (const [label, other] of cases) expect(compare(grey, other).verdict, label).toBe("different");
+    // A flat picture a little lighter (128 to 150: 22 levels, as much as gamma 0.8 moves a mid-grey)
+    // cannot be told from a service's tone shift of it: it is the same picture, its tone shift reported.
+    const lighter = compare(grey, await fp(solid(648, 648, [150, 150, 150]).jpeg().toBuffer()));
+    expect(lighter.verdict).toBe("same");
+    expect(lighter.distances.tone).toBeGreaterThan(20);
+    expect(lighter.distances.tone).toBeLessThanOrEqual(TONE_SHIFT_MAX);
     // A visible gradient reversed is a different picture; the hash could not have told.
     expect(compare(await fp(gradient(60)), await fp(gradient(60, true))).verdict).toBe("different");
   });
 });
 
 describe("compare: low-detail photos", () => {
-  // Grainy, low-contrast portraits from the bench's data set (bench/dataset.ts), with hash detail between
-  // FLAT_DETAIL_MIN and LOW_DETAIL_MAX; 8266 is the one whose own render differed from its source's
+  // Grainy, low-contrast portraits from the bench's data set (bench/dataset.ts), with hash detail above
+  // FLAT_DETAIL_MIN but low (under 40); 8266 is the one whose own render differed from its source's
   // fingerprint by 16 hash bits at colour ΔE 0.4. (Below FLAT_DETAIL_MIN only pixels count, and a
   // mirrored symmetric face is the same picture there: see "near-flat images".)
   const seeds = ["bench-person-8266", "bench-person-1808", "bench-person-7490", "bench-person-1017"];
@@ -230,10 +232,15 @@ describe("compare: low-detail photos", () => {
     let noisiestHash = 0;
     for (const { seed, graph, fingerprint } of photos) {
       expect(fingerprint.detail, seed).toBeGreaterThanOrEqual(FLAT_DETAIL_MIN);
-      expect(fingerprint.detail, seed).toBeLessThan(LOW_DETAIL_MAX);
+      expect(fingerprint.detail, seed).toBeLessThan(40);
       for (const copy of await serviceCopies(graph)) {
         const result = compare(fingerprint, await fingerprintImage(copy.bytes), { minEdge: 1 });
         expect(result.samePicture, `${seed} ${copy.label}: ${result.reason}`).toBe(true);
+        if (result.distances.hash > HASH_DISTANCE_MAX) {
+          // Past the hash limit, only the structure check's vouching makes it the same picture.
+          expect(result.distances.hash, `${seed} ${copy.label}`).toBeLessThanOrEqual(HASH_DISTANCE_VOUCHED_MAX);
+          expect(result.distances.structure, `${seed} ${copy.label}`).toBeLessThanOrEqual(STRUCTURE_VOUCH_MAX);
+        }
         noisiestHash = Math.max(noisiestHash, result.distances.hash);
       }
     }
