@@ -8,6 +8,8 @@ import { configDefaults, defineConfig } from "vitest/config";
  * CLI. `npm test` runs both tiers in one run, sharing the two workers.
  */
 const E2E = "test/**/*.e2e.test.ts";
+/** The comparison corpus (test/corpus): minutes of image work, run as its own project. */
+const CORPUS = "test/corpus/**/*.corpus.test.ts";
 
 export default defineConfig({
   test: {
@@ -21,8 +23,9 @@ export default defineConfig({
     projects: [
       // Unit files share their workers' processes (no fresh process per file, about 8 s of a 26 s tier):
       // they start no processes and set no process-wide state (environment, globals, module mocks).
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, E2E], isolate: false } },
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, E2E, CORPUS], isolate: false } },
       { extends: true, test: { name: "e2e", include: [E2E], globalSetup: ["test/support/global-setup.ts"] } },
+      { extends: true, test: { name: "corpus", include: [CORPUS] } },
     ],
   },
 });
