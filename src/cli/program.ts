@@ -4,6 +4,7 @@ import type { CliIo, CommandContext } from "./io.js";
 import { EXIT } from "./io.js";
 import { AccessError, ServiceFailure, UserError } from "../model/errors.js";
 import { registerApply } from "./commands/apply.js";
+import { registerCompare } from "./commands/compare.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerDrift } from "./commands/drift.js";
 import { registerEmulator } from "./commands/emulator.js";
@@ -22,12 +23,12 @@ const ISSUES_URL = "the photosync issue tracker";
 /** Scripts and workflows branch on these; the README's "Exit codes" section says the same. */
 const EXIT_CODES_HELP = `
 Exit codes:
-  ${EXIT.ok}   success (plan: no changes; apply --yes: every step done and verified; doctor: everything the manifest asks for is possible)
-  ${EXIT.failure}   failure (validate: errors; plan: invalid manifest, sign-in failed or some state unknown; apply: a step failed; doctor: a check failed)
+  ${EXIT.ok}   success (plan: no changes; apply --yes: every step done and verified; doctor: everything the manifest asks for is possible; compare: the same picture)
+  ${EXIT.failure}   failure (validate: errors; plan: invalid manifest, sign-in failed or some state unknown; apply: a step failed; doctor: a check failed; compare: a different picture, or smaller than --min-edge)
   ${EXIT.changes}   plan (and apply without --yes): there are changes
   ${EXIT.refused}   apply: refused by a safety rail; nothing was written (--force overrides)
   ${EXIT.digestMismatch}   apply: --expect-digest does not match the recomputed plan; nothing was written
-  ${EXIT.usage}  the command line is wrong (unknown option, bad value, --users naming nobody or someone not in the manifest)
+  ${EXIT.usage}  the command line is wrong (unknown option, bad value, --users naming nobody or someone not in the manifest; compare: a file missing or not an image)
   ${EXIT.internal}  a bug in photosync (the message says where to report it)
 
 Run photosync <command> --help for a command's options.`;
@@ -52,6 +53,7 @@ export function buildProgram(context: CommandContext): Command {
   registerLinkFaces(program, context);
   registerDoctor(program, context);
   registerReport(program, context);
+  registerCompare(program, context);
   registerImport(program, context);
   registerEmulator(program, context);
   return program;
