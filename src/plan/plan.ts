@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { stringify } from "safe-stable-stringify";
 import { compare } from "../images/compare.js";
+import type { Measure } from "../images/compare.js";
 import type { Fingerprint } from "../model/fingerprint.js";
 import { largestGraphSizeAtMost } from "../images/graph-sizes.js";
 import type { DesiredState, StoreName } from "../model/desired.js";
@@ -33,6 +34,8 @@ export interface PlanInput {
   pending?: PendingInput;
   /** A change apply made to photoUpdateSettings less than 24 hours ago (it may not be in force yet). */
   recentPhotoUpdatesChange?: PhotoUpdatesChange;
+  /** How photos are measured against their render (default: compare.ts's measure): a run passes one that remembers. */
+  measure?: Measure;
 }
 
 /** Why a Graph photo step is not written when the tenant manages photos on-premises. */
@@ -95,7 +98,7 @@ function pendingStep(step: StoreStep, upn: string, desired: DesiredImage, pendin
 }
 
 /** Exchange Online and Entra ID: one photo each, compared by fingerprint and size. */
-function graphStep(store: StoreName, desired: DesiredImage, observed: PhotoObservation | undefined): StoreStep {
+function graphStep(store: StoreName, desired: DesiredImage, observed: PhotoObservation | undefined, measure: Measure | undefined): StoreStep {
   if (!observed) return { store, action: "unknown", reason: "not read" };
   if (observed.state === "unknown") return { store, action: "unknown", reason: `read failed: ${observed.error.code}: ${observed.error.message}` };
   const before = observed.state === "present" ? summary(observed.fingerprint, observed.width, observed.height) : null;
@@ -108,7 +111,7 @@ function graphStep(store: StoreName, desired: DesiredImage, observed: PhotoObser
   if (observed.state === "absent") return { store, action: "create", reason: "no photo yet", before: null, after };
   // The service keeps only its fixed sizes up to what was uploaded: a 400 px upload is served at 360.
   const minEdge = largestGraphSizeAtMost(desired.graph.edge) ?? desired.graph.edge;
-  const result = compare(desired.graph.fingerprint, { ...observed.fingerprint, width: observed.width, height: observed.height }, { minEdge });
+  const result = compare(desired.graph.fingerprint, { ...observed.fingerprint, width: observed.width, height: observed.height }, { minEdge, ...(measure ? { measure } : {}) });
   return { store, action: result.same ? "noop" : "update", reason: result.reason, before, after, distance: result.distances };
 }
 
@@ -156,7 +159,7 @@ function listed(names: readonly string[]): string {
 }
 
 /** SharePoint: three thumbnails and three profile properties, all of which must agree. */
-function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observed: SpoObservation | undefined): StoreStep {
+function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observed: SpoObservation | undefined, measure: Measure | undefined): StoreStep {
   const store = "spo";
   if (!observed) return { store, action: "unknown", reason: "not read" };
   if (observed.state === "unknown") return { store, action: "unknown", reason: `read failed: ${observed.error.code}: ${observed.error.message}` };
@@ -219,7 +222,7 @@ function spoStep(state: DesiredState, upn: string, desired: DesiredImage, observ
       continue;
     }
     // The size is accepted above; what remains is whether it is the same picture (and shape).
-    const result = compare(wanted.fingerprint, live.fingerprint, { minEdge: Math.min(width, height) });
+    const result = compare(wanted.fingerprint, live.fingerprint, { minEdge: Math.min(width, height), ...(measure ? { measure } : {}) });
     if (name === "large") distance = result.distances;
     if (!result.same) note(name, `: ${result.reason}`);
   }
@@ -253,14 +256,14 @@ function asDefaultPicture(step: StoreStep): StoreStep {
   return { ...step, reason };
 }
 
-function planUser(state: DesiredState, record: PersonRecord, pending: PendingInput | undefined): UserPlan {
-  const plan = planUserSteps(state, record, pending);
+function planUser(state: DesiredState, record: PersonRecord, pending: PendingInput | undefined, measure: Measure | undefined): UserPlan {
+  const plan = planUserSteps(state, record, pending, measure);
   if (record.desired.photo.kind !== "default") return plan;
   const { upn, id, photo, steps } = plan;
   return { upn, ...(id !== undefined ? { id } : {}), photo, placeholder: record.desired.photo.path, steps: steps.map(asDefaultPicture) };
 }
 
-function planUserSteps(state: DesiredState, record: PersonRecord, pending: PendingInput | undefined): UserPlan {
+function planUserSteps(state: DesiredState, record: PersonRecord, pending: PendingInput | undefined, measure: Measure | undefined): UserPlan {
   const user = record.desired;
   const desired = record.image;
   const photo = user.photo.kind === "photo" ? user.photo.path : user.photo.kind;
@@ -276,8 +279,8 @@ function planUserSteps(state: DesiredState, record: PersonRecord, pending: Pendi
   if (!record.routes) throw new Error(`internal error: ${user.upn} was found but not routed; please report this`);
   const steps = record.routes.map((route): StoreStep => {
     if (!route.managed) return { store: route.store, action: "skip", reason: route.reason };
-    if (route.store === "spo") return spoStep(state, lookup.user.upn, desired, live.spo);
-    const step = pendingStep(graphStep(route.store, desired, live[route.store]), user.upn, desired, pending);
+    if (route.store === "spo") return spoStep(state, lookup.user.upn, desired, live.spo, measure);
+    const step = pendingStep(graphStep(route.store, desired, live[route.store], measure), user.upn, desired, pending);
     return route.holder ? { ...step, holder: route.holder } : step;
   });
   return { upn: user.upn, id: lookup.user.id, photo, steps };
@@ -335,7 +338,7 @@ export function plan(input: PlanInput): Plan {
   const photoUpdates = photoUpdatesNotice(input.photoUpdates, turningCloud);
   const refused = photoUpdates?.code === "graph-writes-onpremises";
   const users = input.records
-    .map((record) => planUser(input.state, record, input.pending))
+    .map((record) => planUser(input.state, record, input.pending, input.measure))
     .map((user) => (refused ? { ...user, steps: user.steps.map((step) => refusedGraphWrite(step, turningCloud)) } : user))
     .sort((a, b) => upnKey(a.upn).localeCompare(upnKey(b.upn)));
   const profileRead = profileReadNotice(input.records);

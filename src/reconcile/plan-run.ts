@@ -15,6 +15,7 @@ import { plan } from "../plan/plan.js";
 import type { AnalysedSource, PersonRecord } from "../model/record.js";
 import { routePerson } from "../model/routing.js";
 import { LiveCache } from "../stores/live-cache.js";
+import { MeasureCache } from "../images/measure-cache.js";
 import type { LiveRead, ReadOptions } from "../stores/read-live.js";
 import { readLive } from "../stores/read-live.js";
 import { readPhotoUpdateSettings } from "../stores/graph/photo-settings.js";
@@ -62,6 +63,8 @@ export type PlanRunResult =
       /** What was planned: everyone, or a subset and why. */
       scope: { kind: "all" | "users" | "changed"; note?: string; dropped: Array<{ upn: string; reason: string }> };
       session?: RunSession;
+      /** The distances this plan measured or remembered (report measures more with it, and saves it). */
+      measures: MeasureCache;
       /** With `pictures`: the sheet written and what its pictures cost. */
       pictures?: PicturesOutcome;
     };
@@ -128,7 +131,8 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   let handedOver = false;
   try {
     const cache = fewPeople ? new LiveCache() : LiveCache.forRepo(state.rootDir);
-    await cache.load();
+    const measures = fewPeople ? new MeasureCache() : MeasureCache.forRepo(state.rootDir);
+    await Promise.all([cache.load(), measures.load()]);
     // With a sheet to draw, the reads keep the photo bytes they download (within a budget): the
     // sheet's "before" pictures then cost nothing more.
     const keptPhotos = options.pictures ? new KeptPhotos() : undefined;
@@ -156,7 +160,10 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
       pending: { writes, now: Date.now() },
       ...(folderNotice ? { notices: [folderNotice] } : {}),
       ...(recentPhotoUpdatesChange ? { recentPhotoUpdatesChange } : {}),
+      measure: measures.measure,
     });
+    // A plan of everyone used every pair worth keeping; a scoped one keeps the others' too.
+    await measures.save({ onlyUsed: scope.kind === "all" }).catch(() => undefined);
     const kept = keepAfterPlan(writes, new Map(result.users.map((user) => [upnKey(user.upn), new Map(user.steps.map((step) => [step.store, step.action]))])));
     if (kept.length !== writes.length) await savePendingWrites(file, kept, true);
     const pictures =
@@ -172,7 +179,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
           })
         : undefined;
     handedOver = options.keepSession === true;
-    return { ok: true, plan: result, state, records, scope, ...(handedOver ? { session } : {}), ...(pictures ? { pictures } : {}) };
+    return { ok: true, plan: result, state, records, scope, measures, ...(handedOver ? { session } : {}), ...(pictures ? { pictures } : {}) };
   } finally {
     // The caller closes a session it was given; any other, including after a failure, closes here.
     if (!handedOver) await session.close();

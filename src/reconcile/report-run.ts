@@ -43,7 +43,7 @@ function graphPhoto(live: { aad?: PhotoObservation; exo?: PhotoObservation } | u
 export async function runReport(options: ReportRunOptions): Promise<ReportRunResult> {
   const planned = await runPlan({ ...options, keepSession: true });
   if (!planned.ok) return planned;
-  const { state, records, plan } = planned;
+  const { state, records, plan, measures } = planned;
   const session = planned.session!;
   try {
     const connection = session.connection;
@@ -91,7 +91,9 @@ export async function runReport(options: ReportRunOptions): Promise<ReportRunRes
         ...(managed?.plan ? { plan: managed.plan } : {}),
       };
     });
-    const rows = readings.map(reportRow);
+    // The report's own comparisons (Graph's photo against SharePoint's) are remembered with the plan's.
+    const rows = readings.map((reading) => reportRow(reading, measures.measure));
+    await measures.save({ onlyUsed: false }).catch(() => undefined);
     if (options.thumbnails) {
       await Promise.all(
         readings.map(async (reading, index) => {

@@ -13,6 +13,7 @@ import type { DirectoryUser, PhotoObservation, SpoObservation, ThumbnailName } f
 import { isProfileReadDenied } from "../model/observations.js";
 import type { Fingerprint } from "../model/fingerprint.js";
 import { compare } from "../images/compare.js";
+import type { Measure } from "../images/compare.js";
 
 export const REPORT_FORMAT = "photosync.report/v1";
 
@@ -133,7 +134,8 @@ function categoryOf(row: Omit<ReportRow, "category">): Category {
   return spo ? "spo-only" : "graph-only";
 }
 
-export function reportRow(reading: PersonReading): ReportRow {
+/** One person's row; `measure` is how photos are measured (default: compare.ts's). */
+export function reportRow(reading: PersonReading, measure?: Measure): ReportRow {
   const graph = graphState(reading.graph);
   const sharePoint = spoState(reading.spo);
   const graphPrint = reading.graph?.state === "present" ? reading.graph.fingerprint : undefined;
@@ -153,7 +155,7 @@ export function reportRow(reading: PersonReading): ReportRow {
     disabled: !reading.user.accountEnabled,
     graph,
     sharePoint,
-    ...(graphPrint && spoPrint ? { samePicture: compare(graphPrint, spoPrint).verdict !== "different" } : {}),
+    ...(graphPrint && spoPrint ? { samePicture: compare(graphPrint, spoPrint, measure ? { measure } : {}).verdict !== "different" } : {}),
     ...(placeholderState !== undefined && placeholderState !== "" ? { placeholderState } : {}),
     ...(reading.plan ? { repo: repoMatch(reading.plan) } : {}),
     ...(reading.plan?.photo === "default" ? { placeholder: true } : {}),
