@@ -16,7 +16,7 @@ import { parseHexColour } from "./colour.js";
 import { focalSquare, isFocalPoint } from "./crop.js";
 import type { Box } from "./crop.js";
 import { openImage } from "./decode.js";
-import { fingerprintRendition, renditions } from "./fingerprint.js";
+import { finestGridFor, fingerprintRendition, renditions } from "./fingerprint.js";
 import type { Fingerprint } from "../model/fingerprint.js";
 import type { RgbImage } from "./fingerprint.js";
 import { GRAPH_MAX_EDGE } from "./graph-sizes.js";
@@ -28,6 +28,8 @@ import { attentionOffset, entropyOffset } from "./smart-crop.js";
  * and the hash work on. At most 96 lets JPEG decode sources from 768 px at 1/8 scale, its cheapest.
  */
 export const ANALYSIS_EDGE = 96;
+/** The finest fine-texture grid an analysis has (fingerprint.ts): what a plan compares a downloaded photo's texture on. */
+export const PLAN_FINEST_GRID = finestGridFor(ANALYSIS_EDGE) ?? 0;
 
 export interface SourceFacts {
   format: string;

@@ -4,8 +4,17 @@
  */
 import type { Fingerprint } from "../model/fingerprint.js";
 import { openImage, requireRasterImage } from "./decode.js";
-import { fingerprintRendition, renditions } from "./fingerprint.js";
+import { FINE_GRIDS, fingerprintRendition, renditions } from "./fingerprint.js";
 import { decodeSmallJpeg } from "./small-jpeg.js";
+
+export interface FingerprintOptions {
+  /**
+   * The finest of FINE_GRIDS to measure the texture on (finer ones are null): a plan's expected
+   * side is a 96 px analysis, so texture finer than it has (PLAN_FINEST_GRID) is never compared,
+   * and measuring it is most of what the fine textures of a 300 px thumbnail cost.
+   */
+  finestGrid?: number;
+}
 
 /** Images up to this edge are decoded whole for a fingerprint; larger ones are shrunk to it while decoding. */
 const DECODE_WHOLE_MAX = 256;
@@ -16,11 +25,12 @@ const DECODE_WHOLE_MAX = 256;
  * plain JPEGs without sharp, see small-jpeg.ts); larger images are shrunk while decoding (JPEG
  * shrink-on-load), and only then is their header read for the true size.
  */
-export async function fingerprintImage(bytes: Buffer): Promise<Fingerprint> {
+export async function fingerprintImage(bytes: Buffer, options: FingerprintOptions = {}): Promise<Fingerprint> {
+  const finest = options.finestGrid ?? Math.max(...FINE_GRIDS);
   const small = await decodeSmallJpeg(bytes);
   if (small) {
     const image = { ...small, channels: 4 as const };
-    const { hash, fine } = renditions(image);
+    const { hash, fine } = renditions(image, undefined, finest);
     return fingerprintRendition(hash, small.width, small.height, fine);
   }
   await requireRasterImage(bytes);
@@ -34,6 +44,6 @@ export async function fingerprintImage(bytes: Buffer): Promise<Fingerprint> {
   const shrunk = Math.max(info.width, info.height) >= DECODE_WHOLE_MAX;
   const { width, height } = shrunk ? (await openImage(bytes).metadata()).autoOrient : info;
   const image = { pixels: data, width: info.width, height: info.height };
-  const { hash, fine } = renditions(image);
+  const { hash, fine } = renditions(image, undefined, finest);
   return fingerprintRendition(hash, width, height, fine);
 }

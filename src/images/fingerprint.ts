@@ -91,8 +91,8 @@ export interface Renditions {
  * one, which is exactly its area average (the grids divide each other). A plan fingerprints every
  * photo it downloads, and the pass over the pixels is most of what a fingerprint costs. Pure.
  */
-export function renditions(image: RgbImage, box = { left: 0, top: 0, width: image.width, height: image.height }): Renditions {
-  const finest = [...FINE_GRIDS].reverse().find((grid) => Math.min(box.width, box.height) >= grid * FINE_PIXELS_PER_CELL);
+export function renditions(image: RgbImage, box = { left: 0, top: 0, width: image.width, height: image.height }, finestWanted: number = Math.max(...FINE_GRIDS)): Renditions {
+  const finest = finestGridFor(Math.min(box.width, box.height), finestWanted);
   if (finest === undefined) return { hash: hashRendition(image, box), fine: FINE_GRIDS.map(() => null) };
   const rgb = areaAverage(image, finest, box);
   const textures = new Map<number, number>();
@@ -116,6 +116,11 @@ function roundedBytes(values: ArrayLike<number>): Uint8Array {
   return out;
 }
 
+/** The finest of FINE_GRIDS (at most `upTo`) that an image of this shorter edge has enough pixels for. */
+export function finestGridFor(edge: number, upTo: number = Math.max(...FINE_GRIDS)): number | undefined {
+  return [...FINE_GRIDS].reverse().find((grid) => grid <= upTo && edge >= grid * FINE_PIXELS_PER_CELL);
+}
+
 /** Rec. 601 luma of each cell of an RGB grid. */
 function lumaOf(rgb: Float64Array): Float64Array {
   const luma = new Float64Array(rgb.length / 3);
@@ -128,14 +133,22 @@ function blockMeansOf(rgb: Float64Array, n: number, factor: number): Float64Arra
   const m = n / factor;
   const out = new Float64Array(m * m * 3);
   const cells = factor * factor;
-  for (let y = 0; y < n; y++) {
-    const row = Math.floor(y / factor) * m;
-    for (let x = 0; x < n; x++) {
-      const i = (y * n + x) * 3;
-      const o = (row + Math.floor(x / factor)) * 3;
-      out[o] = out[o]! + rgb[i]! / cells;
-      out[o + 1] = out[o + 1]! + rgb[i + 1]! / cells;
-      out[o + 2] = out[o + 2]! + rgb[i + 2]! / cells;
+  for (let by = 0; by < m; by++) {
+    for (let bx = 0; bx < m; bx++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let y = by * factor; y < (by + 1) * factor; y++) {
+        for (let i = (y * n + bx * factor) * 3, end = i + factor * 3; i < end; i += 3) {
+          r += rgb[i]!;
+          g += rgb[i + 1]!;
+          b += rgb[i + 2]!;
+        }
+      }
+      const o = (by * m + bx) * 3;
+      out[o] = r / cells;
+      out[o + 1] = g / cells;
+      out[o + 2] = b / cells;
     }
   }
   return out;

@@ -167,9 +167,19 @@ function bestShift(expected: ArrayLike<number>, actual: ArrayLike<number>, edge:
       let see = 0;
       let saa = 0;
       let sea = 0;
+      // sampleAt(e, half, x + dx / 2, y + dy / 2), written out: inside the border no sample needs
+      // clamping, and the bilinear weights are the same for every cell of one shift.
+      const ox = Math.floor(dx / 2);
+      const oy = Math.floor(dy / 2);
+      const fx = dx / 2 - ox;
+      const fy = dy / 2 - oy;
       for (let y = border; y < half - border; y++) {
+        const row0 = (y + oy) * half + ox;
+        const row1 = row0 + half;
         for (let x = border; x < half - border; x++) {
-          const ev = sampleAt(e, half, x + dx / 2, y + dy / 2);
+          const top = e[row0 + x]! * (1 - fx) + e[row0 + x + 1]! * fx;
+          const bottom = e[row1 + x]! * (1 - fx) + e[row1 + x + 1]! * fx;
+          const ev = top * (1 - fy) + bottom * fy;
           const av = a[y * half + x]!;
           n++;
           se += ev;
@@ -387,8 +397,11 @@ export function fitStructure(expectedGrid: Uint8Array, actual: Uint8Array, edge:
     return { dx: shift.dx + m0 + m1 * cx + m2 * cy, dy: shift.dy + m3 + m4 * cx + m5 * cy };
   };
   const tone = (v: number): number => {
-    const k = toneKnot(v);
-    const t = toneAlong(v, k);
+    // toneKnot and toneAlong, written out: this runs for every cell, twice.
+    const clamped = Math.min(255, Math.max(0, v));
+    let k = 0;
+    while (k < TONE_PARAMETERS - 2 && clamped > KNOTS[k + 1]!) k++;
+    const t = (clamped - KNOTS[k]!) / (KNOTS[k + 1]! - KNOTS[k]!);
     return knotValues[k]! * (1 - t) + knotValues[k + 1]! * t;
   };
   let low = 255;

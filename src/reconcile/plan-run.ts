@@ -50,6 +50,8 @@ export interface PlanRunOptions extends SessionOptions {
   onAnalysed?: (done: number, total: number) => void;
   /** Also write the before/after review sheet of the people with changes (reconcile/pictures-run.ts). */
   pictures?: PicturesRequest;
+  /** The caller measures more with the result's `measures` and saves them itself (report). */
+  callerSavesMeasures?: boolean;
 }
 
 export type PlanRunResult =
@@ -163,7 +165,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
       measure: measures.measure,
     });
     // A plan of everyone used every pair worth keeping; a scoped one keeps the others' too.
-    await measures.save({ onlyUsed: scope.kind === "all" }).catch(() => undefined);
+    if (!options.callerSavesMeasures) await measures.save({ onlyUsed: scope.kind === "all" }).catch(() => undefined);
     const kept = keepAfterPlan(writes, new Map(result.users.map((user) => [upnKey(user.upn), new Map(user.steps.map((step) => [step.store, step.action]))])));
     if (kept.length !== writes.length) await savePendingWrites(file, kept, true);
     const pictures =

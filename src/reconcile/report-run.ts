@@ -21,7 +21,7 @@ import { runPlan } from "./plan-run.js";
 import type { PlanRunOptions } from "./plan-run.js";
 import { readOptions } from "./session.js";
 
-export interface ReportRunOptions extends Omit<PlanRunOptions, "users" | "changedSince" | "keepSession"> {
+export interface ReportRunOptions extends Omit<PlanRunOptions, "users" | "changedSince" | "keepSession" | "callerSavesMeasures"> {
   /** Make the small pictures the HTML page shows (from the fingerprints read: no extra download). */
   thumbnails?: boolean;
   /** Called as the directory's pages arrive (progress). */
@@ -41,7 +41,7 @@ function graphPhoto(live: { aad?: PhotoObservation; exo?: PhotoObservation } | u
 }
 
 export async function runReport(options: ReportRunOptions): Promise<ReportRunResult> {
-  const planned = await runPlan({ ...options, keepSession: true });
+  const planned = await runPlan({ ...options, keepSession: true, callerSavesMeasures: true });
   if (!planned.ok) return planned;
   const { state, records, plan, measures } = planned;
   const session = planned.session!;
@@ -91,9 +91,10 @@ export async function runReport(options: ReportRunOptions): Promise<ReportRunRes
         ...(managed?.plan ? { plan: managed.plan } : {}),
       };
     });
-    // The report's own comparisons (Graph's photo against SharePoint's) are remembered with the plan's.
+    // The report's own comparisons (Graph's photo against SharePoint's) are remembered with the
+    // plan's: the pairs of the whole tenant, as a full plan keeps its own.
     const rows = readings.map((reading) => reportRow(reading, measures.measure));
-    await measures.save({ onlyUsed: false }).catch(() => undefined);
+    await measures.save({ onlyUsed: true }).catch(() => undefined);
     if (options.thumbnails) {
       await Promise.all(
         readings.map(async (reading, index) => {

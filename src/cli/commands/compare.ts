@@ -233,7 +233,7 @@ function formatText(report: CompareJson, result: Comparison, origin: RenderOrigi
     ["distance", "value", "limit", "check", "what it measures"],
     ...DISTANCE_NAMES.map((name) => [
       MEANINGS[name].label,
-      format(report.distances[name]) + (name === "texture" ? "×" : ""),
+      format(report.distances[name]) + (name === "texture" || name === "fine" ? "×" : ""),
       limitText(name, report.limits[name]),
       statusText(name, result, report.limits, report.checked, Math.min(report.actual.width, report.actual.height)),
       MEANINGS[name].meaning,

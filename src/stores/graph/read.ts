@@ -8,6 +8,7 @@ import type { Client } from "@microsoft/microsoft-graph-client";
 import pLimit from "p-limit";
 import { openImage, rasterRefusal, requireRasterImage } from "../../images/decode.js";
 import { fingerprintImage } from "../../images/fingerprint-image.js";
+import { PLAN_FINEST_GRID } from "../../images/analysis.js";
 import { plainJpegSize } from "../../images/jpeg-header.js";
 import type { BatchOptions, GraphResult, GraphVersion } from "./batch.js";
 import { GRAPH_BATCH_LIMIT, graphBatch } from "./batch.js";
@@ -187,7 +188,7 @@ export async function readGraphPhotos(
             return;
           }
           try {
-            const fingerprint = await fingerprintImage(result.body);
+            const fingerprint = await fingerprintImage(result.body, { finestGrid: PLAN_FINEST_GRID });
             cache.set(download.cacheKey, fingerprint);
             onBytes?.(target.key, result.body);
             const etag = meta["@odata.mediaEtag"];

@@ -8,6 +8,7 @@ import { SPQueryable } from "@pnp/sp";
 import type { ISPQueryable } from "@pnp/sp";
 import pLimit from "p-limit";
 import { fingerprintImage } from "../../images/fingerprint-image.js";
+import { PLAN_FINEST_GRID } from "../../images/analysis.js";
 import { accountName, thumbnailFileName, thumbnailPath } from "./names.js";
 import { odataString } from "./odata-literal.js";
 import { isRetryable, retryAfterSeconds, throwIfAccessDenied, toServiceError } from "../../tenant/errors.js";
@@ -230,7 +231,7 @@ export async function readSharePoint(
             return;
           }
           try {
-            const fingerprint = await fingerprintImage(bytes);
+            const fingerprint = await fingerprintImage(bytes, { finestGrid: PLAN_FINEST_GRID });
             cache.set(download.cacheKey, fingerprint);
             if (download.thumbnail === "large") onLargeThumbnail?.(download.target.key, bytes);
             thumbnails.get(download.target.key)![download.thumbnail] = { ...(download.etag ? { etag: download.etag } : {}), fingerprint };
