@@ -36,6 +36,7 @@ interface Options {
   baseline?: string;
   data: string;
   keep?: boolean;
+  cpuProf?: string;
 }
 
 const PRESETS: Record<Options["preset"], SizePlan[]> = {
@@ -115,7 +116,7 @@ async function runSize(plan: SizePlan, programs: Programs, dist: string, options
     await tenant.seedInSync(data, Array.from({ length: plan.people }, (_, i) => i), (done) => log(`  seeded ${done}/${plan.people}`));
     log(`  tenant seeded in ${((Date.now() - started) / 1000).toFixed(0)} s (everyone in sync)`);
     await tenant.setLatency(Number(options.latency), Number(options.jitter));
-    const size = new SizeRun(workspace, data, tenant, programs, plan, log);
+    const size = new SizeRun(workspace, data, tenant, programs, plan, log, options.cpuProf !== undefined ? path.resolve(options.cpuProf) : undefined);
     await size.planScenarios();
     await size.driftScenario();
     await size.pullRequestScenario();
@@ -200,6 +201,7 @@ const program = new Command("bench")
   .option("--baseline <n>", "people in the naive baseline (at the smallest size; 0 skips)")
   .option("--data <dir>", "where generated source photos are kept between runs", path.join(BENCH_DIR, "data"))
   .option("--keep", "keep the temporary repo and tenant")
+  .option("--cpu-prof <dir>", "write a V8 CPU profile of each scenario's process into <dir>/<N>-<scenario>/ (open in Chrome DevTools; profiling slows the runs)")
   .action(async (options: Options) => {
     process.exitCode = await main(options);
   });

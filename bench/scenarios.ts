@@ -81,6 +81,8 @@ export class SizeRun {
     private readonly programs: Programs,
     private readonly size: SizePlan,
     private readonly log: (line: string) => void,
+    /** Where each scenario's process writes a V8 CPU profile (`--cpu-prof`), one folder per scenario; none when unset. */
+    private readonly cpuProfileDir?: string,
   ) {}
 
   private get n(): number {
@@ -107,7 +109,8 @@ export class SizeRun {
     await this.tenant.resetCounters();
     const emulatorCpuBefore = (await this.tenant.counters()).cpuMs;
     this.log(`  ${title} …`);
-    const measured = await measure(this.programs.child, script, args, { cwd: this.workspace.root, env: this.tenant.env(app) });
+    const nodeOptions = this.cpuProfileDir !== undefined ? ["--cpu-prof", `--cpu-prof-dir=${path.join(this.cpuProfileDir, `${this.n}-${id}`)}`] : [];
+    const measured = await measure(this.programs.child, script, args, { cwd: this.workspace.root, env: this.tenant.env(app), nodeOptions });
     const counters = await this.tenant.counters();
     const requests = summariseCounters(counters);
     const emulatorCpuMs = counters.cpuMs !== undefined && emulatorCpuBefore !== undefined ? counters.cpuMs - emulatorCpuBefore : undefined;
