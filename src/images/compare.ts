@@ -8,7 +8,7 @@ import type { Lab } from "./colour.js";
 import { COLOUR_GRID, FINGERPRINT_VERSION, LUMA_GRID, PIXEL_GRID, isFingerprint } from "./fingerprint.js";
 import type { Fingerprint } from "../model/fingerprint.js";
 import { hammingDistance, perceptualHash } from "./phash.js";
-import { fitStructure, sampleAt } from "./structure.js";
+import { fitStructure, sampleAt, unfitted } from "./structure.js";
 import type { StructureFit } from "./structure.js";
 
 /** At most this many of the 64 hash bits may differ between renditions of the same photo. */
@@ -55,7 +55,7 @@ export const ASPECT_TOLERANCE = 0.03;
  * Bump when measure() (or the fit in structure.ts it rests on) gives other distances for the same
  * pair of fingerprints: remembered distances (measure-cache.ts) are then not used.
  */
-export const MEASURE_VERSION = 1;
+export const MEASURE_VERSION = 2;
 
 export type Verdict = "same" | "different" | "too-small";
 
@@ -206,9 +206,8 @@ function fineRatio(expected: Fingerprint, actual: Fingerprint): number {
   return ratio;
 }
 
-/** Every distance between two fingerprints (both of the current version). Pure. */
-export function measure(expected: Fingerprint, actual: Fingerprint): Distances {
-  const fit = fitStructure(Buffer.from(expected.luma, "base64"), Buffer.from(actual.luma, "base64"), LUMA_GRID);
+/** Every distance between two fingerprints, with the tone, shift and motion that `fit` found. */
+function distancesWith(expected: Fingerprint, actual: Fingerprint, fit: StructureFit): Distances {
   // The tone and motion the luma grid showed, applied to the expected colours: a brighter, gamma-
   // shifted or slightly cropped copy is compared with what the same change makes of ours; a
   // recoloured one still differs.
@@ -233,6 +232,44 @@ export function measure(expected: Fingerprint, actual: Fingerprint): Distances {
 }
 
 /**
+ * True when a pair measured without any fit already passes, at every read size, every check the
+ * fit could change: its luma agrees block by block within the vouching limit (so no tone shift
+ * can exceed it), its hash, colours, pixels and detail within the strictest limits. Fitting only
+ * ever forgives; a pair with nothing to forgive is decided without it.
+ */
+function plainlySame(d: Distances): boolean {
+  return d.structure <= STRUCTURE_VOUCH_MAX && d.hash <= HASH_DISTANCE_MAX && d.colour <= COLOUR_DELTA_E_MAX && d.pixels <= PIXEL_DELTA_E_MAX && d.lost <= LOST_MAX;
+}
+
+/**
+ * Every distance between two fingerprints (both of the current version). Pure. A pair that is
+ * plainly the same as it is (plainlySame) is measured as it is: most copies a plan reads are, and
+ * the fit costs ten times as much. Any other pair is fitted (structure.ts).
+ */
+export function measure(expected: Fingerprint, actual: Fingerprint): Distances {
+  const expectedLuma = Buffer.from(expected.luma, "base64");
+  const actualLuma = Buffer.from(actual.luma, "base64");
+  const plain = distancesWith(expected, actual, unfitted(expectedLuma, actualLuma, LUMA_GRID));
+  if (plainlySame(plain)) return plain;
+  return distancesWith(expected, actual, fitStructure(expectedLuma, actualLuma, LUMA_GRID));
+}
+
+/** measure() without the shortcut: every pair fitted (to check that the shortcut changes no verdict). */
+export function measureFitted(expected: Fingerprint, actual: Fingerprint): Distances {
+  return distancesWith(expected, actual, fitStructure(Buffer.from(expected.luma, "base64"), Buffer.from(actual.luma, "base64"), LUMA_GRID));
+}
+
+/** Fingerprints already checked by isFingerprint: a plan compares ours with every store's copy, and checking the luma grid's base64 is most of a warm comparison. */
+const checkedFingerprints = new WeakSet<Fingerprint>();
+
+function wellFormed(fingerprint: Fingerprint): boolean {
+  if (checkedFingerprints.has(fingerprint)) return true;
+  if (!isFingerprint(fingerprint)) return false;
+  checkedFingerprints.add(fingerprint);
+  return true;
+}
+
+/**
  * Compares the fingerprint of the expected image (our render) with that of the actual one (what a
  * service returned). Content decides `samePicture`; size decides `sizeOk`; `same` needs both.
  */
@@ -240,7 +277,7 @@ export function compare(expected: Fingerprint, actual: Fingerprint, options: Com
   for (const f of [expected, actual]) {
     if (f.version !== FINGERPRINT_VERSION) throw new Error(`fingerprint version ${f.version} is not ${FINGERPRINT_VERSION}`);
   }
-  if (!isFingerprint(expected) || !isFingerprint(actual)) throw new Error("malformed fingerprint");
+  if (!wellFormed(expected) || !wellFormed(actual)) throw new Error("malformed fingerprint");
   const distances = (options.measure ?? measure)(expected, actual);
   const method = Math.max(expected.detail, actual.detail) < FLAT_DETAIL_MIN ? "pixels" : "hash";
   const minEdge = options.minEdge ?? Math.min(expected.width, expected.height);

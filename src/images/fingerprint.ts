@@ -225,6 +225,13 @@ function scratch(length: number): Float64Array {
   return scratchBuffer;
 }
 
+let averageBuffer = new Float64Array(0);
+/** areaAverage's result, reused the same way: exactly `length` floats, valid until its next call. */
+function averageScratch(length: number): Float64Array {
+  if (averageBuffer.length < length) averageBuffer = new Float64Array(length);
+  return averageBuffer.subarray(0, length);
+}
+
 /**
  * The PHASH_SIZE x PHASH_SIZE rendition of an RGB image, or of a box of it: every output pixel is
  * the mean of the source area it covers ("fill": the aspect ratio is not kept, so a non-square
@@ -240,7 +247,7 @@ export function areaRendition(image: RgbImage, n: number, box = { left: 0, top: 
   return roundedBytes(areaAverage(image, n, box));
 }
 
-/** The same, unrounded. */
+/** The same, unrounded, in a buffer that the next call reuses (callers use it at once and keep nothing of it). */
 function areaAverage(image: RgbImage, n: number, box: { left: number; top: number; width: number; height: number }): Float64Array {
   const columns = areaWeights(image.width, box.left, box.width, n);
   const rows = areaWeights(image.height, box.top, box.height, n);
@@ -269,7 +276,7 @@ function areaAverage(image: RgbImage, n: number, box: { left: number; top: numbe
       narrowed[q + 2] = b;
     }
   }
-  const out = new Float64Array(n * n * 3);
+  const out = averageScratch(n * n * 3);
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n; x++) {
       let r = 0;

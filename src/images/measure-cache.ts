@@ -18,8 +18,20 @@ const FORMAT = "photosync.measure-cache/v1";
 /** The order of a stored entry's numbers. */
 const FIELDS = ["hash", "colour", "pixels", "tone", "structure", "lost", "fine", "moved", "texture"] as const satisfies ReadonlyArray<keyof Distances>;
 
+/** Each fingerprint's own digest, once per object: a plan compares our fingerprint with up to four stores' copies. */
+const fingerprintDigests = new WeakMap<Fingerprint, string>();
+
+function fingerprintDigest(fingerprint: Fingerprint): string {
+  let known = fingerprintDigests.get(fingerprint);
+  if (known === undefined) {
+    known = createHash("sha256").update(JSON.stringify(fingerprint)).digest("base64url");
+    fingerprintDigests.set(fingerprint, known);
+  }
+  return known;
+}
+
 function digest(expected: Fingerprint, actual: Fingerprint): string {
-  return createHash("sha256").update(`${MEASURE_VERSION}\n${JSON.stringify(expected)}\n${JSON.stringify(actual)}`).digest("base64url");
+  return createHash("sha256").update(`${MEASURE_VERSION}\n${fingerprintDigest(expected)}\n${fingerprintDigest(actual)}`).digest("base64url");
 }
 
 function fromStored(value: unknown): Distances | undefined {

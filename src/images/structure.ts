@@ -318,6 +318,56 @@ function predict(design: Design, p: Float64Array, i: number): number {
   );
 }
 
+/** The largest |mean| of any LOCAL_BLOCK x LOCAL_BLOCK window (overlapping) of a residual grid. */
+function largestBlockMean(residual: Float64Array, edge: number): number {
+  // Block sums from a summed-area table.
+  const table = new Float64Array((edge + 1) * (edge + 1));
+  for (let y = 0; y < edge; y++) {
+    for (let x = 0; x < edge; x++) {
+      table[(y + 1) * (edge + 1) + x + 1] = residual[y * edge + x]! + table[y * (edge + 1) + x + 1]! + table[(y + 1) * (edge + 1) + x]! - table[y * (edge + 1) + x]!;
+    }
+  }
+  let local = 0;
+  const block = Math.min(LOCAL_BLOCK, edge);
+  for (let y = 0; y + block <= edge; y++) {
+    for (let x = 0; x + block <= edge; x++) {
+      const sum = table[(y + block) * (edge + 1) + x + block]! - table[y * (edge + 1) + x + block]! - table[(y + block) * (edge + 1) + x]! + table[y * (edge + 1) + x]!;
+      local = Math.max(local, Math.abs(sum) / (block * block));
+    }
+  }
+  return local;
+}
+
+/**
+ * The "fit" of no change at all: identity tone, no shift, no motion, measured the way fitStructure
+ * measures. Most copies a plan reads are this close to ours; when they are, fitting them changes
+ * nothing a decision rests on (compare.ts, measure), and it costs a tenth as much.
+ */
+export function unfitted(expectedGrid: Uint8Array, actual: Uint8Array, edge: number): StructureFit {
+  const cells = edge * edge;
+  if (expectedGrid.length !== cells || actual.length !== cells) throw new Error(`luma grids must be ${edge}x${edge}`);
+  const smoothExpected = smooth(expectedGrid, edge);
+  const smoothActual = smooth(actual, edge);
+  const residual = new Float64Array(cells);
+  let squares = 0;
+  for (let i = 0; i < cells; i++) {
+    residual[i] = smoothActual[i]! - smoothExpected[i]!;
+    squares += (actual[i]! - expectedGrid[i]!) ** 2;
+  }
+  const rms = Math.sqrt(squares / cells);
+  return {
+    tone: (v) => v,
+    shift: { dx: 0, dy: 0 },
+    shifted: Float64Array.from(expectedGrid),
+    motion: () => ({ dx: 0, dy: 0 }),
+    moved: 0,
+    toneShift: 0,
+    local: largestBlockMean(residual, edge),
+    rms,
+    rmsMoved: rms,
+  };
+}
+
 /** Fits actual ≈ model(expected) and measures what is left. Both grids are edge x edge luma. */
 export function fitStructure(expectedGrid: Uint8Array, actual: Uint8Array, edge: number): StructureFit {
   const cells = edge * edge;
@@ -415,21 +465,7 @@ export function fitStructure(expectedGrid: Uint8Array, actual: Uint8Array, edge:
     const v = low + ((high - low) * step) / 16;
     toneShift = Math.max(toneShift, Math.abs(tone(v) - v));
   }
-  // Block sums from a summed-area table: every LOCAL_BLOCK-wide window, overlapping.
-  const table = new Float64Array((edge + 1) * (edge + 1));
-  for (let y = 0; y < edge; y++) {
-    for (let x = 0; x < edge; x++) {
-      table[(y + 1) * (edge + 1) + x + 1] = residual[y * edge + x]! + table[y * (edge + 1) + x + 1]! + table[(y + 1) * (edge + 1) + x]! - table[y * (edge + 1) + x]!;
-    }
-  }
-  let local = 0;
-  const block = Math.min(LOCAL_BLOCK, edge);
-  for (let y = 0; y + block <= edge; y++) {
-    for (let x = 0; x + block <= edge; x++) {
-      const sum = table[(y + block) * (edge + 1) + x + block]! - table[y * (edge + 1) + x + block]! - table[(y + block) * (edge + 1) + x]! + table[y * (edge + 1) + x]!;
-      local = Math.max(local, Math.abs(sum) / (block * block));
-    }
-  }
+  const local = largestBlockMean(residual, edge);
   // The detail measure compares the unsmoothed grids, tone only: it is meant for copies that line up.
   let squares = 0;
   for (let i = 0; i < cells; i++) squares += (actual[i]! - tone(shiftedRaw[i]!)) ** 2;

@@ -7,7 +7,8 @@
  */
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SMALL_EDGE, compare } from "../../src/images/compare.js";
+import { SMALL_EDGE, compare as compareAsPlanned, measureFitted } from "../../src/images/compare.js";
+import type { CompareOptions, Comparison } from "../../src/images/compare.js";
 import { fingerprintImage } from "../../src/images/fingerprint-image.js";
 import type { Fingerprint } from "../../src/model/fingerprint.js";
 import * as corpus from "./corpus.js";
@@ -58,6 +59,17 @@ function expectOnlyKnownMisses(misses: readonly string[], ofThisTest: (key: stri
   expect(misses, "new misses").toEqual([]);
   // A known miss that is now found is progress: take it off the list (and docs/comparison.md).
   expect([...KNOWN_MISSES].filter((key) => ofThisTest(key) && !knownMissed.has(key)), "known misses now found").toEqual([]);
+}
+
+/**
+ * compare(), checked against the same comparison with every pair fitted: the shortcut for pairs
+ * with nothing to forgive (compare.ts, plainlySame) must never let an edit through.
+ */
+function compare(expected: Fingerprint, actual: Fingerprint, options: CompareOptions): Comparison {
+  const result = compareAsPlanned(expected, actual, options);
+  const fitted = compareAsPlanned(expected, actual, { ...options, measure: measureFitted });
+  expect(result.samePicture, `${result.reason} where every pair fitted says ${fitted.reason}`).toBe(fitted.samePicture);
+  return result;
 }
 
 let photos: corpus.Source[] = [];

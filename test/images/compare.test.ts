@@ -16,6 +16,7 @@ import {
   STRUCTURE_VOUCH_MAX,
   TONE_SHIFT_MAX,
   compare,
+  measureFitted,
 } from "../../src/images/compare.js";
 import { fingerprintImage } from "../../src/images/fingerprint-image.js";
 import { isFingerprint } from "../../src/images/fingerprint.js";
@@ -91,6 +92,30 @@ describe("compare: the same photo after the services re-encode and resize it", (
     // Measured: hash ≤ 4, colour ≤ 3.5. The thresholds sit well above.
     expect(worst.hash).toBeLessThanOrEqual(HASH_DISTANCE_MAX - 4);
     expect(worst.colour).toBeLessThanOrEqual(COLOUR_DELTA_E_MAX - 3);
+  });
+
+  it("decides a copy with nothing to forgive without fitting it, as the fit would have", async () => {
+    let unfitted = 0;
+    let copies = 0;
+    for (const { seed, graph, fingerprint } of rendered) {
+      const brighter = await sharp(graph).resize(240, 240).linear(1.15, 0).jpeg({ quality: 80 }).toBuffer();
+      for (const copy of [...(await serviceCopies(graph)), { label: "240px 15 % brighter", bytes: brighter }]) {
+        const actual = await fingerprintImage(copy.bytes);
+        const result = compare(fingerprint, actual, { minEdge: 1 });
+        const fitted = compare(fingerprint, actual, { minEdge: 1, measure: measureFitted });
+        expect(result.verdict, `${seed} ${copy.label}: ${result.reason} / fitted: ${fitted.reason}`).toBe(fitted.verdict);
+        copies++;
+        if (result.distances.tone === 0 && result.distances.moved === 0) unfitted++;
+        // A brighter copy has a tone shift to forgive: it is fitted, and the shift is reported.
+        if (copy.bytes === brighter) expect(result.distances.tone, seed).toBeGreaterThan(10);
+      }
+    }
+    // Most copies a plan reads are this close (in these, all but the brightened ones and a few 48 px ones).
+    expect(unfitted / copies).toBeGreaterThan(0.8);
+    // Different people are never decided without the fit, and are different either way.
+    for (const [i, a] of rendered.entries()) {
+      for (const b of rendered.slice(i + 1)) expect(compare(a.fingerprint, b.fingerprint).distances.tone, `${a.seed} vs ${b.seed}`).not.toBe(0);
+    }
   });
 
   it("reports a small copy as the same picture but too small, and accepts it when that size is all that is asked", async () => {
