@@ -121,7 +121,7 @@ export async function analyseSource(bytes: Buffer, settings: RenderSettings): Pr
   if (side < GRAPH_MAX_EDGE) {
     warnings.push(`source is ${source.width}x${source.height}: below ${GRAPH_MAX_EDGE} px, so the photo is ${edge}x${edge} (never enlarged)`);
   }
-  const { hash, fine } = renditions(rendition, box);
-  const fingerprint = fingerprintRendition(hash, edge, edge, fine);
+  const { hash, fine, concentration } = renditions(rendition, box);
+  const fingerprint = fingerprintRendition(hash, edge, edge, fine, concentration);
   return { source, crop: fullSizeCrop(source, rendition, box, settings.crop), edge, fingerprint, warnings };
 }

@@ -42,6 +42,12 @@ export const FINE_MIN = 1.5;
 /** Above this fitted motion (cells) a copy counts as moved, and its detail lost is measured against ours moved the same way, with LOST_MOVED_MAX (moving ours resamples it, which loses some detail of its own). */
 export const MOVED_MAX = 0.2;
 export const LOST_MOVED_MAX = 1;
+/**
+ * A moved copy is allowed LOST_MOVED_MAX only while its edges fall where ours do: when its gradient
+ * energy is more concentrated on a few columns or rows than ours by more than this factor (see
+ * Distances.blocks), it is a mosaic, whose block edges make the fit see a move that is not there.
+ */
+export const BLOCKS_MAX = 1.5;
 /** The actual image's texture may be at most this many times lower or higher than the expected one's. */
 export const TEXTURE_RATIO_MAX = 1.8;
 /** Below this texture (levels) on both sides a picture is too smooth for the texture check to mean anything. */
@@ -55,7 +61,7 @@ export const ASPECT_TOLERANCE = 0.03;
  * Bump when measure() (or the fit in structure.ts it rests on) gives other distances for the same
  * pair of fingerprints: remembered distances (measure-cache.ts) are then not used.
  */
-export const MEASURE_VERSION = 2;
+export const MEASURE_VERSION = 3;
 
 export type Verdict = "same" | "different" | "too-small";
 
@@ -78,6 +84,8 @@ export interface Distances {
   moved: number;
   /** Actual texture / expected texture (1: as detailed as expected; 0.2: a blurred or pixelated copy). */
   texture: number;
+  /** Actual / expected concentration of the gradient energy on columns and rows (Fingerprint.concentration; 1 where either image is too small): above 1.5, edges moved onto a block grid. */
+  blocks: number;
 }
 
 export interface Comparison {
@@ -110,11 +118,17 @@ export interface Limit {
   vouched?: { max: number; structureMax: number };
 }
 
+/** Whether the looser lost-detail limit of a moved copy applies (see MOVED_MAX and BLOCKS_MAX). */
+export function movedCopy(distances: Pick<Distances, "moved" | "blocks">): boolean {
+  return distances.moved > MOVED_MAX && distances.blocks <= BLOCKS_MAX;
+}
+
 /**
- * The limits compare() applies to an actual image whose shorter edge is actualEdge and that the fit
- * moved by `moved` cells. Whether a limit applies at all is Comparison.checked and Comparison.method.
+ * The limits compare() applies to an actual image whose shorter edge is actualEdge, with the fit's
+ * motion and the block measure of `distances`. Whether a limit applies at all is Comparison.checked
+ * and Comparison.method.
  */
-export function limitsFor(actualEdge: number, moved: number): Record<keyof Distances, Limit> {
+export function limitsFor(actualEdge: number, distances: Pick<Distances, "moved" | "blocks">): Record<keyof Distances, Limit> {
   const small = actualEdge < SMALL_EDGE;
   return {
     hash: { max: HASH_DISTANCE_MAX, vouched: { max: HASH_DISTANCE_VOUCHED_MAX, structureMax: STRUCTURE_VOUCH_MAX } },
@@ -125,9 +139,10 @@ export function limitsFor(actualEdge: number, moved: number): Record<keyof Dista
     moved: { max: MOVED_MAX },
     // Detail is compared cell by cell only where the copy lines up with ours: the fit's motion terms
     // follow a moved copy, but not its finest detail, so a moved one is allowed more.
-    lost: { max: moved <= MOVED_MAX ? LOST_MAX : LOST_MOVED_MAX },
+    lost: { max: movedCopy(distances) ? LOST_MOVED_MAX : LOST_MAX },
     texture: { min: 1 / TEXTURE_RATIO_MAX, max: TEXTURE_RATIO_MAX },
     fine: { min: FINE_RATIO_MIN },
+    blocks: { max: BLOCKS_MAX },
   };
 }
 
@@ -217,6 +232,8 @@ function distancesWith(expected: Fingerprint, actual: Fingerprint, fit: Structur
   // After a whole-picture shift, our grid's hash is taken again where the shifted picture lies: a
   // 1–2 px shift of a 48 px thumbnail flips 12–22 bits (test/corpus).
   const hash = fit.shift.dx === 0 && fit.shift.dy === 0 ? hammingDistance(expected.hash, actual.hash) : Math.min(hammingDistance(expected.hash, actual.hash), hammingDistance(perceptualHash(fit.shifted).hash, actual.hash));
+  const moved = round2(fit.moved);
+  const blocks = round2(expected.concentration !== null && actual.concentration !== null ? actual.concentration / expected.concentration : 1);
   return {
     hash,
     colour: maxDeltaE(coarseLab(toned), coarseLab(actualPixels)),
@@ -224,10 +241,11 @@ function distancesWith(expected: Fingerprint, actual: Fingerprint, fit: Structur
     tone: round2(fit.toneShift),
     structure: round2(fit.local),
     // A copy that lines up is compared as it is; a moved one with ours moved the same way.
-    lost: round2((fit.moved <= MOVED_MAX ? fit.rms : Math.min(fit.rms, fit.rmsMoved)) / Math.max(expected.texture, TEXTURE_MIN)),
+    lost: round2((movedCopy({ moved, blocks }) ? Math.min(fit.rms, fit.rmsMoved) : fit.rms) / Math.max(expected.texture, TEXTURE_MIN)),
     texture: round2(texture),
-    moved: round2(fit.moved),
+    moved,
     fine: round2(fineRatio(expected, actual)),
+    blocks,
   };
 }
 
@@ -286,7 +304,7 @@ export function compare(expected: Fingerprint, actual: Fingerprint, options: Com
   const large = actualEdge >= SMALL_EDGE && Math.min(expected.width, expected.height) >= SMALL_EDGE;
   // Near-flat pictures have no structure or detail to speak of: their pixels decide.
   const checked = { structure: large && method === "hash", texture: large && method === "hash" };
-  const limits = limitsFor(actualEdge, distances.moved);
+  const limits = limitsFor(actualEdge, distances);
   const pixelLimit = limits.pixels.max!;
 
   let difference: string | undefined;

@@ -30,8 +30,8 @@ export async function fingerprintImage(bytes: Buffer, options: FingerprintOption
   const small = await decodeSmallJpeg(bytes);
   if (small) {
     const image = { ...small, channels: 4 as const };
-    const { hash, fine } = renditions(image, undefined, finest);
-    return fingerprintRendition(hash, small.width, small.height, fine);
+    const { hash, fine, concentration } = renditions(image, undefined, finest);
+    return fingerprintRendition(hash, small.width, small.height, fine, concentration);
   }
   await requireRasterImage(bytes);
   const { data, info } = await openImage(bytes)
@@ -44,6 +44,6 @@ export async function fingerprintImage(bytes: Buffer, options: FingerprintOption
   const shrunk = Math.max(info.width, info.height) >= DECODE_WHOLE_MAX;
   const { width, height } = shrunk ? (await openImage(bytes).metadata()).autoOrient : info;
   const image = { pixels: data, width: info.width, height: info.height };
-  const { hash, fine } = renditions(image, undefined, finest);
-  return fingerprintRendition(hash, width, height, fine);
+  const { hash, fine, concentration } = renditions(image, undefined, finest);
+  return fingerprintRendition(hash, width, height, fine, concentration);
 }

@@ -10,8 +10,9 @@ import { PHASH_SIZE, perceptualHash } from "./phash.js";
  * Bump when the fingerprint of the same image changes; fingerprints of other versions are not comparable.
  * 2: the PHASH_SIZE rendition is an area average computed here (1 used a libvips resize).
  * 3: adds the LUMA_GRID luma grid and the texture (structure.ts, compare.ts).
+ * 4: adds the concentration of the gradient energy on the EDGE_GRID (a mosaic's block edges).
  */
-export const FINGERPRINT_VERSION = 3;
+export const FINGERPRINT_VERSION = 4;
 /** Edge of the coarse Lab grid used as colour signature. */
 export const COLOUR_GRID = 4;
 /** Edge of the small RGB rendition compared for near-flat images. */
@@ -23,6 +24,8 @@ export const PIXEL_GRID = 8;
  */
 export const FINE_GRIDS = [64, 128] as const;
 const FINE_PIXELS_PER_CELL = 1.5;
+/** The grid the gradient energy's concentration is measured on: the finest a plan's 96 px analysis has. */
+export const EDGE_GRID = 64;
 /** Edge of the luma grid (the hash's rendition, kept) that local changes and lost detail are looked for on. */
 export const LUMA_GRID = PHASH_SIZE;
 
@@ -45,7 +48,7 @@ function blockMeans(rgb: Uint8Array, size: number, grid: number): Float64Array {
 }
 
 /** The fingerprint of a PHASH_SIZE x PHASH_SIZE sRGB rendition (row-major RGB). Pure. */
-export function fingerprintRendition(rgb: Uint8Array, width: number, height: number, fine: ReadonlyArray<number | null> = FINE_GRIDS.map(() => null)): Fingerprint {
+export function fingerprintRendition(rgb: Uint8Array, width: number, height: number, fine: ReadonlyArray<number | null> = FINE_GRIDS.map(() => null), concentration: number | null = null): Fingerprint {
   const n = PHASH_SIZE;
   if (rgb.length !== n * n * 3) throw new Error(`rendition must be ${n}x${n} RGB`);
   // Rec. 601 luma, as JPEG uses: the hash follows what the encoders preserve best.
@@ -76,6 +79,7 @@ export function fingerprintRendition(rgb: Uint8Array, width: number, height: num
     luma: Buffer.from(lumaGrid).toString("base64"),
     texture: round(textureOf(luma, n), 3),
     fine: [...fine],
+    concentration,
   };
 }
 
@@ -83,6 +87,8 @@ export function fingerprintRendition(rgb: Uint8Array, width: number, height: num
 export interface Renditions {
   hash: Uint8Array;
   fine: Array<number | null>;
+  /** See Fingerprint.concentration (null where the image has no EDGE_GRID). */
+  concentration: number | null;
 }
 
 /**
@@ -93,20 +99,23 @@ export interface Renditions {
  */
 export function renditions(image: RgbImage, box = { left: 0, top: 0, width: image.width, height: image.height }, finestWanted: number = Math.max(...FINE_GRIDS)): Renditions {
   const finest = finestGridFor(Math.min(box.width, box.height), finestWanted);
-  if (finest === undefined) return { hash: hashRendition(image, box), fine: FINE_GRIDS.map(() => null) };
+  if (finest === undefined) return { hash: hashRendition(image, box), fine: FINE_GRIDS.map(() => null), concentration: null };
   const rgb = areaAverage(image, finest, box);
   const textures = new Map<number, number>();
+  let concentration: number | null = null;
   let grid: number = finest;
   let level = rgb;
   for (;;) {
-    textures.set(grid, round(textureOf(lumaOf(level), grid), 3));
+    const luma = lumaOf(level);
+    textures.set(grid, round(textureOf(luma, grid), 3));
+    if (grid === EDGE_GRID) concentration = round(concentrationOf(luma, grid), 3);
     const coarser = grid / 2;
     if (!FINE_GRIDS.includes(coarser as (typeof FINE_GRIDS)[number])) break;
     level = blockMeansOf(level, grid, 2);
     grid = coarser;
   }
   const hash = roundedBytes(blockMeansOf(rgb, finest, finest / PHASH_SIZE));
-  return { hash, fine: FINE_GRIDS.map((g) => textures.get(g) ?? null) };
+  return { hash, fine: FINE_GRIDS.map((g) => textures.get(g) ?? null), concentration };
 }
 
 /** Values of 0..255 rounded to bytes. (A loop: Uint8Array.from with a mapping function is many times slower.) */
@@ -170,6 +179,35 @@ export function textureOf(luma: ArrayLike<number>, n: number): number {
     }
   }
   return Math.sqrt(sum / ((n - 2) * (n - 2)));
+}
+
+/**
+ * How unevenly the gradient energy of an n x n luma image falls on its columns, or on its rows,
+ * whichever is more uneven: with e(j) the summed |difference| across column boundary j,
+ * (n - 1) Σ e² / (Σ e)², 1 when every boundary carries the same and up to n - 1 when one carries it
+ * all. A mosaic moves a photo's edges onto its block edges; re-encoding leaves them where they were
+ * (test/corpus measures the ratio of the two sides).
+ */
+export function concentrationOf(luma: ArrayLike<number>, n: number): number {
+  const columns = new Float64Array(n - 1);
+  const rows = new Float64Array(n - 1);
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      const v = luma[y * n + x] as number;
+      if (x + 1 < n) columns[x] = columns[x]! + Math.abs((luma[y * n + x + 1] as number) - v);
+      if (y + 1 < n) rows[y] = rows[y]! + Math.abs((luma[(y + 1) * n + x] as number) - v);
+    }
+  }
+  const unevenness = (energy: Float64Array): number => {
+    let sum = 0;
+    let squares = 0;
+    for (const e of energy) {
+      sum += e;
+      squares += e * e;
+    }
+    return sum > 0 ? (energy.length * squares) / (sum * sum) : 1;
+  };
+  return Math.max(unevenness(columns), unevenness(rows));
 }
 
 export interface RgbImage {
@@ -328,6 +366,7 @@ export function isFingerprint(value: unknown): value is Fingerprint {
     f.texture >= 0 &&
     Array.isArray(f.fine) &&
     f.fine.length === FINE_GRIDS.length &&
-    f.fine.every((v) => v === null || (typeof v === "number" && Number.isFinite(v) && v >= 0))
+    f.fine.every((v) => v === null || (typeof v === "number" && Number.isFinite(v) && v >= 0)) &&
+    (f.concentration === null || (typeof f.concentration === "number" && Number.isFinite(f.concentration) && f.concentration >= 1))
   );
 }

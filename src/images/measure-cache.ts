@@ -13,10 +13,10 @@ import type { Fingerprint } from "../model/fingerprint.js";
 import { MEASURE_VERSION, measure } from "./compare.js";
 import type { Distances } from "./compare.js";
 
-/** JSON lines: one `[key, [hash, colour, pixels, tone, structure, lost, fine, moved, texture]]` per line. */
-const FORMAT = "photosync.measure-cache/v1";
+/** JSON lines: one `[key, [hash, colour, pixels, tone, structure, lost, fine, moved, texture, blocks]]` per line. */
+const FORMAT = "photosync.measure-cache/v2";
 /** The order of a stored entry's numbers. */
-const FIELDS = ["hash", "colour", "pixels", "tone", "structure", "lost", "fine", "moved", "texture"] as const satisfies ReadonlyArray<keyof Distances>;
+const FIELDS = ["hash", "colour", "pixels", "tone", "structure", "lost", "fine", "moved", "texture", "blocks"] as const satisfies ReadonlyArray<keyof Distances>;
 
 /** Each fingerprint's own digest, once per object: a plan compares our fingerprint with up to four stores' copies. */
 const fingerprintDigests = new WeakMap<Fingerprint, string>();

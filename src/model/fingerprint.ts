@@ -18,4 +18,10 @@ export interface Fingerprint {
   texture: number;
   /** The texture on each finer grid (images/fingerprint.ts FINE_GRIDS), null where the image is too small for it. */
   fine: Array<number | null>;
+  /**
+   * How unevenly the gradient energy of the EDGE_GRID luma falls on its columns and rows (1: evenly;
+   * more where a few columns or rows carry it, as a mosaic's block edges do); null where the image is
+   * too small for that grid.
+   */
+  concentration: number | null;
 }

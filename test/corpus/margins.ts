@@ -5,8 +5,8 @@
 import { SMALL_EDGE, limitsFor } from "../../src/images/compare.js";
 import type { Comparison, Distances } from "../../src/images/compare.js";
 
-/** The distances with a limit of their own (`moved` only chooses the limit of `lost`). */
-const TRACKED = ["hash", "pixels", "colour", "tone", "structure", "lost", "texture", "fine"] as const;
+/** The distances with a limit of their own (`moved` only chooses the limit of `lost`, with `blocks`). */
+const TRACKED = ["hash", "pixels", "colour", "tone", "structure", "lost", "texture", "fine", "blocks"] as const;
 type Tracked = (typeof TRACKED)[number];
 
 /** One side of a limit: a distance must stay at most (max) or at least (min) this for "same picture". */
@@ -39,12 +39,14 @@ function checkedOf(result: Comparison): Record<Tracked, boolean> {
     lost: result.checked.texture,
     texture: result.checked.texture,
     fine: result.checked.texture,
+    // Shown against its limit for every pair, though only a moved copy over it is judged by it.
+    blocks: result.checked.texture,
   };
 }
 
 /** The nearer bound of a distance's limit, and the margin to it. */
-function closestBound(name: Tracked, value: number, actualEdge: number, moved: number): Closest {
-  const limit = limitsFor(actualEdge, moved)[name];
+function closestBound(name: Tracked, value: number, actualEdge: number, distances: Distances): Closest {
+  const limit = limitsFor(actualEdge, distances)[name];
   // The hash may reach the vouched limit when the structure vouches: that is its real limit.
   const max = name === "hash" ? limit.vouched?.max : limit.max;
   const bounds: Bound[] = [...(max !== undefined ? [{ kind: "max" as const, value: max }] : []), ...(limit.min !== undefined ? [{ kind: "min" as const, value: limit.min }] : [])];
@@ -62,7 +64,7 @@ export function recordWorst(worst: Worst, kind: string, size: number, actualEdge
   const checked = checkedOf(result);
   for (const name of TRACKED) {
     if (!checked[name]) continue;
-    const closest = closestBound(name, result.distances[name as keyof Distances], actualEdge, result.distances.moved);
+    const closest = closestBound(name, result.distances[name as keyof Distances], actualEdge, result.distances);
     const previous = row.get(name);
     if (!previous || closest.margin < previous.margin) row.set(name, closest);
   }

@@ -4,7 +4,7 @@
  * (docs/comparison.md quotes this table; a limit moves only with these numbers).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MOVED_MAX, compare, measureFitted } from "../../src/images/compare.js";
+import { compare, measureFitted, movedCopy } from "../../src/images/compare.js";
 import type { Comparison } from "../../src/images/compare.js";
 import { fingerprintImage } from "../../src/images/fingerprint-image.js";
 import type { Fingerprint } from "../../src/model/fingerprint.js";
@@ -43,7 +43,7 @@ describe("the corpus: a service's copy of our render is the same picture", () =>
           // passes as it is (compare.ts, plainlySame); that must never change the verdict.
           const result: Comparison = compare(expected, actual, { minEdge: 1, measure: measureFitted });
           const planned = compare(expected, actual, { minEdge: 1 });
-          recordWorst(worst, `${copy.kind}${result.distances.moved > MOVED_MAX ? ", moved" : ""}`, size, Math.min(actual.width, actual.height), result);
+          recordWorst(worst, `${copy.kind}${movedCopy(result.distances) ? ", moved" : ""}`, size, Math.min(actual.width, actual.height), result);
           if (!result.samePicture) failures.push(`${name}, ${copy.kind}: ${result.reason}`);
           if (planned.samePicture !== result.samePicture) failures.push(`${name}, ${copy.kind}: as planned "${planned.reason}", fitted "${result.reason}"`);
         }

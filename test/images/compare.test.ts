@@ -171,8 +171,10 @@ describe("compare: the same photo after the services re-encode and resize it", (
     const copy: unknown = JSON.parse(JSON.stringify(fingerprint));
     expect(isFingerprint(copy)).toBe(true);
     expect(copy).toEqual(fingerprint);
-    expect(compare(fingerprint, copy as Fingerprint).distances).toEqual({ hash: 0, colour: 0, pixels: 0, tone: 0, structure: 0, lost: 0, fine: 1, texture: 1, moved: 0 });
+    expect(compare(fingerprint, copy as Fingerprint).distances).toEqual({ hash: 0, colour: 0, pixels: 0, tone: 0, structure: 0, lost: 0, fine: 1, texture: 1, moved: 0, blocks: 1 });
     expect(isFingerprint({ ...fingerprint, hash: "xyz" })).toBe(false);
+    expect(isFingerprint({ ...fingerprint, concentration: "2" })).toBe(false);
+    expect(isFingerprint({ ...fingerprint, concentration: undefined })).toBe(false);
     expect(isFingerprint({ ...fingerprint, version: 99 })).toBe(false);
   });
 });

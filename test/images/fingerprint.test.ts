@@ -7,7 +7,11 @@ import { describe, expect, it } from "vitest";
 import { renderPortrait } from "../../src/demo/portrait.js";
 import { PLAN_FINEST_GRID } from "../../src/images/analysis.js";
 import { fingerprintImage } from "../../src/images/fingerprint-image.js";
-import { FINE_GRIDS, areaRendition, hashRendition, renditions, textureOf } from "../../src/images/fingerprint.js";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { BLOCKS_MAX, MOVED_MAX, compare, movedCopy } from "../../src/images/compare.js";
+import * as corpus from "../corpus/corpus.js";
+import { FINE_GRIDS, areaRendition, concentrationOf, hashRendition, renditions, textureOf } from "../../src/images/fingerprint.js";
 import type { RgbImage } from "../../src/images/fingerprint.js";
 
 async function photo(edge: number): Promise<RgbImage> {
@@ -64,5 +68,41 @@ describe("fingerprint renditions", () => {
     expect(forPlan.fine[1]).toBeNull();
     expect(forPlan.fine[0]).toBeCloseTo(full.fine[0]!, 2);
     expect({ ...forPlan, fine: null }).toEqual({ ...full, fine: null });
+  });
+});
+
+describe("the gradient energy's concentration (Fingerprint.concentration)", () => {
+  const n = 64;
+  /** An n x n luma image from a function of the cell. */
+  const grid = (value: (x: number, y: number) => number) => Float64Array.from({ length: n * n }, (_, i) => value(i % n, Math.floor(i / n)));
+
+  it("is 1 where every column boundary carries the same energy, and grows as fewer carry it", () => {
+    expect(concentrationOf(grid((x) => x * 2), n)).toBeCloseTo(1, 6);
+    expect(concentrationOf(grid(() => 128), n)).toBe(1);
+    // A staircase of 8-cell steps: the energy sits on 7 of the 63 boundaries.
+    expect(concentrationOf(grid((x) => Math.floor(x / 8) * 16), n)).toBeCloseTo(63 / 7, 6);
+    // Rows count as much as columns.
+    expect(concentrationOf(grid((_, y) => Math.floor(y / 8) * 16), n)).toBeCloseTo(63 / 7, 6);
+  });
+
+  it("stays where it was for a re-encoded copy of a smooth photo, and rises for its mosaic, which is then no moved copy", async () => {
+    // A smooth, low-contrast photo from the corpus: its 24-block mosaic loses little detail, and the
+    // blocks make the fit see a move; where its edges went is what shows it.
+    const source = await readFile(path.join(import.meta.dirname, "..", "corpus", "photos", "foggy-jetty.jpg"));
+    const render = await corpus.renderOf(source);
+    const expected = await corpus.expectedOf(source);
+    const mosaic = await sharp(await sharp(render).resize(24, 24).toBuffer()).resize(648, 648, { kernel: "nearest" }).png().toBuffer();
+    const copy = compare(expected, await fingerprintImage(await corpus.servedAt(render, 240)));
+    const blocky = compare(expected, await fingerprintImage(await corpus.servedAt(mosaic, 240)));
+    expect(copy.distances.blocks).toBeLessThan(1.2);
+    expect(copy.samePicture).toBe(true);
+    expect(blocky.distances.blocks).toBeGreaterThan(BLOCKS_MAX);
+    expect(blocky.distances.moved).toBeGreaterThan(MOVED_MAX);
+    expect(movedCopy(blocky.distances)).toBe(false);
+    expect(blocky.reason).toMatch(/^a blurred, pixelated or low-quality copy \(detail lost 0\.\d+ > 0\.6\)$/);
+  });
+
+  it("is null where the image has no 64 grid", async () => {
+    expect((await fingerprintImage(await sharp((await photo(72)).pixels, { raw: { width: 72, height: 72, channels: 3 } }).png().toBuffer())).concentration).toBeNull();
   });
 });

@@ -15,8 +15,8 @@ import { SMALL_JPEG_MAX_EDGE, decodeSmallJpeg } from "../../src/images/small-jpe
 
 /** The fingerprint of decoded pixels, as fingerprintImage computes it from an image decoded whole. */
 const viaRendition = (image: RgbImage) => {
-  const { hash, fine } = renditions(image);
-  return fingerprintRendition(hash, image.width, image.height, fine);
+  const { hash, fine, concentration } = renditions(image);
+  return fingerprintRendition(hash, image.width, image.height, fine, concentration);
 };
 
 /** A portrait with (seeded, repeatable) grain on it, so the JPEG has plenty of detail to decode. */

@@ -9,7 +9,7 @@ import { InvalidArgumentError, Option } from "commander";
 import type { Command } from "commander";
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { LOST_MOVED_MAX, SMALL_EDGE, compare, limitsFor } from "../../images/compare.js";
+import { BLOCKS_MAX, LOST_MOVED_MAX, SMALL_EDGE, compare, limitsFor, movedCopy } from "../../images/compare.js";
 import type { Comparison, Distances, Limit } from "../../images/compare.js";
 import { fingerprintImage } from "../../images/fingerprint-image.js";
 import { SOURCE_FORMAT_NAMES } from "../../images/settings.js";
@@ -40,6 +40,7 @@ const MEANINGS: Record<DistanceName, { label: string; meaning: string }> = {
   lost: { label: "detail lost", meaning: "share of the expected fine detail missing" },
   texture: { label: "texture", meaning: "detail relative to the expected (1: as detailed)" },
   fine: { label: "fine detail", meaning: "finest detail relative to the expected, where both are large enough" },
+  blocks: { label: "block edges", meaning: "how much more its edges crowd onto few columns or rows than ours (a mosaic)" },
 }
 const DISTANCE_NAMES = Object.keys(MEANINGS) as DistanceName[];
 
@@ -107,6 +108,8 @@ function checkedDistances(result: Comparison): Record<DistanceName, boolean> {
     lost: result.checked.texture,
     texture: result.checked.texture,
     fine: result.checked.texture,
+    // `blocks` decides, with `moved`, which limit `lost` has: a mosaic is not a moved copy.
+    blocks: result.checked.texture,
   };
 }
 
@@ -178,7 +181,8 @@ const format = (value: number): string => String(Number(value.toFixed(2)));
 function limitText(name: DistanceName, limit: Limit): string {
   if (name === "hash" && limit.vouched) return `${limit.max} (${limit.vouched.max} when the structure vouches)`;
   if (limit.max === undefined) return `at least ${format(limit.min ?? 0)}×`;
-  if (name === "moved") return `${format(limit.max)} (then detail lost ≤ ${format(LOST_MOVED_MAX)})`;
+  if (name === "moved") return `${format(limit.max)} (then detail lost ≤ ${format(LOST_MOVED_MAX)}, unless block edges are over ${format(BLOCKS_MAX)})`;
+  if (name === "blocks") return `${format(limit.max)} (over it, a moved copy gets no looser detail limit)`;
   if (limit.min !== undefined) return `${format(limit.min)}–${format(limit.max)}×`;
   return format(limit.max);
 }
@@ -190,12 +194,13 @@ function statusText(name: DistanceName, result: Comparison, limits: Record<Dista
   if (!checked[name]) {
     if (name === "hash") return "not used: both pictures near-flat, their pixels decide";
     if (name === "pixels") return "used only to vouch for the hash";
-    if (result.method === "pixels" && ["structure", "moved", "lost", "texture", "fine"].includes(name) && actualEdge >= SMALL_EDGE) return "not checked: near-flat pictures";
+    if (result.method === "pixels" && ["structure", "moved", "lost", "texture", "fine", "blocks"].includes(name) && actualEdge >= SMALL_EDGE) return "not checked: near-flat pictures";
     return `not checked: under ${SMALL_EDGE} px`;
   }
   const within = (limit.max === undefined || value <= limit.max) && (limit.min === undefined || value >= limit.min);
   if (within) return "ok";
-  if (name === "moved") return "moved: detail lost measured against ours moved";
+  if (name === "moved") return movedCopy(result.distances) ? "moved: detail lost measured against ours moved" : "moved, but its edges sit on a block grid: detail lost measured as it is";
+  if (name === "blocks") return "over: edges on a block grid (a mosaic), no moved-copy allowance";
   if (name === "hash" && limit.vouched && value <= limit.vouched.max) {
     const vouched = result.distances.structure <= limit.vouched.structureMax && result.distances.pixels <= (limits.pixels.max ?? 0);
     return vouched ? "ok: the structure vouches" : "over";
@@ -283,7 +288,7 @@ export function registerCompare(program: Command, { io, setExitCode }: CommandCo
           actual: { file: fileB, width: actual.width, height: actual.height },
           ...(options.minEdge !== undefined ? { minEdge: options.minEdge } : {}),
           distances: result.distances,
-          limits: limitsFor(actualEdge, result.distances.moved),
+          limits: limitsFor(actualEdge, result.distances),
           checked: checkedDistances(result),
         };
         io.stdout.write(options.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : formatText(report, result, origin, paint));
