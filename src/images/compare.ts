@@ -277,7 +277,7 @@ export function measureFitted(expected: Fingerprint, actual: Fingerprint): Dista
   return distancesWith(expected, actual, fitStructure(Buffer.from(expected.luma, "base64"), Buffer.from(actual.luma, "base64"), LUMA_GRID));
 }
 
-/** Fingerprints already checked by isFingerprint: a plan compares ours with every store's copy, and checking the luma grid's base64 is most of a warm comparison. */
+/** Fingerprints already checked by isFingerprint: a plan compares ours with every store's copy, and the luma grid's base64 pattern is not cheap to check again for each. */
 const checkedFingerprints = new WeakSet<Fingerprint>();
 
 function wellFormed(fingerprint: Fingerprint): boolean {
