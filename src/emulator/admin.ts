@@ -72,10 +72,11 @@ export async function handleAdmin(request: EmuRequest, core: EmulatorCore): Prom
     if (area === "counters" && method === "GET") {
       // The emulator's own CPU time since it started: benchmarks subtract two readings to show what the stand-in for Microsoft's servers cost.
       const { user, system } = process.cpuUsage();
-      return json(200, { ...core.counters.snapshot(), throttling: { throttled: core.faults.throttled, earlyRetries: core.faults.earlyRetries }, batchPhotoPeak: core.counters.batchPhotoPeak, userAgents: core.counters.userAgents(), throttlePriorities: core.counters.throttlePriorities(), cpuMs: (user + system) / 1000 });
+      return json(200, { ...core.counters.snapshot(), throttling: { throttled: core.faults.throttled, earlyRetries: core.faults.earlyRetries }, sharePointBudget: core.faults.budgetUse(), batchPhotoPeak: core.counters.batchPhotoPeak, userAgents: core.counters.userAgents(), throttlePriorities: core.counters.throttlePriorities(), cpuMs: (user + system) / 1000 });
     }
     if (area === "counters" && method === "DELETE") {
       core.counters.reset();
+      core.faults.resetUsage();
       return empty(204);
     }
     if (area === "requests" && method === "GET") return json(200, { requests: core.counters.requests(Number(request.url.searchParams.get("since") ?? 0)) });

@@ -9,6 +9,9 @@
  * is modelled by `concurrencyPerUser`. Requests that come back before their Retry-After has passed
  * are counted as `earlyRetries` (and throttled again), so tests can prove a client waited.
  */
+import { ResourceUnits, operationKind } from "./resource-units.js";
+import type { SharePointBudget } from "./resource-units.js";
+
 export type Service = "login" | "graph" | "sharepoint" | "admin";
 
 export interface FaultMatch {
@@ -74,18 +77,46 @@ export interface FaultConfig {
    * request-count stand-in for Entra ID's resource units, 3,500 Graph requests per 10 s per app
    * (the smallest tenant tier).
    */
-  preset?: "documented";
+  /**
+   * "realistic": the documented limits, plus what a real tenant costs in time and budget
+   * (docs/emulator.md): latency (Graph 150 ± 50 ms, SharePoint 200 ± 80 ms, sign-in 150 ± 50 ms,
+   * uploads 200 ± 100 ms more), each photo item of a Graph $batch 60 ms of Outlook's time (4 at a
+   * time), each SharePoint $batch part 10 ms (in order), Entra ID's request limit by tenant size,
+   * and SharePoint's resource-unit budget (`sharePointBudget`, Microsoft's tier for the tenant's
+   * users). Explicit settings win; `rules` are added to the preset's.
+   */
+  preset?: "documented" | "realistic";
+  /** SharePoint's per-app resource-unit budget (resource-units.ts); off unless set or realistic. */
+  sharePointBudget?: SharePointBudget;
 }
 
-/** Fills in the documented limits of a preset; explicit settings win. */
-export function withPreset(config: FaultConfig): FaultConfig {
-  if (config.preset !== "documented") return config;
-  return {
+/** Entra ID's limit per app per tenant per 10 s by tenant size (throttling-limits.md), as requests. */
+function identityLimit(users: number): number {
+  return users < 50 ? 3_500 : users <= 500 ? 5_000 : 8_000;
+}
+
+/** The realistic preset's latency and service time, before any rules of the caller's. */
+const REALISTIC_RULES: FaultRule[] = [
+  { match: { service: "graph" }, latencyMs: 100, jitterMs: 100 },
+  { match: { service: "sharepoint" }, latencyMs: 120, jitterMs: 160 },
+  { match: { service: "login" }, latencyMs: 100, jitterMs: 100 },
+  { match: { service: "graph", method: "PUT", path: "/photo/\\$value" }, latencyMs: 150, jitterMs: 100 },
+  { match: { service: "sharepoint", path: "addusingpath" }, latencyMs: 150, jitterMs: 100 },
+  { match: { service: "graph", path: "/photos?\\b" }, itemLatencyMs: 60 },
+  { match: { service: "sharepoint" }, itemLatencyMs: 10 },
+];
+
+/** Fills in the documented limits of a preset; explicit settings win. `users`: the tenant's. */
+export function withPreset(config: FaultConfig, users = 0): FaultConfig {
+  if (config.preset !== "documented" && config.preset !== "realistic") return config;
+  const documented: FaultConfig = {
     ...config,
     concurrencyPerUser: config.concurrencyPerUser ?? 4,
     photoRateLimitPerUser: config.photoRateLimitPerUser ?? { requests: 10_000, windowSeconds: 600, retryAfterSeconds: 60, service: "graph" },
-    rateLimit: config.rateLimit ?? { requests: 3_500, windowSeconds: 10, retryAfterSeconds: 10, service: "graph" },
+    rateLimit: config.rateLimit ?? { requests: config.preset === "realistic" ? identityLimit(users) : 3_500, windowSeconds: 10, retryAfterSeconds: 10, service: "graph" },
   };
+  if (config.preset === "documented") return documented;
+  return { ...documented, rules: [...REALISTIC_RULES, ...(config.rules ?? [])], sharePointBudget: config.sharePointBudget ?? {} };
 }
 
 export interface FaultDecision {
@@ -93,6 +124,8 @@ export interface FaultDecision {
   action?: { kind: "throttle"; retryAfter: number; reason: string } | { kind: "error"; status: number } | { kind: "drop" };
   slowBodyBytesPerSecond?: number;
   corruptWrites: boolean;
+  /** Extra answer headers (SharePoint's RateLimit-* preview headers). */
+  headers?: Record<string, string>;
 }
 
 export interface FaultRequest {
@@ -136,15 +169,21 @@ export class Faults {
   private readonly inFlight = new Map<string, number>();
   private readonly windows = new Map<string, { start: number; count: number }>();
   private readonly blockedUntil = new Map<string, number>();
+  private budget: ResourceUnits | undefined;
   earlyRetries = 0;
   throttled = 0;
 
-  constructor(config?: FaultConfig) {
+  constructor(
+    config?: FaultConfig,
+    /** The tenant's users (the realistic preset sizes its limits by them). */
+    private readonly tenantUsers: () => number = () => 0,
+  ) {
     if (config !== undefined) this.configure(config);
   }
 
   configure(config: FaultConfig): void {
-    this.config = withPreset(structuredClone(config));
+    this.config = withPreset(structuredClone(config), this.tenantUsers());
+    this.budget = this.config.sharePointBudget !== undefined ? new ResourceUnits(this.config.sharePointBudget, this.tenantUsers()) : undefined;
     this.counts.clear();
     this.windows.clear();
     this.blockedUntil.clear();
@@ -157,7 +196,26 @@ export class Faults {
   }
 
   get active(): boolean {
-    return (this.config.rules?.length ?? 0) > 0 || this.config.concurrencyPerUser !== undefined || this.config.rateLimit !== undefined || this.config.photoRateLimitPerUser !== undefined;
+    return (
+      (this.config.rules?.length ?? 0) > 0 ||
+      this.config.concurrencyPerUser !== undefined ||
+      this.config.rateLimit !== undefined ||
+      this.config.photoRateLimitPerUser !== undefined ||
+      this.budget !== undefined
+    );
+  }
+
+  /** Starts the tally of units spent anew (the budget's windows run on, as SharePoint's do). */
+  resetUsage(): void {
+    this.budget?.used.clear();
+    this.throttled = 0;
+    this.earlyRetries = 0;
+  }
+
+  /** SharePoint's budget and what each app has spent of it (undefined: no budget configured). */
+  budgetUse(): { perMinute: number; perDay: number; used: Record<string, number> } | undefined {
+    if (this.budget === undefined) return undefined;
+    return { perMinute: this.budget.perMinute, perDay: this.budget.perDay, used: Object.fromEntries(this.budget.used) };
   }
 
   private count(key: string): number {
@@ -206,6 +264,13 @@ export class Faults {
     }
     if (decision.action === undefined && this.config.rateLimit !== undefined) {
       decision.action = this.overLimit(`app|${request.app ?? "anonymous"}`, this.config.rateLimit, request, now);
+    }
+    // Every SharePoint operation spends units (a $batch envelope none: its parts are charged one by
+    // one), throttled or not, as SharePoint counts them.
+    if (this.budget !== undefined && request.service === "sharepoint" && !/\/_api\/\$batch$/i.test(request.target.split("?")[0]!)) {
+      const charge = this.budget.charge(request.app ?? "anonymous", operationKind(request.method.toUpperCase(), request.target), now);
+      if (charge.headers !== undefined) decision.headers = charge.headers;
+      if (decision.action === undefined && charge.retryAfter !== undefined) decision.action = { kind: "throttle", retryAfter: charge.retryAfter, reason: `budget (${charge.exhausted})` };
     }
     if (decision.action === undefined && this.config.concurrencyPerUser !== undefined && request.userKey !== undefined && isPhoto) {
       const flight = this.inFlight.get(request.userKey) ?? 0;

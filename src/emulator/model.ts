@@ -72,6 +72,8 @@ export interface SpoFileRecord {
   version: number;
   created: string;
   modified: string;
+  /** The list item's ID in the library (ascending in creation order; paged listings go by it). */
+  itemId?: number;
 }
 
 export interface AppRecord {

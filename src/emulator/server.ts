@@ -219,8 +219,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   let writer: StateWriter | undefined;
   const counters = new Counters();
-  const faults = new Faults({ ...options.faults, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
   const live: { tenant: Tenant } = { tenant: new Tenant(state, blobs, () => writer?.schedule()) };
+  const faults = new Faults({ ...options.faults, ...(options.seed !== undefined ? { seed: options.seed } : {}) }, () => live.tenant.users().length);
   const tokens = new TokenService(keys, () => live.tenant.config, options.tokenLifetimeSeconds);
   if (dataDir !== undefined) {
     writer = new StateWriter(dataDir, () => live.tenant.state);
@@ -329,6 +329,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       // An item's own service time (itemLatencyMs): paid inside the batch's concurrency limit.
       if (decision.delayMs > 0) await sleep(decision.delayMs);
       if (decision.action !== undefined) response = faultResponse(service, item, decision.action);
+      response ??= await run(item);
+      if (decision.headers !== undefined) response = { ...response, headers: { ...response.headers, ...decision.headers } };
     }
     response ??= await run(item);
     const size = response.body === undefined ? 0 : typeof response.body === "string" ? Buffer.byteLength(response.body) : response.body.length;
@@ -412,6 +414,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         } else {
           response = await (handlers.get(role) as (request: EmuRequest) => Promise<EmuResponse>)(request);
         }
+        if (decision.headers !== undefined) response = { ...response, headers: { ...response.headers, ...decision.headers } };
         const sent = await writeResponse(res, response, decision.slowBodyBytesPerSecond);
         counters.record({ time: started, service, method: request.method, path: request.url.pathname + request.url.search, status: response.status, bytesSent: sent, batchItem: false }, body.length);
       } finally {

@@ -51,8 +51,16 @@ export class Tenant {
   ) {
     this.blobs = blobs;
     for (const user of state.users) this.index(user);
-    for (const file of state.spoFiles) this.files.set(file.serverRelativeUrl.toLowerCase(), file);
+    for (const file of state.spoFiles) {
+      this.files.set(file.serverRelativeUrl.toLowerCase(), file);
+      // States saved before item ids existed get them in their stored (creation) order.
+      file.itemId ??= ++this.lastItemId;
+      this.lastItemId = Math.max(this.lastItemId, file.itemId);
+    }
   }
+
+  /** The highest list item ID given out (SharePoint never reuses one). */
+  private lastItemId = 1;
 
   get config(): TenantState["tenant"] {
     return this.state.tenant;
@@ -274,6 +282,11 @@ export class Tenant {
     return this.files.get(serverRelativeUrl.toLowerCase());
   }
 
+  /** Every file of the library, in item ID order (the order SharePoint pages a list by). */
+  spoLibraryFiles(): readonly SpoFileRecord[] {
+    return this.state.spoFiles;
+  }
+
   spoFilesIn(folder: string): SpoFileRecord[] {
     const prefix = folder.replace(/\/+$/, "").toLowerCase() + "/";
     return this.state.spoFiles.filter((file) => {
@@ -298,7 +311,7 @@ export class Tenant {
       this.changed();
       return existing;
     }
-    const file: SpoFileRecord = { serverRelativeUrl, blob, length: bytes.length, uniqueId: randomUUID(), version: 1, created: now, modified: now };
+    const file: SpoFileRecord = { serverRelativeUrl, blob, length: bytes.length, uniqueId: randomUUID(), version: 1, created: now, modified: now, itemId: ++this.lastItemId };
     this.state.spoFiles.push(file);
     this.files.set(serverRelativeUrl.toLowerCase(), file);
     this.changed();

@@ -54,11 +54,16 @@ export function entity(request: EmuRequest, meta: EntityMeta, all: Record<string
 }
 
 export function collection(request: EmuRequest, metadata: string, all: Record<string, unknown>[]): EmuResponse {
+  return page(request, metadata, all.map((item) => select(request, item)));
+}
+
+/** One page of a collection, already selected; `nextLink` is where the next page is (none on the last). */
+export function page(request: EmuRequest, metadata: string, items: Record<string, unknown>[], nextLink?: string): EmuResponse {
   const kind = dialect(request);
-  const items = all.map((item) => select(request, item));
-  if (kind === "verbose") return json(200, { d: { results: items } }, spoHeaders(), contentType(kind));
-  if (kind === "nometadata") return json(200, { value: items }, spoHeaders(), contentType(kind));
-  return json(200, { "odata.metadata": metadata, value: items }, spoHeaders(), contentType(kind));
+  if (kind === "verbose") return json(200, { d: { results: items, ...(nextLink !== undefined ? { __next: nextLink } : {}) } }, spoHeaders(), contentType(kind));
+  const next = nextLink !== undefined ? { "odata.nextLink": nextLink } : {};
+  if (kind === "nometadata") return json(200, { value: items, ...next }, spoHeaders(), contentType(kind));
+  return json(200, { "odata.metadata": metadata, value: items, ...next }, spoHeaders(), contentType(kind));
 }
 
 /** A method answering null (e.g. SetSingleValueProfileProperty). */

@@ -11,6 +11,7 @@ import { bearer, bytes, json, pathSegments, type EmuRequest, type EmuResponse } 
 import type { SpoFileRecord } from "../model.js";
 import { accountName, type Tenant } from "../state.js";
 import { handleSpoBatch } from "./batch.js";
+import { LIST_VIEW_THRESHOLD, listItems, thresholdExceeded } from "./list-items.js";
 import { ACCESS_DENIED, SpoFailure, collection, entity, nullResult, parseCall, spoError, spoHeaders, type Call } from "./odata.js";
 
 export interface SharePointContext {
@@ -216,6 +217,18 @@ async function handleFiles(request: EmuRequest, context: SharePointContext, clai
     return folderEntity(request, context, createFolder(context, claims, resolvePath("/", pathArg(rest[0]))));
   }
 
+  // web/getList('/User Photos')/items: the library's files as list items, paged (list-items.ts).
+  if (target.name === "getlist" && rest.length === 1 && rest[0]?.name === "items" && method === "GET") {
+    requireRole(claims, READ);
+    if (!isLibrary(context, pathArg(target))) throw new SpoFailure(404, "-2147024894, System.IO.FileNotFoundException", "List does not exist.");
+    return listItems(request, {
+      folder: tenant.photoFolderExists() ? tenant.photoFolder() : undefined,
+      files: tenant.spoLibraryFiles(),
+      fileProperties,
+      siteUrl: context.mySiteUrl,
+    });
+  }
+
   if (target.name === "getfolderbyserverrelativepath" || target.name === "getfolderbyserverrelativeurl") {
     const folder = pathArg(target);
     if (!folderExists(context, folder)) {
@@ -223,6 +236,7 @@ async function handleFiles(request: EmuRequest, context: SharePointContext, clai
     }
     if (rest.length === 1 && rest[0]?.name === "files" && method === "GET") {
       requireRole(claims, READ);
+      if (tenant.spoFilesIn(folder).length > LIST_VIEW_THRESHOLD) throw thresholdExceeded();
       return collection(
         request,
         `${context.mySiteUrl}/_api/$metadata#SP.ApiData.Files12`,
