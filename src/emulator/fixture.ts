@@ -15,6 +15,7 @@ import type { BlobStore } from "./blobs.js";
 import { reencodeUpload } from "./images.js";
 import { DEFAULT_PROPAGATION, GRAPH_DEFAULTS, PHOTO_UPDATES_TAKE_EFFECT_SECONDS } from "./model.js";
 import type { AppRecord, EntraSizes, FederatedIssuer, Mailbox, NoMailboxAnswer, NoPhotoAnswer, PhotoBehaviour, TenantConfig, TenantState, UserRecord } from "./model.js";
+import { LIST_VIEW_THRESHOLD } from "./sharepoint/list-items.js";
 import { DEFAULT_LOCALE, mySiteLocale } from "./sharepoint/locale.js";
 import { Tenant } from "./state.js";
 
@@ -78,6 +79,8 @@ export interface Fixture {
       syncState?: string;
       uploadsDisabled?: boolean;
       thumbnails?: { small?: number; medium?: number; large?: number };
+      /** The most items one page of a list answers, whatever `$top` asks (default 5000, the list view threshold). */
+      listPageLimit?: number;
       tokenAudience?: "host" | "any";
       profileReadPermission?: "user" | "sites";
       appOnlyProfileWrites?: "denied" | "allowed";
@@ -140,6 +143,7 @@ function tenantConfig(fixture: Fixture): TenantConfig {
       syncState: t.sharepoint?.syncState ?? "1",
       uploadsDisabled: t.sharepoint?.uploadsDisabled ?? false,
       thumbnails: { small: t.sharepoint?.thumbnails?.small ?? 48, medium: t.sharepoint?.thumbnails?.medium ?? 72, large: t.sharepoint?.thumbnails?.large ?? 300 },
+      listPageLimit: listPageLimit(t.sharepoint?.listPageLimit),
       // Disputed behaviours: the harsher one unless the fixture says otherwise (model.ts).
       tokenAudience: oneOf("sharepoint.tokenAudience", t.sharepoint?.tokenAudience, ["host", "any"]),
       profileReadPermission: oneOf("sharepoint.profileReadPermission", t.sharepoint?.profileReadPermission, ["user", "sites"]),
@@ -173,6 +177,12 @@ function graphConfig(graph: NonNullable<Fixture["tenant"]>["graph"]): NonNullabl
 }
 
 /** A delay that is not a number of seconds is a fixture error; SharePoint's is only modelled at 0. */
+function listPageLimit(value: number | undefined): number {
+  if (value === undefined) return LIST_VIEW_THRESHOLD;
+  if (!Number.isInteger(value) || value < 1 || value > LIST_VIEW_THRESHOLD) throw new Error(`tenant fixture: sharepoint.listPageLimit must be a whole number from 1 to ${LIST_VIEW_THRESHOLD}`);
+  return value;
+}
+
 function propagation(value: { graphSeconds?: number; sharepointSeconds?: number } | undefined): NonNullable<TenantConfig["propagation"]> {
   const graphSeconds = value?.graphSeconds ?? DEFAULT_PROPAGATION.graphSeconds;
   const sharepointSeconds = value?.sharepointSeconds ?? DEFAULT_PROPAGATION.sharepointSeconds;

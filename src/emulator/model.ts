@@ -129,6 +129,11 @@ export interface TenantConfig {
      */
     thumbnails: { small: number; medium: number; large: number };
     /**
+     * The most items one page of a list answers, whatever `$top` asks: 5,000 (the list view
+     * threshold) by default; smaller makes a client follow `odata.nextLink` without 5,000 files.
+     */
+    listPageLimit: number;
+    /**
      * Which SharePoint hosts a token is good for. `host` (default): only the host its `aud` names,
      * as pnp/powershell #5133 shows (an -admin token on another host: 401
      * AudienceUriValidationFailedException). `any`: every host of the tenant (the lenient belief).

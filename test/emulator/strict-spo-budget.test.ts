@@ -72,7 +72,7 @@ describe("list views (pure)", () => {
     modified: "2026-01-01T00:00:00.000Z",
     itemId: i + 2,
   }));
-  const listing = { folder: "/User Photos/Profile Pictures", files, fileProperties: (file: SpoFileRecord) => ({ Name: file.serverRelativeUrl.split("/").pop(), Length: String(file.length) }), siteUrl: "https://my.example" };
+  const listing = { folder: "/User Photos/Profile Pictures", files, fileProperties: (file: SpoFileRecord) => ({ Name: file.serverRelativeUrl.split("/").pop(), Length: String(file.length) }), siteUrl: "https://my.example", pageLimit: 5000 };
   const request = (query: string): EmuRequest => ({ method: "GET", url: new URL(`https://my.example/_api/web/getList('%2FUser%20Photos')/items?${query}`), headers: { accept: "application/json;odata=nometadata" }, body: Buffer.alloc(0), via: "http" });
   const body = (query: string) => JSON.parse(String(listItems(request(query), listing).body)) as { value: Array<Record<string, unknown>>; "odata.nextLink"?: string };
 

@@ -28,6 +28,8 @@ export interface LibraryListing {
   fileProperties: (file: SpoFileRecord) => Record<string, unknown>;
   /** The My Site host's emulator URL (for odata ids and the next link). */
   siteUrl: string;
+  /** The most items a page answers whatever `$top` asks (the tenant's `listPageLimit`). */
+  pageLimit: number;
 }
 
 /** `$select` split into the item's own fields and the expanded File's (`File/Name`). */
@@ -98,7 +100,7 @@ function rows(listing: LibraryListing): Row[] {
 export function listItems(request: EmuRequest, listing: LibraryListing): EmuResponse {
   const { own, file, expanded } = selection(request);
   const after = pagedAfter(request);
-  const top = pageSize(request);
+  const top = Math.min(pageSize(request), listing.pageLimit);
   const all = rows(listing).filter((row) => row.id > after);
   const chosen = all.slice(0, top);
   const listUrl = `${listing.siteUrl}/_api/Web/Lists(guid'${"0".repeat(8)}-0000-4000-a000-${"0".repeat(12)}')`;

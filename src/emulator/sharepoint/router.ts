@@ -226,6 +226,7 @@ async function handleFiles(request: EmuRequest, context: SharePointContext, clai
       files: tenant.spoLibraryFiles(),
       fileProperties,
       siteUrl: context.mySiteUrl,
+      pageLimit: tenant.config.spo.listPageLimit,
     });
   }
 

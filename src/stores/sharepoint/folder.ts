@@ -28,8 +28,8 @@ export const THUMBNAIL_FOLDER_NAMES: Readonly<Record<number, string>> = {
 };
 
 export type ThumbnailFolder =
-  /** `path`: server-relative, e.g. "/User Photos/Images du profil". */
-  | { state: "found"; path: string }
+  /** `path`: server-relative, e.g. "/User Photos/Images du profil"; `itemCount` as SharePoint counted it (undefined: not read). */
+  | { state: "found"; path: string; itemCount?: number }
   /** Not there yet; `path` is the one SharePoint would give it (apply creates it). */
   | { state: "missing"; path: string; language: number }
   /** Cannot be found or named: SharePoint is left alone. */
@@ -57,11 +57,12 @@ export function chooseThumbnailFolder(folders: readonly LibraryFolder[], languag
   const options = candidates(folders);
   const at = (name: string) => `${USER_PHOTOS_LIBRARY}/${name}`;
   const byName = named !== undefined ? options.find((folder) => folder.name.toLowerCase() === named.toLowerCase()) : undefined;
-  if (byName) return { state: "found", path: at(byName.name) };
-  if (options.length === 1) return { state: "found", path: at(options[0]!.name) };
+  const found = (folder: LibraryFolder): ThumbnailFolder => ({ state: "found", path: at(folder.name), itemCount: folder.itemCount });
+  if (byName) return found(byName);
+  if (options.length === 1) return found(options[0]!);
   if (options.length > 1) {
     const holding = options.filter((folder) => folder.holdsThumbnails === true);
-    if (holding.length === 1) return { state: "found", path: at(holding[0]!.name) };
+    if (holding.length === 1) return found(holding[0]!);
     return {
       state: "unknown",
       error: folderError(`the ${USER_PHOTOS_LIBRARY} library has ${options.length} folders (${options.map((folder) => folder.name).join(", ")}) and ${holding.length === 0 ? "none" : "more than one"} of them holds _MThumb.jpg thumbnails`),

@@ -1,8 +1,9 @@
 /**
  * SharePoint Online through PnPjs (@pnp/sp v4): the My Site host's thumbnails in the "User Photos"
  * library's thumbnail folder (localised, discovered: folder.ts) and the admin host's user profile
- * properties. Reads go in $batch requests (batch.ts); a thumbnail's bytes are downloaded only when
- * its ETag is not in the live cache.
+ * properties. The thumbnails' ETags come from a paged listing of the library (listing.ts), or, for
+ * a few people, from $batch reads of their files (batch.ts); profiles from $batch reads; a
+ * thumbnail's bytes are downloaded only when its ETag is not in the live cache.
  */
 import { SPQueryable } from "@pnp/sp";
 import type { ISPQueryable } from "@pnp/sp";
@@ -21,6 +22,9 @@ import { LiveCache } from "../live-cache.js";
 import type { SharePointSite } from "./site.js";
 import { sendGetBatch } from "./batch.js";
 import { ThumbnailFolders } from "./folder.js";
+import type { ThumbnailFolder } from "./folder.js";
+import { listFolderFiles, listingPays } from "./listing.js";
+import type { ListedFile } from "./listing.js";
 import type { BatchPartError } from "./batch.js";
 
 /** SharePoint answers at most 100 operations per $batch; stay below. */
@@ -154,6 +158,30 @@ export interface SpoTarget {
 const notThere = (count: number): Array<PromiseSettledResult<string | undefined>> => Array.from({ length: count }, () => ({ status: "rejected", reason: { status: 404 } }));
 
 /**
+ * Each target's thumbnails' ETags from one listing of the folder (listing.ts), in the order
+ * readFileEtags gives them: a file not listed is "not found"; a failed listing fails every read.
+ */
+async function listedFileEtags(mySite: SharePointSite, folder: string, targets: readonly SpoTarget[]): Promise<Array<PromiseSettledResult<string | undefined>>> {
+  let listed: Map<string, ListedFile>;
+  try {
+    listed = await listFolderFiles(mySite, folder);
+  } catch (error) {
+    return Array.from({ length: targets.length * THUMBNAIL_NAMES.length }, () => ({ status: "rejected", reason: error }));
+  }
+  return targets.flatMap((target) =>
+    THUMBNAIL_NAMES.map((thumbnail): PromiseSettledResult<string | undefined> => {
+      const file = listed.get(thumbnailFileName(target.upn, thumbnail).toLowerCase());
+      return file ? { status: "fulfilled", value: file.etag } : { status: "rejected", reason: { status: 404 } };
+    }),
+  );
+}
+
+/** The ETags of each target's thumbnails: from a listing of the folder when that is fewer operations. */
+function thumbnailEtags(mySite: SharePointSite, folder: ThumbnailFolder & { state: "found" }, targets: readonly SpoTarget[], options: SpoReadOptions): Promise<Array<PromiseSettledResult<string | undefined>>> {
+  return listingPays(folder.itemCount, targets.length) ? listedFileEtags(mySite, folder.path, targets) : readFileEtags(mySite, folder.path, targets, options);
+}
+
+/**
  * Reads each person's three thumbnails (ETag, then bytes when new) and profile properties. The
  * thumbnail folder is discovered first (folder.ts; once per session with `sites.folder`): when it
  * cannot be, every person's SharePoint state is unknown, with the reason, and nothing else is read.
@@ -170,7 +198,7 @@ export async function readSharePoint(
   if (folder.state === "unknown") return new Map(targets.map((target) => [target.key, { state: "unknown", error: folder.error }]));
   const folderPath = folder.path;
   const [files, profiles] = await Promise.all([
-    folder.state === "found" ? readFileEtags(sites.mySite, folderPath, targets, options) : Promise.resolve(notThere(targets.length * THUMBNAIL_NAMES.length)),
+    folder.state === "found" ? thumbnailEtags(sites.mySite, folder, targets, options) : Promise.resolve(notThere(targets.length * THUMBNAIL_NAMES.length)),
     readProfiles(sites.admin, targets, options),
   ]);
 

@@ -9,10 +9,13 @@ import { SPBrowser, spfi } from "@pnp/sp";
 import type { ISPQueryable, SPFI } from "@pnp/sp";
 import "@pnp/sp/files/index.js";
 import "@pnp/sp/folders/index.js";
+import "@pnp/sp/items/index.js";
+import "@pnp/sp/lists/index.js";
 import "@pnp/sp/profiles/index.js";
 import "@pnp/sp/webs/index.js";
 import type { IFile, IFiles } from "@pnp/sp/files/index.js";
 import type { IFolder } from "@pnp/sp/folders/index.js";
+import type { IItems } from "@pnp/sp/items/index.js";
 import type { IProfiles } from "@pnp/sp/profiles/index.js";
 import { MAX_SOURCE_BYTES } from "../../images/settings.js";
 import { downloadBytes } from "../../tenant/download.js";
@@ -27,6 +30,8 @@ import { accessToken } from "../../tenant/token-reuse.js";
 interface Web extends ISPQueryable {
   getFolderByServerRelativePath(path: string): IFolder & { files: IFiles };
   getFileByServerRelativePath(path: string): IFile;
+  /** A list by its server-relative URL, with its items (paged: `for await` over `items.top(n)`). */
+  getList(serverRelativeUrl: string): ISPQueryable & { items: IItems };
 }
 export interface SharePointSite {
   web: Web;

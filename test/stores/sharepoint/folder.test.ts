@@ -5,14 +5,14 @@ import { chooseThumbnailFolder, thumbnailFolderNotice } from "../../../src/store
 const forms = { name: "Forms", itemCount: 0 };
 
 describe("chooseThumbnailFolder", () => {
-  it("the language's name, else the only folder besides Forms, whatever its name", () => {
-    expect(chooseThumbnailFolder([forms, { name: "Images du profil", itemCount: 3 }, { name: "Old", itemCount: 0 }], 1036)).toEqual({ state: "found", path: "/User Photos/Images du profil" });
-    expect(chooseThumbnailFolder([forms, { name: "Fotos de perfil", itemCount: 3 }], 3082)).toEqual({ state: "found", path: "/User Photos/Fotos de perfil" });
+  it("the language's name, else the only folder besides Forms, whatever its name; with the files it counts", () => {
+    expect(chooseThumbnailFolder([forms, { name: "Images du profil", itemCount: 3 }, { name: "Old", itemCount: 0 }], 1036)).toEqual({ state: "found", path: "/User Photos/Images du profil", itemCount: 3 });
+    expect(chooseThumbnailFolder([forms, { name: "Fotos de perfil", itemCount: 3 }], 3082)).toEqual({ state: "found", path: "/User Photos/Fotos de perfil", itemCount: 3 });
   });
 
   it("among several, the one holding _MThumb.jpg files; none or more: unknown", () => {
     const two = [forms, { name: "A", itemCount: 1, holdsThumbnails: false }, { name: "B", itemCount: 9, holdsThumbnails: true }];
-    expect(chooseThumbnailFolder(two, 3082)).toEqual({ state: "found", path: "/User Photos/B" });
+    expect(chooseThumbnailFolder(two, 3082)).toEqual({ state: "found", path: "/User Photos/B", itemCount: 9 });
     expect(chooseThumbnailFolder(two.map((folder) => ({ ...folder, holdsThumbnails: false })), 3082).state).toBe("unknown");
   });
 
