@@ -21,10 +21,15 @@ export const MAX_SHARED_WAIT_SECONDS = 120;
 export class ServiceBackoff {
   private readonly notBefore = new Map<string, number>();
 
-  constructor(private readonly clock: Clock = realClock) {}
+  /** `onNote`: told of every request for quiet (pacing slows the service down). */
+  constructor(
+    private readonly clock: Clock = realClock,
+    private readonly onNote?: (service: string) => void,
+  ) {}
 
   /** The service asked for `seconds` of quiet. A shorter request never shortens a longer one. */
   note(service: string, seconds: number): void {
+    this.onNote?.(service);
     const until = this.clock.now() + Math.min(seconds, MAX_SHARED_WAIT_SECONDS) * 1000;
     if (until > (this.notBefore.get(service) ?? 0)) this.notBefore.set(service, until);
   }

@@ -24,6 +24,7 @@ import type { AuthenticationProvider, Context, Middleware } from "@microsoft/mic
 import { AuthenticationHandler, RedirectHandler, RedirectHandlerOptions, TelemetryHandler } from "@microsoft/microsoft-graph-client";
 import type { Queryable } from "@pnp/queryable";
 import { ServiceBackoff } from "./backoff.js";
+import { ServicePacing, budgetLow, requestKind } from "./pacing.js";
 import { isRetryable, retryAfterSeconds } from "./errors.js";
 
 /** The fetch every photosync client uses: undici 7's, bound to a dispatcher that trusts our CAs. */
@@ -60,10 +61,18 @@ export interface TrustedHttp {
   dispatcher: Dispatcher;
   /** The services' Retry-After windows, noted by `fetch` and by batch readers for their items. */
   backoff: ServiceBackoff;
+  /** How many requests each service gets at once, adapted to its answers (pacing.ts). */
+  pacing: ServicePacing;
   /** The one retry policy for every request of the session: PnPjs, downloads and batch items. */
   retry: RetryPolicy;
   /** Closes pooled connections (tests and short-lived CLI runs). */
   close(): Promise<void>;
+}
+
+/** What pacing and back-off need of an answer, whichever client got it. */
+interface AnswerView {
+  status: number;
+  header(name: string): string | null;
 }
 
 /** Builds the trusted fetch. Without `caPem` it is a plain fetch with Node's public roots. */
@@ -75,18 +84,38 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     connect: extra.length > 0 ? { secureContext: createSecureContext({ ca: [...rootCertificates, ...extra] }) } : {},
     ...(options.connections !== undefined ? { connections: options.connections } : {}),
   });
-  const backoff = new ServiceBackoff();
+  const pacing = new ServicePacing();
+  // A throttled $batch part (noted by the batch readers) slows its service down like a 429.
+  const backoff = new ServiceBackoff(undefined, (service) => pacing.of(service).throttled());
   const serviceOf = options.serviceOf;
-  /** Sends once the URL's service allows it, and notes the quiet a 429 or 503 asks for. */
-  async function withBackoff<A>(url: URL, send: () => Promise<A>, status: (answer: A) => number, retryAfter: (answer: A) => string | null): Promise<A> {
+  /**
+   * Sends once the URL's service allows it (its Retry-After window is over and its pacing has
+   * room), notes the quiet a 429 or 503 asks for, and tells the pacing how the answer went.
+   */
+  async function withBackoff<A>(url: URL, method: string, send: () => Promise<A>, view: (answer: A) => AnswerView): Promise<A> {
     const service = serviceOf?.(url);
     if (service === undefined) return send();
+    const limit = pacing.of(service);
     await backoff.ready(service);
-    const answer = await send();
-    if (status(answer) === 429 || status(answer) === 503) {
-      const seconds = retryAfterSeconds(retryAfter(answer));
+    await limit.acquire();
+    const kind = requestKind(method, url);
+    const started = performance.now();
+    let answer: A;
+    try {
+      // Another answer may have asked for quiet while this one waited for room.
+      await backoff.ready(service);
+      answer = await send();
+    } catch (error) {
+      limit.release({ kind, latencyMs: performance.now() - started, throttled: false });
+      throw error;
+    }
+    const { status, header } = view(answer);
+    const throttled = status === 429 || status === 503;
+    if (throttled) {
+      const seconds = retryAfterSeconds(header("retry-after"));
       if (seconds !== undefined) backoff.note(service, seconds);
     }
+    limit.release({ kind, latencyMs: performance.now() - started, throttled, budgetLow: budgetLow(header("ratelimit-limit"), header("ratelimit-remaining")) });
     return answer;
   }
   /** The headers this session adds for a URL's service (User-Agent, throttle priority). */
@@ -107,22 +136,20 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     return { ...init, headers };
   };
   const trusted: TrustedFetch = (input, init) =>
-    withBackoff(
-      new URL(input),
-      () => undiciFetch(input, { ...decorate(new URL(input), init), dispatcher: agent }),
-      (response) => response.status,
-      (response) => response.headers.get("retry-after"),
-    );
+    withBackoff(new URL(input), init?.method ?? "GET", () => undiciFetch(input, { ...decorate(new URL(input), init), dispatcher: agent }), (response) => ({
+      status: response.status,
+      header: (name) => response.headers.get(name),
+    }));
   const get = (url: string, headers: Record<string, string>): Promise<Dispatcher.ResponseData> => {
     const target = new URL(url);
     return withBackoff(
       target,
+      "GET",
       () => agent.request({ origin: target.origin, path: `${target.pathname}${target.search}`, method: "GET", headers: { ...headers, ...decoration(target) } }),
-      (answer) => answer.statusCode,
-      (answer) => headerValue(answer.headers["retry-after"]),
+      (answer) => ({ status: answer.statusCode, header: (name) => headerValue(answer.headers[name]) }),
     );
   };
-  return { fetch: trusted, get, dispatcher: agent, backoff, retry: options.retry ?? DEFAULT_RETRY_POLICY, close: () => agent.close() };
+  return { fetch: trusted, get, dispatcher: agent, backoff, pacing, retry: options.retry ?? DEFAULT_RETRY_POLICY, close: () => agent.close() };
 }
 
 /** A header's value as one string (undici gives repeated headers as an array). */

@@ -59,3 +59,21 @@ describe("shared back-off", () => {
     expect(arrivals[0]!.at - reportedAt).toBeGreaterThanOrEqual(950);
   });
 });
+
+describe("pacing through the trusted fetch", () => {
+  it("counts the requests a service has under way and slows only the service that pushed back", async () => {
+    expect(http.pacing.of("a").current).toBe(16);
+    await http.fetch(`${base}/a/throttle`);
+    expect(http.pacing.of("a").current).toBe(8);
+    expect(http.pacing.of("b").current).toBe(16);
+    // Sixteen at once to the other service: all answered, none held back.
+    const answers = await Promise.all(Array.from({ length: 16 }, (_, index) => http.fetch(`${base}/b/${index}`)));
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+  });
+
+  it("a throttled $batch part slows its service as a throttled request does", () => {
+    http.backoff.note("a", 0);
+    expect(http.pacing.snapshot()).toMatchObject({ a: 8 });
+  });
+});
+
