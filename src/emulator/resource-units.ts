@@ -25,13 +25,17 @@ export interface SharePointBudget {
   rateLimitHeaders?: boolean;
 }
 
-/** Microsoft's published tiers: licences up to `upTo` → units per app per minute and per 24 h. */
+/**
+ * Microsoft's published tiers: licences up to `upTo` → units per app per minute and per 24 h.
+ * (The same page limits the whole tenant, every app together, to 15 times an app's minute per
+ * 5 minutes: 18,750 to 93,750; photosync is one app, so the app's budget is the one it meets.)
+ */
 export const SHAREPOINT_TIERS: ReadonlyArray<{ upTo: number; perMinute: number; perDay: number }> = [
-  { upTo: 1_000, perMinute: 1_200, perDay: 1_200_000 },
-  { upTo: 5_000, perMinute: 2_400, perDay: 2_400_000 },
-  { upTo: 15_000, perMinute: 3_600, perDay: 3_600_000 },
-  { upTo: 50_000, perMinute: 4_800, perDay: 4_800_000 },
-  { upTo: Infinity, perMinute: 6_000, perDay: 6_000_000 },
+  { upTo: 1_000, perMinute: 1_250, perDay: 1_200_000 },
+  { upTo: 5_000, perMinute: 2_500, perDay: 2_400_000 },
+  { upTo: 15_000, perMinute: 3_750, perDay: 3_600_000 },
+  { upTo: 50_000, perMinute: 5_000, perDay: 4_800_000 },
+  { upTo: Infinity, perMinute: 6_250, perDay: 6_000_000 },
 ];
 
 /** Graph's published costs, doubled for REST (an assumption: Microsoft says only "usually more"). */

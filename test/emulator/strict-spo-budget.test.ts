@@ -14,9 +14,9 @@ import { harness, type Harness } from "./helpers.js";
 
 describe("the resource-unit budget (pure)", () => {
   it("follows Microsoft's tiers by licences", () => {
-    expect(tierFor(200)).toEqual({ perMinute: 1_200, perDay: 1_200_000 });
-    expect(tierFor(10_000)).toEqual({ perMinute: 3_600, perDay: 3_600_000 });
-    expect(tierFor(100_000)).toEqual({ perMinute: 6_000, perDay: 6_000_000 });
+    expect(tierFor(200)).toEqual({ perMinute: 1_250, perDay: 1_200_000 });
+    expect(tierFor(10_000)).toEqual({ perMinute: 3_750, perDay: 3_600_000 });
+    expect(tierFor(100_000)).toEqual({ perMinute: 6_250, perDay: 6_000_000 });
   });
 
   it("prices reads, listings, downloads and writes", () => {
@@ -54,7 +54,7 @@ describe("the resource-unit budget (pure)", () => {
 
   it("the realistic preset budgets SharePoint by the tenant's users and leaves $batch envelopes free", () => {
     const faults = new Faults({ preset: "realistic" }, () => 200);
-    expect(faults.budgetUse()).toEqual({ perMinute: 1_200, perDay: 1_200_000, used: {} });
+    expect(faults.budgetUse()).toEqual({ perMinute: 1_250, perDay: 1_200_000, used: {} });
     faults.decide({ service: "sharepoint", method: "POST", target: "/_api/$batch", app: "a", batchItem: false }, 0);
     faults.decide({ service: "sharepoint", method: "GET", target: "/_api/web", app: "a", batchItem: true }, 0);
     expect(faults.budgetUse()?.used).toEqual({ a: 2 });
