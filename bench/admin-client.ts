@@ -15,6 +15,8 @@ export interface EndpointCount {
 export interface CounterSnapshot {
   endpoints: Record<string, EndpointCount>;
   throttling?: { throttled: number; earlyRetries: number };
+  /** SharePoint's resource units per app (realistic profile), against the minute's and the day's budget. */
+  sharePointBudget?: { perMinute: number; perDay: number; used: Record<string, number> };
   /** The emulator process's CPU time (user + system) since it started. */
   cpuMs?: number;
 }

@@ -3,7 +3,7 @@
  * time, no batching, no cache, every photo downloaded whole. For each person: look the user up,
  * download the Exchange photo and the Entra ID photo, the three SharePoint thumbnails and the
  * profile, render the repo's photo, and compare (with photosync's own fingerprints, so only the
- * way of working differs). Prints `{ people, drifted, unknown }` as JSON.
+ * way of working differs); a 429 is waited out as its Retry-After says. Prints `{ people, drifted, unknown }` as JSON.
  *
  * Run as a child of the bench: `naive.js CONFIG.json` with { manifest, graphUrl, mySiteUrl,
  * adminSiteUrl, caPem, graphToken, sharePointToken, users: [{ upn, photo }] }.
@@ -35,9 +35,15 @@ const config = JSON.parse(await readFile(process.argv[2]!, "utf8")) as Config;
 // One connection, one request at a time: the script's loop awaits each call.
 const agent = new Agent({ connect: { ca: config.caPem }, connections: 1 });
 
+/** A GET that, as every script against Microsoft 365 must, waits out a 429's Retry-After (five tries). */
 async function get(url: string, token: string, accept = "application/json"): Promise<{ status: number; body: Buffer }> {
-  const response = await fetch(url, { dispatcher: agent, headers: { authorization: `Bearer ${token}`, accept } });
-  return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(url, { dispatcher: agent, headers: { authorization: `Bearer ${token}`, accept } });
+    const body = Buffer.from(await response.arrayBuffer());
+    if ((response.status !== 429 && response.status !== 503) || attempt === 5) return { status: response.status, body };
+    const seconds = Number(response.headers.get("retry-after"));
+    await new Promise((resolve) => setTimeout(resolve, (Number.isFinite(seconds) && seconds > 0 ? seconds : 2 ** attempt) * 1000));
+  }
 }
 
 let drifted = 0;

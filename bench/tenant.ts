@@ -13,6 +13,8 @@ import type { CounterSnapshot } from "./admin-client.js";
 import type { Dataset } from "./dataset.js";
 import { upnOf } from "./workspace.js";
 
+export type BenchProfile = "realistic" | "fast";
+
 export class BenchTenant {
   readonly admin: AdminClient;
 
@@ -73,8 +75,17 @@ export class BenchTenant {
     );
   }
 
-  /** Graph, SharePoint and sign-in latency, as from a client far from the datacentre. */
-  async setLatency(latencyMs: number, jitterMs: number): Promise<void> {
+  /**
+   * How the tenant answers. `realistic`: the emulator's realistic preset (Graph ~150 ms, SharePoint
+   * ~200 ms, uploads slower, 4 photo items of a Graph $batch at a time, Entra ID's and SharePoint's
+   * published limits and resource-unit budget for the tenant's size; docs/emulator.md). `fast`:
+   * a flat `latencyMs` ± `jitterMs`/2 and no limits, where photosync's own CPU is what is measured.
+   */
+  async setProfile(profile: BenchProfile, latencyMs: number, jitterMs: number): Promise<void> {
+    if (profile === "realistic") {
+      await this.admin.setFaults({ preset: "realistic", seed: 8 });
+      return;
+    }
     const base = Math.max(0, latencyMs - jitterMs / 2);
     const services = ["graph", "sharepoint", "login"] as const;
     await this.admin.setFaults({ seed: 8, rules: services.map((service) => ({ match: { service }, latencyMs: base, jitterMs })) });
@@ -89,6 +100,22 @@ export class BenchTenant {
   }
 }
 
+export interface ServiceSummary {
+  /** HTTP requests (a $batch is one). */
+  http: number;
+  /** Requests inside $batches. */
+  batchItems: number;
+  /** What SharePoint meters: requests outside a $batch and every part of one (the $batch itself is not counted). */
+  operations: number;
+  /** Answers 429, batch parts included. */
+  throttled: number;
+  /** Bytes the service sent. */
+  bytes: number;
+}
+
+export const SERVICES = ["graph", "sharepoint", "login"] as const;
+export type BenchService = (typeof SERVICES)[number];
+
 export interface RequestSummary {
   /** HTTP requests photosync sent (a $batch is one), admin API excluded. */
   http: number;
@@ -100,17 +127,37 @@ export interface RequestSummary {
   photoBytes: number;
   /** Photo/thumbnail content requests (batch items included). */
   photoDownloads: number;
+  services: Record<BenchService, ServiceSummary>;
+  /** SharePoint resource units photosync's app used, and the budget (realistic profile only). */
+  sharePointUnits?: { used: number; perMinute: number; perDay: number };
   byEndpoint: Record<string, { count: number; bytes: number }>;
 }
 
 const PHOTO_CONTENT = /\$value|\/photos\/\{size\}/;
+const BATCH_ENVELOPE = /\$batch$/;
+
+const emptyService = (): ServiceSummary => ({ http: 0, batchItems: 0, operations: 0, throttled: 0, bytes: 0 });
+
+/** No request to any service (a scenario that talks to no tenant). */
+export const noServiceRequests = (): Record<BenchService, ServiceSummary> => ({ graph: emptyService(), sharepoint: emptyService(), login: emptyService() });
 
 export function summariseCounters(snapshot: CounterSnapshot): RequestSummary {
-  const summary: RequestSummary = { http: 0, batchItems: 0, bytesDownloaded: 0, photoBytes: 0, photoDownloads: 0, byEndpoint: {} };
+  const services = noServiceRequests();
+  const summary: RequestSummary = { http: 0, batchItems: 0, bytesDownloaded: 0, photoBytes: 0, photoDownloads: 0, services, byEndpoint: {} };
   for (const [endpoint, count] of Object.entries(snapshot.endpoints)) {
     if (endpoint.startsWith("admin ")) continue;
     const item = endpoint.endsWith("(batch item)");
+    const service = services[endpoint.split(" ")[0] as BenchService] as ServiceSummary | undefined;
     summary.byEndpoint[endpoint] = { count: count.count, bytes: count.bytesSent };
+    if (service) {
+      service.throttled += count.statuses["429"] ?? 0;
+      if (item) service.batchItems += count.count;
+      else {
+        service.http += count.count;
+        service.bytes += count.bytesSent;
+      }
+      if (item || !BATCH_ENVELOPE.test(endpoint)) service.operations += count.count;
+    }
     if (item) summary.batchItems += count.count;
     else {
       summary.http += count.count;
@@ -121,5 +168,7 @@ export function summariseCounters(snapshot: CounterSnapshot): RequestSummary {
       summary.photoDownloads += count.count;
     }
   }
+  const budget = snapshot.sharePointBudget;
+  if (budget) summary.sharePointUnits = { used: Object.values(budget.used).reduce((sum, units) => sum + units, 0), perMinute: budget.perMinute, perDay: budget.perDay };
   return summary;
 }

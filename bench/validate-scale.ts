@@ -8,10 +8,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { measure } from "./measure.js";
 import type { Programs, ScenarioResult } from "./scenarios.js";
+import { noServiceRequests } from "./tenant.js";
 
 export const VALIDATE_SHARED_PEOPLE = 50_000;
 
-const NO_REQUESTS = { http: 0, batchItems: 0, bytesDownloaded: 0, photoBytes: 0, photoDownloads: 0, byEndpoint: {} };
+const NO_REQUESTS = { http: 0, batchItems: 0, bytesDownloaded: 0, photoBytes: 0, photoDownloads: 0, services: noServiceRequests(), byEndpoint: {} };
 
 /** Measures validate of `people` users who all name the same photo (copied from `photo`). */
 export async function validateSharedPhoto(programs: Programs, photo: string, people = VALIDATE_SHARED_PEOPLE): Promise<ScenarioResult> {

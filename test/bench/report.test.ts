@@ -1,7 +1,8 @@
 /** The bench report's verdicts on the targets, and where it says a missed target's time went. */
 import { describe, expect, it } from "vitest";
-import { formatTargets, judgeTargets, setBaselineRatios, whereTimeWent } from "../../bench/report.js";
+import { formatServices, formatTargets, judgeBudgetTargets, judgeTargets, setBaselineRatios, throttledShare, whereTimeWent } from "../../bench/report.js";
 import type { ScenarioResult } from "../../bench/scenarios.js";
+import { noServiceRequests } from "../../bench/tenant.js";
 
 function scenario(id: string, people: number, seconds: { wall: number; cpu: number; emulator: number }, subjects = people): ScenarioResult {
   return {
@@ -14,7 +15,7 @@ function scenario(id: string, people: number, seconds: { wall: number; cpu: numb
     emulatorCpuMs: seconds.emulator * 1000,
     peakRssMiB: 300,
     exitCode: 0,
-    requests: { http: people * 0.1, batchItems: 0, bytesDownloaded: 0, photoBytes: 0, photoDownloads: 0, byEndpoint: {} },
+    requests: { http: people * 0.1, batchItems: 0, bytesDownloaded: 0, photoBytes: 0, photoDownloads: 0, services: noServiceRequests(), byEndpoint: {} },
     check: { ok: true, detail: "" },
   };
 }
@@ -76,3 +77,69 @@ describe("judgeTargets", () => {
     expect(printed[printed.indexOf(explanations[0]!) - 1]).toMatch(/^ {2}MISS {2}cold plan at 1,000 people vs the naive baseline/);
   });
 });
+
+/** A realistic-profile scenario with its per-service counts and SharePoint's budget. */
+function metered(id: string, people: number, wall: number, counts: { graphHttp: number; spoHttp: number; spoParts: number; spoThrottled?: number; units: number; photoBytes?: number }): ScenarioResult {
+  const base = scenario(id, people, { wall, cpu: wall / 4, emulator: wall / 10 });
+  const services = noServiceRequests();
+  services.graph = { http: counts.graphHttp, batchItems: counts.graphHttp * 20, operations: counts.graphHttp * 20, throttled: 0, bytes: 1e6 };
+  // One $batch envelope per 100 parts; the rest are requests of their own (listing pages).
+  const envelopes = Math.ceil(counts.spoParts / 100);
+  services.sharepoint = { http: counts.spoHttp, batchItems: counts.spoParts, operations: counts.spoHttp - envelopes + counts.spoParts, throttled: counts.spoThrottled ?? 0, bytes: 2e6 };
+  return {
+    ...base,
+    requests: {
+      ...base.requests,
+      photoBytes: counts.photoBytes ?? 0,
+      services,
+      sharePointUnits: { used: counts.units, perMinute: 3750, perDay: 3_600_000 },
+      byEndpoint: {
+        "sharepoint GET /_api/sp.userprofiles.peoplemanager/getpropertiesfor(@v) (batch item)": { count: counts.spoParts, bytes: 0 },
+        "sharepoint GET /_api/web/getList('…')/items": { count: counts.spoHttp - envelopes, bytes: 0 },
+        "sharepoint POST /_api/$batch": { count: envelopes, bytes: 0 },
+      },
+    },
+  };
+}
+
+describe("judgeBudgetTargets (realistic profile)", () => {
+  const warm = metered("plan-warm", 10000, 340, { graphHttp: 520, spoHttp: 106, spoParts: 10000, units: 20024 });
+  const cold = metered("plan-cold", 10000, 900, { graphHttp: 1100, spoHttp: 406, spoParts: 40000, spoThrottled: 300, units: 80100, photoBytes: 5e8 });
+
+  it("judges the per-person budgets from the service counts: a warm plan within them, a cold one over", () => {
+    const targets = judgeBudgetTargets([warm, cold], 2);
+    const byId = (id: string) => targets.find((target) => target.id === id)!;
+    expect(byId("warm-requests")).toMatchObject({ met: true, measuredAt: 10000 });
+    expect(byId("warm-requests").value).toBeCloseTo(0.052, 3);
+    expect(byId("warm-spo-ops")).toMatchObject({ met: true });
+    expect(byId("warm-spo-ops").value).toBeCloseTo(1.0006, 4);
+    expect(byId("warm-photo-bytes")).toMatchObject({ met: true, value: 0 });
+    expect(byId("cold-spo-ops")).toMatchObject({ met: false });
+    expect(byId("cold-spo-ops").value).toBeCloseTo(4.0, 1);
+    // 300 of 1,100 + 22,000 + 406 + 40,000 requests.
+    expect(byId("cold-429").value).toBeCloseTo(throttledShare(cold), 6);
+    expect(byId("cold-429")).toMatchObject({ met: true });
+  });
+
+  it("says a missed wall time went to SharePoint's budget, in resource units and minutes", () => {
+    const wall = judgeBudgetTargets([warm, cold], 2).find((target) => target.id === "warm-wall")!;
+    expect(wall).toMatchObject({ met: false, missedBy: "310.0 s, 1033% over the target" });
+    expect(wall.whereTimeWent).toContain("SharePoint: 10,006 operations, 1.00 a person (10,000 × GET /_api/sp.userprofiles.peoplemanager/getpropertiesfor(@v) (batch item), 6 × GET /_api/web/getList('…')/items)");
+    expect(wall.whereTimeWent).toContain("20,024 resource units against 3,750 a minute, so at least 5 full minute(s) of waiting for the budget");
+  });
+
+  it("says which targets were measured at a smaller size than they are defined at, and leaves the rest unmeasured", () => {
+    const small = metered("plan-warm", 200, 20, { graphHttp: 12, spoHttp: 3, spoParts: 200, units: 404 });
+    const targets = judgeBudgetTargets([small], 2);
+    expect(targets.find((target) => target.id === "warm-wall")).toMatchObject({ met: true, measuredAt: 200, note: "measured at N=200, not 10,000" });
+    expect(targets.find((target) => target.id === "cold-wall")).toMatchObject({ note: "not measured in this run" });
+  });
+
+  it("prints a per-service table with each service's requests per person and the minutes of budget used", () => {
+    const lines = formatServices([warm]).split("\n");
+    expect(lines[0]).toMatch(/Graph req\/pers.*SPO ops\/pers.*minutes of budget/);
+    const cells = lines[2]!.trim().split(/\s{2,}/);
+    expect(cells).toEqual(["10000", "plan-warm", "0.052", "10400", "0", "1.00", "0.011", "1.001", "0", "2.00", "20024", "3750", "5.3"]);
+  });
+});
+
