@@ -202,7 +202,7 @@ async function main(options: Options): Promise<number> {
 
 const program = new Command("bench")
   .description("Benchmark photosync against the emulator (a separate process) with request latency, next to a naive baseline.")
-  .addOption(new Option("--preset <preset>", "quick: N=200 (a couple of minutes); full: N=1,000 and 10,000").choices(["quick", "full"]).default("quick"))
+  .addOption(new Option("--preset <preset>", "quick: N=200 (~12 minutes under the realistic profile, ~3 fast); full: N=1,000 and 10,000").choices(["quick", "full"]).default("quick"))
   .option("--people <list>", "tenant sizes, comma-separated (overrides the preset's)")
   .addOption(new Option("--profile <profile>", "realistic: Microsoft's latencies, limits and SharePoint budget; fast: a flat --latency, no limits (photosync's CPU)").choices(["realistic", "fast"]).default("realistic"))
   .option("--latency <ms>", "fast profile: mean latency per request (Graph, SharePoint, sign-in)", "20")
