@@ -52,9 +52,13 @@ export function formatTable(results: readonly ScenarioResult[]): string {
     r.baselineRatio !== undefined ? `${r.baselineRatio.toFixed(1)}×` : "",
     r.check.ok ? "ok" : `FAILED: ${r.check.detail}`,
   ]);
+  return formatColumns(header, rows, new Set([1, 12]));
+}
+
+/** A plain-text table: columns as wide as their widest cell, numbers right-aligned, `textColumns` left. */
+function formatColumns(header: readonly string[], rows: ReadonlyArray<readonly string[]>, textColumns: ReadonlySet<number>): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const numeric = new Set([0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-  const line = (cells: string[]): string => cells.map((cell, column) => (numeric.has(column) ? padLeft(cell, widths[column]!) : pad(cell, widths[column]!))).join("  ");
+  const line = (cells: readonly string[]): string => cells.map((cell, column) => (textColumns.has(column) ? pad(cell, widths[column]!) : padLeft(cell, widths[column]!))).join("  ");
   return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -90,13 +94,22 @@ export function formatServices(results: readonly ScenarioResult[]): string {
         units ? (units.used / units.perMinute).toFixed(1) : "",
       ];
     });
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]): string => cells.map((cell, column) => (column === 1 ? pad(cell, widths[column]!) : padLeft(cell, widths[column]!))).join("  ");
-  return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)].join("\n");
+  return formatColumns(header, rows, new Set([1]));
 }
 
 function find(results: readonly ScenarioResult[], id: string, people: number): ScenarioResult | undefined {
   return results.find((result) => result.id === id && result.people === people);
+}
+
+/**
+ * The tenant sizes a run measured (validate's 50,000 aside), smallest first; the largest; and the
+ * size the baseline ratio is judged at (1,000 when run, else the first with a baseline).
+ */
+function measuredSizes(results: readonly ScenarioResult[]): { sizes: number[]; largest: number; baselineSize: number } {
+  const sizes = [...new Set(results.filter((result) => result.id !== "validate-shared").map((result) => result.people))].sort((a, b) => a - b);
+  const largest = sizes[sizes.length - 1] ?? 0;
+  const baselineSize = sizes.includes(1000) ? 1000 : (sizes.find((size) => find(results, "baseline", size)) ?? largest);
+  return { sizes, largest, baselineSize };
 }
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
@@ -139,9 +152,7 @@ function judge(target: Target): Target {
  */
 export function judgeTargets(results: readonly ScenarioResult[], cores: number): Target[] {
   const validateShared = results.find((result) => result.id === "validate-shared");
-  const sizes = [...new Set(results.filter((result) => result !== validateShared).map((result) => result.people))].sort((a, b) => a - b);
-  const largest = sizes[sizes.length - 1] ?? 0;
-  const baselineSize = sizes.includes(1000) ? 1000 : (sizes.find((size) => find(results, "baseline", size)) ?? largest);
+  const { largest, baselineSize } = measuredSizes(results);
   const warm = find(results, "plan-warm", largest);
   const cold = find(results, "plan-cold", largest);
   const pr = find(results, "plan-pr", largest);
@@ -269,11 +280,9 @@ export function throttledShare(result: ScenarioResult): number {
  * where the time and SharePoint's budget went. Pure.
  */
 export function judgeBudgetTargets(results: readonly ScenarioResult[], cores: number): Target[] {
-  const sizes = [...new Set(results.filter((result) => result.id !== "validate-shared").map((result) => result.people))].sort((a, b) => a - b);
-  const largest = sizes[sizes.length - 1] ?? 0;
+  const { sizes, largest, baselineSize } = measuredSizes(results);
   // The 10,000 targets at 10,000 when run, else the largest size below 100,000, else the largest.
   const mid = sizes.includes(10000) ? 10000 : ([...sizes].reverse().find((size) => size < 100000) ?? largest);
-  const baselineSize = sizes.includes(1000) ? 1000 : (sizes.find((size) => find(results, "baseline", size)) ?? largest);
   const warm = find(results, "plan-warm", mid);
   const cold = find(results, "plan-cold", mid);
   const warmScale = find(results, "plan-warm", largest);
