@@ -21,15 +21,18 @@ export const MAX_SHARED_WAIT_SECONDS = 120;
 export class ServiceBackoff {
   private readonly notBefore = new Map<string, number>();
 
-  /** `onNote`: told of every request for quiet (pacing slows the service down). */
+  /** `onNote`: told of every request for quiet (pacing slows the service down, the budget learns). */
   constructor(
     private readonly clock: Clock = realClock,
-    private readonly onNote?: (service: string) => void,
+    private readonly onNote?: (service: string, seconds: number, operations: number) => void,
   ) {}
 
-  /** The service asked for `seconds` of quiet. A shorter request never shortens a longer one. */
-  note(service: string, seconds: number): void {
-    this.onNote?.(service);
+  /**
+   * The service asked for `seconds` of quiet, for `operations` it refused (a request, one item of
+   * a $batch, or a whole $batch's parts). A shorter request never shortens a longer one.
+   */
+  note(service: string, seconds: number, operations = 1): void {
+    this.onNote?.(service, seconds, operations);
     const until = this.clock.now() + Math.min(seconds, MAX_SHARED_WAIT_SECONDS) * 1000;
     if (until > (this.notBefore.get(service) ?? 0)) this.notBefore.set(service, until);
   }

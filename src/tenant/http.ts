@@ -25,6 +25,7 @@ import { AuthenticationHandler, RedirectHandler, RedirectHandlerOptions, Telemet
 import type { Queryable } from "@pnp/queryable";
 import { ServiceBackoff } from "./backoff.js";
 import { ServicePacing, budgetLow, requestKind } from "./pacing.js";
+import { LearnedBudget, operationsIn } from "./budget.js";
 import { isRetryable, retryAfterSeconds } from "./errors.js";
 
 /** The fetch every photosync client uses: undici 7's, bound to a dispatcher that trusts our CAs. */
@@ -63,6 +64,8 @@ export interface TrustedHttp {
   backoff: ServiceBackoff;
   /** How many requests each service gets at once, adapted to its answers (pacing.ts). */
   pacing: ServicePacing;
+  /** The operations a minute of SharePoint may take, learned from its 429s (budget.ts). */
+  sharePointBudget: LearnedBudget;
   /** The one retry policy for every request of the session: PnPjs, downloads and batch items. */
   retry: RetryPolicy;
   /** Closes pooled connections (tests and short-lived CLI runs). */
@@ -85,14 +88,21 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     ...(options.connections !== undefined ? { connections: options.connections } : {}),
   });
   const pacing = new ServicePacing();
+  // Only SharePoint meters by the minute; Graph's limits are per few seconds and its Retry-After is enough.
+  const sharePointBudget = new LearnedBudget();
+  const budgetOf = (service: string): LearnedBudget | undefined => (service === "sharepoint" ? sharePointBudget : undefined);
   // A throttled $batch part (noted by the batch readers) slows its service down like a 429.
-  const backoff = new ServiceBackoff(undefined, (service) => pacing.of(service).throttled());
+  const backoff = new ServiceBackoff(undefined, (service, seconds, operations) => {
+    pacing.of(service).throttled();
+    budgetOf(service)?.throttled(seconds, operations);
+  });
   const serviceOf = options.serviceOf;
   /**
-   * Sends once the URL's service allows it (its Retry-After window is over and its pacing has
-   * room), notes the quiet a 429 or 503 asks for, and tells the pacing how the answer went.
+   * Sends once the URL's service allows it (its Retry-After window is over, its pacing has room
+   * and its minute's budget has `operations` left), notes the quiet a 429 or 503 asks for, and
+   * tells the pacing how the answer went.
    */
-  async function withBackoff<A>(url: URL, method: string, send: () => Promise<A>, view: (answer: A) => AnswerView): Promise<A> {
+  async function withBackoff<A>(url: URL, method: string, operations: number, send: () => Promise<A>, view: (answer: A) => AnswerView): Promise<A> {
     const service = serviceOf?.(url);
     if (service === undefined) return send();
     const limit = pacing.of(service);
@@ -104,6 +114,8 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     try {
       // Another answer may have asked for quiet while this one waited for room.
       await backoff.ready(service);
+      await budgetOf(service)?.take(operations);
+      await backoff.ready(service);
       answer = await send();
     } catch (error) {
       limit.release({ kind, latencyMs: performance.now() - started, throttled: false });
@@ -113,7 +125,7 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     const throttled = status === 429 || status === 503;
     if (throttled) {
       const seconds = retryAfterSeconds(header("retry-after"));
-      if (seconds !== undefined) backoff.note(service, seconds);
+      if (seconds !== undefined) backoff.note(service, seconds, operations);
     }
     limit.release({ kind, latencyMs: performance.now() - started, throttled, budgetLow: budgetLow(header("ratelimit-limit"), header("ratelimit-remaining")) });
     return answer;
@@ -135,8 +147,11 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     for (const [name, value] of extra) headers.set(name, value);
     return { ...init, headers };
   };
+  // Only a request with a body can be a $batch of many operations.
+  const operationsOf = (init: UndiciRequestInit | undefined): number =>
+    typeof init?.body === "string" ? operationsIn(new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).get("content-type"), init.body) : 1;
   const trusted: TrustedFetch = (input, init) =>
-    withBackoff(new URL(input), init?.method ?? "GET", () => undiciFetch(input, { ...decorate(new URL(input), init), dispatcher: agent }), (response) => ({
+    withBackoff(new URL(input), init?.method ?? "GET", operationsOf(init), () => undiciFetch(input, { ...decorate(new URL(input), init), dispatcher: agent }), (response) => ({
       status: response.status,
       header: (name) => response.headers.get(name),
     }));
@@ -145,11 +160,12 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     return withBackoff(
       target,
       "GET",
+      1,
       () => agent.request({ origin: target.origin, path: `${target.pathname}${target.search}`, method: "GET", headers: { ...headers, ...decoration(target) } }),
       (answer) => ({ status: answer.statusCode, header: (name) => headerValue(answer.headers[name]) }),
     );
   };
-  return { fetch: trusted, get, dispatcher: agent, backoff, pacing, retry: options.retry ?? DEFAULT_RETRY_POLICY, close: () => agent.close() };
+  return { fetch: trusted, get, dispatcher: agent, backoff, pacing, sharePointBudget, retry: options.retry ?? DEFAULT_RETRY_POLICY, close: () => agent.close() };
 }
 
 /** A header's value as one string (undici gives repeated headers as an array). */

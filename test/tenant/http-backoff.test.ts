@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { graphBatch } from "../../src/stores/graph/batch.js";
+import { batchRequestBody } from "../../src/stores/sharepoint/batch.js";
 import { createTrustedHttp } from "../../src/tenant/http.js";
 import type { TrustedHttp } from "../../src/tenant/http.js";
 import type { Client } from "@microsoft/microsoft-graph-client";
@@ -16,8 +17,11 @@ beforeEach(async () => {
   arrivals = [];
   server = createServer((request, response) => {
     arrivals.push({ path: request.url ?? "", at: performance.now() });
-    const throttle = request.url === "/a/throttle";
-    response.writeHead(throttle ? 429 : 200, throttle ? { "Retry-After": "1" } : {});
+    const throttle = request.url === "/a/throttle" || request.url === "/b/throttle";
+    // The minute's budget, spent: back when the minute that began with the first request ends.
+    const spent = request.url === "/a/spent";
+    const retryAfter = spent ? String(Math.ceil((arrivals[0]!.at + 60_000 - performance.now()) / 1000)) : "1";
+    response.writeHead(throttle || spent ? 429 : 200, throttle || spent ? { "Retry-After": retryAfter } : {});
     response.end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -77,3 +81,22 @@ describe("pacing through the trusted fetch", () => {
   });
 });
 
+
+describe("SharePoint's learned budget through the trusted fetch", () => {
+  it("counts every part of a $batch and learns the minute's budget from SharePoint's 429, not another service's", async () => {
+    const sharePoint = createTrustedHttp({ serviceOf: (url) => (url.pathname.startsWith("/a/") ? "sharepoint" : "graph") });
+    try {
+      const parts = batchRequestBody("b1", Array.from({ length: 10 }, (_, index) => `${base}/a/_api/web/item${index}`));
+      for (let batch = 0; batch < 2; batch++) {
+        await sharePoint.fetch(`${base}/a/_api/$batch`, { method: "POST", body: parts, headers: { "Content-Type": "multipart/mixed; boundary=batch_b1" } });
+      }
+      await sharePoint.fetch(`${base}/b/throttle`);
+      expect(sharePoint.sharePointBudget.estimate).toBeUndefined();
+      await sharePoint.fetch(`${base}/a/spent`);
+      // 21 operations sent, the last refused: 90% of the 20 SharePoint took.
+      expect(sharePoint.sharePointBudget.estimate).toBe(18);
+    } finally {
+      await sharePoint.close();
+    }
+  });
+});

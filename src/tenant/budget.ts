@@ -1,0 +1,140 @@
+/**
+ * SharePoint's per-app budget of resource units per minute, learned from its own 429s, so that a
+ * long run spends each minute's budget and then waits for the next minute instead of running into
+ * the limit every minute. Pacing (pacing.ts) limits requests at once; that bounds latency, not
+ * spending: with a 200 ms answer, 16 requests at once are 4,800 a minute whatever the budget.
+ *
+ * SharePoint does not say what the budget is (its `RateLimit-*` headers are an optional preview),
+ * and throttled operations are charged too. What it does say is when the minute's budget is back:
+ * the Retry-After of a 429. So: operations are counted by minute, a minute beginning with the
+ * first send after the last one ended. A 429 whose Retry-After ends the minute this client began
+ * says the budget held what the client sent in it, less what was throttled; the estimate is a
+ * margin below that. (A 429 ending another minute — a run begun part-way into the service's —
+ * only moves the count to the service's minute.) From then on each minute takes at most the
+ * estimate, and a minute that was held back and never throttled lets it grow a little, so a low
+ * guess (a minute of dearer operations, another app spending the same budget) recovers.
+ *
+ * An operation is a request outside a `$batch` or one part of one: SharePoint charges each part.
+ */
+import type { Clock } from "./backoff.js";
+
+const MINUTE_MS = 60_000;
+/** The share of the learned budget a minute takes: room for operations dearer than the minute that taught it. */
+const MARGIN = 0.9;
+/** Growth of the estimate after a held-back minute without a 429 (small: each overshoot costs a burst of 429s). */
+const GROWTH = 1.02;
+/** Retry-Afters are whole seconds, rounded up: ends this close together name the same minute. */
+const SAME_MINUTE_MS = 2_000;
+
+const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+interface Sent {
+  at: number;
+  operations: number;
+}
+
+export class LearnedBudget {
+  /** Operations a minute may take; undefined until learned from a minute this client began. */
+  private estimateOps: number | undefined;
+  /** When the current minute ends: a minute after the first send past the last one, or a Retry-After's end. */
+  private minuteEnds = 0;
+  /**
+   * Whether this client began the current minute. Only then is what it sent in it all the minute
+   * held: a minute the service began earlier (a run started part-way into it) held more.
+   */
+  private ownMinute = false;
+  /** Sends of the last two minutes. */
+  private readonly sent: Sent[] = [];
+  private throttledThisMinute = 0;
+  private heldBackThisMinute = false;
+
+  constructor(private readonly clock: Clock = realClock) {}
+
+  /** Operations a minute may take now (undefined: not learned yet). */
+  get estimate(): number | undefined {
+    return this.estimateOps === undefined ? undefined : Math.floor(this.estimateOps);
+  }
+
+  /**
+   * Resolves once `operations` more fit in the current minute, and counts them as spent. A send
+   * larger than the whole estimate goes alone at the start of a minute rather than never.
+   */
+  async take(operations: number): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      this.roll(now);
+      const estimate = this.estimateOps;
+      const spent = estimate === undefined ? 0 : this.spentSince(this.minuteEnds - MINUTE_MS);
+      if (estimate === undefined || spent === 0 || spent + operations <= estimate) {
+        this.sent.push({ at: now, operations });
+        this.forget(now);
+        return;
+      }
+      this.heldBackThisMinute = true;
+      // Loop: the minute's end may move while this one sleeps (another answer's Retry-After).
+      await this.clock.sleep(Math.max(1, this.minuteEnds - now));
+    }
+  }
+
+  /**
+   * The service throttled `operations` (a 429's request, or parts of a `$batch`) and said the
+   * budget is back in `retryAfterSeconds`. Waits longer than a minute are not this budget's
+   * (the daily one, an outage) and teach nothing about it.
+   */
+  throttled(retryAfterSeconds: number, operations = 1): void {
+    const now = this.clock.now();
+    if (!(retryAfterSeconds > 0 && retryAfterSeconds <= MINUTE_MS / 1000)) return;
+    const ends = now + retryAfterSeconds * 1000;
+    // The burst of answers to one spent minute names (nearly) the same end: count them as one
+    // minute. Any other end is the service's minute, not ours: follow it, and learn nothing from
+    // it, as it began before this client's count of it did.
+    if (Math.abs(ends - this.minuteEnds) > SAME_MINUTE_MS) {
+      this.minuteEnds = ends;
+      this.ownMinute = false;
+      this.throttledThisMinute = 0;
+      this.heldBackThisMinute = false;
+    }
+    this.throttledThisMinute += operations;
+    if (!this.ownMinute) return;
+    const accepted = this.spentSince(this.minuteEnds - MINUTE_MS) - this.throttledThisMinute;
+    const learned = Math.max(1, MARGIN * accepted);
+    this.estimateOps = this.estimateOps === undefined ? learned : Math.min(this.estimateOps, learned);
+  }
+
+  /** Moves to the minute `now` is in, letting the estimate grow when the last one was held back in vain. */
+  private roll(now: number): void {
+    if (now < this.minuteEnds) return;
+    if (this.estimateOps !== undefined && this.ownMinute && this.heldBackThisMinute && this.throttledThisMinute === 0) this.estimateOps *= GROWTH;
+    // A spent minute's budget comes back with the first request after it ends, not on a grid
+    // (SharePoint does not say; the emulator's windows work so): the new minute starts with this send.
+    this.minuteEnds = now + MINUTE_MS;
+    this.ownMinute = true;
+    this.throttledThisMinute = 0;
+    this.heldBackThisMinute = false;
+  }
+
+  private spentSince(start: number): number {
+    let total = 0;
+    for (let i = this.sent.length - 1; i >= 0 && this.sent[i]!.at >= start; i--) total += this.sent[i]!.operations;
+    return total;
+  }
+
+  private forget(now: number): void {
+    let old = 0;
+    while (old < this.sent.length && this.sent[old]!.at < now - 2 * MINUTE_MS) old++;
+    if (old > 0) this.sent.splice(0, old);
+  }
+}
+
+/**
+ * Operations in a request for the budget: the parts of an OData `$batch` (multipart/mixed, one
+ * `application/http` part per operation, changesets' parts included), otherwise one. Pure.
+ */
+export function operationsIn(contentType: string | null, body: unknown): number {
+  if (typeof body !== "string" || contentType === null || !/^multipart\/mixed\b/i.test(contentType)) return 1;
+  const parts = body.match(/^content-type:\s*application\/http\b/gim)?.length ?? 0;
+  return Math.max(1, parts);
+}

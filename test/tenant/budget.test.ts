@@ -1,0 +1,143 @@
+/**
+ * The learned SharePoint budget: after the first minute the service says is spent, each minute
+ * spends close to the budget and is not throttled — checked against the emulator's own meter of
+ * resource units, with a clock that only moves when someone waits.
+ */
+import { describe, expect, it } from "vitest";
+import { LearnedBudget, operationsIn } from "../../src/tenant/budget.js";
+import { ResourceUnits } from "../../src/emulator/resource-units.js";
+import type { OperationKind } from "../../src/emulator/resource-units.js";
+import { batchRequestBody } from "../../src/stores/sharepoint/batch.js";
+
+function fakeClock() {
+  const clock = { time: 0, now: () => clock.time, sleep: async (ms: number) => void (clock.time += ms) };
+  return clock;
+}
+
+interface Sent {
+  at: number;
+  throttled: boolean;
+  /** Units spent on an operation the service accepted. */
+  units: number;
+}
+
+/**
+ * A client sending `inFlight` operations at a time for `minutes`, each round answered after
+ * `latencyMs`, honouring Retry-After as photosync's back-off does; the kind of each operation by
+ * the minute it is sent in. Returns every operation as the service saw it.
+ */
+async function simulate(options: { minutes: number; inFlight: number; latencyMs: number; perMinute: number; kindAt?: (minute: number) => OperationKind }) {
+  const clock = fakeClock();
+  const budget = new LearnedBudget(clock);
+  const service = new ResourceUnits({ perMinute: options.perMinute, perDay: 1e12 }, 100);
+  const sent: Sent[] = [];
+  let quietUntil = 0;
+  while (clock.time < options.minutes * 60_000) {
+    if (clock.time < quietUntil) await clock.sleep(quietUntil - clock.time);
+    for (let i = 0; i < options.inFlight; i++) {
+      await budget.take(1);
+      const kind = options.kindAt?.(Math.floor(clock.time / 60_000)) ?? "download";
+      const charge = service.charge("photosync", kind, clock.time);
+      sent.push({ at: clock.time, throttled: charge.retryAfter !== undefined, units: charge.retryAfter !== undefined ? 0 : kind === "list" ? 4 : 2 });
+      if (charge.retryAfter !== undefined) {
+        budget.throttled(charge.retryAfter);
+        quietUntil = Math.max(quietUntil, clock.time + options.latencyMs + charge.retryAfter * 1000);
+      }
+    }
+    await clock.sleep(options.latencyMs);
+  }
+  const between = (from: number, to: number) => sent.filter((operation) => operation.at >= from * 60_000 && operation.at < to * 60_000);
+  return { sent, between, budget };
+}
+
+const unitsOf = (operations: readonly Sent[]) => operations.reduce((sum, operation) => sum + operation.units, 0);
+const throttledOf = (operations: readonly Sent[]) => operations.filter((operation) => operation.throttled).length;
+
+describe("LearnedBudget", () => {
+  it("only counts until the service first says the budget is spent", async () => {
+    const clock = fakeClock();
+    const budget = new LearnedBudget(clock);
+    for (let i = 0; i < 10_000; i++) await budget.take(100);
+    expect(clock.time).toBe(0);
+    expect(budget.estimate).toBeUndefined();
+  });
+
+  it("learns the minute's budget from one spent minute: later minutes spend most of it and are hardly throttled", async () => {
+    // 16 operations at a time, 200 ms each: 4,800 a minute against a budget of 625 (1,250 units at 2 each).
+    const { between, budget } = await simulate({ minutes: 8, inFlight: 16, latencyMs: 200, perMinute: 1_250 });
+    expect(throttledOf(between(0, 1))).toBeGreaterThan(0);
+    // Only the estimate's slow growth probing past the budget is ever throttled again.
+    expect(throttledOf(between(1, 8))).toBeLessThanOrEqual(0.01 * between(1, 8).length);
+    expect(unitsOf(between(1, 8))).toBeGreaterThanOrEqual(0.85 * 1_250 * 7);
+    expect(budget.estimate).toBeLessThanOrEqual(625);
+  });
+
+  it("throttles under 1% of operations over a long run, growing back to the budget after a low first guess", async () => {
+    // The first minute lists (4 units an operation), then downloads (2): the first guess is half the budget.
+    const { between, budget } = await simulate({ minutes: 60, inFlight: 16, latencyMs: 200, perMinute: 2_500, kindAt: (minute) => (minute === 0 ? "list" : "download") });
+    const later = between(1, 60);
+    expect(throttledOf(later) / later.length).toBeLessThan(0.01);
+    // Grown from ~562 (0.9 × 625 listings) to near the 1,250 downloads a minute holds.
+    expect(budget.estimate).toBeGreaterThan(1_000);
+    expect(unitsOf(between(50, 60))).toBeGreaterThanOrEqual(0.85 * 2_500 * 10);
+  });
+
+  it("lets a send larger than the whole estimate go alone at the start of a minute", async () => {
+    const clock = fakeClock();
+    const budget = new LearnedBudget(clock);
+    await budget.take(10);
+    budget.throttled(60);
+    expect(budget.estimate).toBe(8); // 0.9 × the 9 accepted
+    clock.time = 60_000;
+    await budget.take(100);
+    expect(clock.time).toBe(60_000);
+    await budget.take(1);
+    expect(clock.time).toBe(120_000);
+  });
+
+  it("learns nothing from waits longer than a minute (the daily budget, an outage)", async () => {
+    const budget = new LearnedBudget(fakeClock());
+    await budget.take(500);
+    budget.throttled(3_600);
+    budget.throttled(0);
+    expect(budget.estimate).toBeUndefined();
+  });
+
+  it("learns nothing from a minute the service began before this client's count (a run started part-way into it)", async () => {
+    const clock = fakeClock();
+    const budget = new LearnedBudget(clock);
+    for (let i = 0; i < 50; i++) await budget.take(1);
+    clock.time = 5_000;
+    // The service's minute ends in 20 s, not 55: it began 40 s before this client's first send.
+    budget.throttled(20);
+    expect(budget.estimate).toBeUndefined();
+    // The next minute is the client's own from its first send: its 429 teaches.
+    clock.time = 25_000;
+    for (let i = 0; i < 300; i++) await budget.take(1);
+    clock.time = 40_000;
+    budget.throttled(45);
+    expect(budget.estimate).toBe(Math.floor(0.9 * 299));
+  });
+
+  it("counts a burst of throttled answers to one spent minute as one minute", async () => {
+    const clock = fakeClock();
+    const budget = new LearnedBudget(clock);
+    for (let i = 0; i < 100; i++) await budget.take(1);
+    // 100 sent, the last 20 refused, their answers arriving over a second with Retry-After ticking down.
+    for (let i = 0; i < 20; i++) {
+      clock.time = 40_000 + i * 50;
+      budget.throttled(i < 10 ? 20 : 19);
+    }
+    expect(budget.estimate).toBe(Math.floor(0.9 * 80));
+  });
+});
+
+describe("operationsIn", () => {
+  it("counts the parts of an OData $batch and one for anything else", () => {
+    const body = batchRequestBody("b1", ["https://x/_api/web/a", "https://x/_api/web/b", "https://x/_api/web/c"]);
+    expect(operationsIn("multipart/mixed; boundary=batch_b1", body)).toBe(3);
+    expect(operationsIn("application/json", "{}")).toBe(1);
+    expect(operationsIn(null, undefined)).toBe(1);
+    expect(operationsIn("multipart/mixed; boundary=x", "no parts")).toBe(1);
+  });
+});
