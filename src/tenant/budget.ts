@@ -16,6 +16,7 @@
  *
  * An operation is a request outside a `$batch` or one part of one: SharePoint charges each part.
  */
+import { realClock } from "./backoff.js";
 import type { Clock } from "./backoff.js";
 
 const MINUTE_MS = 60_000;
@@ -25,11 +26,6 @@ const MARGIN = 0.9;
 const GROWTH = 1.02;
 /** Retry-Afters are whole seconds, rounded up: ends this close together name the same minute. */
 const SAME_MINUTE_MS = 2_000;
-
-const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 interface Sent {
   at: number;
