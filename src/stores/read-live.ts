@@ -24,6 +24,7 @@ import type { DirectoryUser, LiveUser, PhotoObservation, SpoObservation, UserLoo
 import type { KeptPhotos } from "./kept-photos.js";
 import type { LiveCache } from "./live-cache.js";
 import { readSharePoint } from "./sharepoint/read.js";
+import { assumedOperationsPerMinute } from "../tenant/budget.js";
 import type { SpoReadOptions, SpoTarget } from "./sharepoint/read.js";
 
 export interface ReadOptions {
@@ -86,6 +87,8 @@ export async function readLiveWithModel(
     person.lookup.state === "found" && manages(person.routes, "spo") ? [{ key: person.key, upn: person.lookup.user.upn }] : [],
   );
   const keep = readOptions.keep;
+  // Everyone whose SharePoint is managed holds a licence: the tenant's tier is at least theirs.
+  if (spoTargets.length > 0) connection.http.sharePointBudget.assume(assumedOperationsPerMinute(spoTargets.length));
   const sharePoint =
     spoTargets.length > 0
       ? readSharePoint(connection.sharePoint, spoTargets, cache, options.sharePoint, keep && ((key, bytes) => keep.keep("spo", key, bytes)))

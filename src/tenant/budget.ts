@@ -14,6 +14,12 @@
  * estimate, and a minute that was held back and never throttled lets it grow a little, so a low
  * guess (a minute of dearer operations, another app spending the same budget) recovers.
  *
+ * Before any 429 a run may start from an assumed budget (`assume`): Microsoft's published tier
+ * for the licences the run knows of, at two units an operation, less the margin. Without it the first minute would
+ * go out all at once — eight `$batch`es of 90 profile reads are more than the smallest tier's
+ * whole minute — and everything in flight when it ran out would be throttled. An assumption is
+ * only a start: a minute held back by it and never throttled doubles it, until a 429 confirms.
+ *
  * An operation is a request outside a `$batch` or one part of one: SharePoint charges each part.
  */
 import { realClock } from "./backoff.js";
@@ -24,6 +30,8 @@ const MINUTE_MS = 60_000;
 const MARGIN = 0.9;
 /** Growth of the estimate after a held-back minute without a 429 (small: each overshoot costs a burst of 429s). */
 const GROWTH = 1.02;
+/** Growth of an assumed estimate no 429 has confirmed yet: as fast as the next minute can tell. */
+const UNCONFIRMED_GROWTH = 2;
 /** Retry-Afters are whole seconds, rounded up: ends this close together name the same minute. */
 const SAME_MINUTE_MS = 2_000;
 
@@ -46,12 +54,19 @@ export class LearnedBudget {
   private readonly sent: Sent[] = [];
   private throttledThisMinute = 0;
   private heldBackThisMinute = false;
+  /** Whether a 429 has set the estimate (not only `assume`). */
+  private confirmed = false;
 
   constructor(private readonly clock: Clock = realClock) {}
 
   /** Operations a minute may take now (undefined: not learned yet). */
   get estimate(): number | undefined {
     return this.estimateOps === undefined ? undefined : Math.floor(this.estimateOps);
+  }
+
+  /** Starts from `operationsPerMinute` until a 429 says better (ignored once anything is known). */
+  assume(operationsPerMinute: number): void {
+    if (this.estimateOps === undefined && operationsPerMinute >= 1) this.estimateOps = operationsPerMinute;
   }
 
   /**
@@ -97,13 +112,16 @@ export class LearnedBudget {
     if (!this.ownMinute) return;
     const accepted = this.spentSince(this.minuteEnds - MINUTE_MS) - this.throttledThisMinute;
     const learned = Math.max(1, MARGIN * accepted);
-    this.estimateOps = this.estimateOps === undefined ? learned : Math.min(this.estimateOps, learned);
+    this.estimateOps = this.estimateOps === undefined || !this.confirmed ? learned : Math.min(this.estimateOps, learned);
+    this.confirmed = true;
   }
 
   /** Moves to the minute `now` is in, letting the estimate grow when the last one was held back in vain. */
   private roll(now: number): void {
     if (now < this.minuteEnds) return;
-    if (this.estimateOps !== undefined && this.ownMinute && this.heldBackThisMinute && this.throttledThisMinute === 0) this.estimateOps *= GROWTH;
+    if (this.estimateOps !== undefined && this.ownMinute && this.heldBackThisMinute && this.throttledThisMinute === 0) {
+      this.estimateOps *= this.confirmed ? GROWTH : UNCONFIRMED_GROWTH;
+    }
     // A spent minute's budget comes back with the first request after it ends, not on a grid
     // (SharePoint does not say; the emulator's windows work so): the new minute starts with this send.
     this.minuteEnds = now + MINUTE_MS;
@@ -123,6 +141,29 @@ export class LearnedBudget {
     while (old < this.sent.length && this.sent[old]!.at < now - 2 * MINUTE_MS) old++;
     if (old > 0) this.sent.splice(0, old);
   }
+}
+
+/**
+ * SharePoint Online's published budgets per app per minute, by licences ("Avoid getting throttled
+ * or blocked in SharePoint Online", learn.microsoft.com, 2024-07 revision). The emulator keeps its
+ * own copy: it plays the service and shares no logic with the client.
+ */
+const PUBLISHED_TIERS: ReadonlyArray<{ upToLicences: number; unitsPerMinute: number }> = [
+  { upToLicences: 1_000, unitsPerMinute: 1_250 },
+  { upToLicences: 5_000, unitsPerMinute: 2_500 },
+  { upToLicences: 15_000, unitsPerMinute: 3_750 },
+  { upToLicences: 50_000, unitsPerMinute: 5_000 },
+  { upToLicences: Infinity, unitsPerMinute: 6_250 },
+];
+
+/**
+ * The operations a minute to assume for a tenant of at least `licences`: the margin's share of its
+ * tier's units at two an operation (Microsoft prices Graph's reads at one unit and says REST's
+ * cost "usually more").
+ */
+export function assumedOperationsPerMinute(licences: number): number {
+  const tier = PUBLISHED_TIERS.find((candidate) => licences <= candidate.upToLicences) ?? PUBLISHED_TIERS[PUBLISHED_TIERS.length - 1]!;
+  return MARGIN * (tier.unitsPerMinute / 2);
 }
 
 /**

@@ -107,14 +107,14 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     if (service === undefined) return send();
     const limit = pacing.of(service);
     await backoff.ready(service);
+    // Before a place in the pacing: a request held for the next minute must not block the others.
+    await budgetOf(service)?.take(operations);
     await limit.acquire();
     const kind = requestKind(method, url);
     const started = performance.now();
     let answer: A;
     try {
       // Another answer may have asked for quiet while this one waited for room.
-      await backoff.ready(service);
-      await budgetOf(service)?.take(operations);
       await backoff.ready(service);
       answer = await send();
     } catch (error) {

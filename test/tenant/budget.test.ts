@@ -4,7 +4,7 @@
  * resource units, with a clock that only moves when someone waits.
  */
 import { describe, expect, it } from "vitest";
-import { LearnedBudget, operationsIn } from "../../src/tenant/budget.js";
+import { LearnedBudget, assumedOperationsPerMinute, operationsIn } from "../../src/tenant/budget.js";
 import { ResourceUnits } from "../../src/emulator/resource-units.js";
 import type { OperationKind } from "../../src/emulator/resource-units.js";
 import { batchRequestBody } from "../../src/stores/sharepoint/batch.js";
@@ -26,9 +26,10 @@ interface Sent {
  * `latencyMs`, honouring Retry-After as photosync's back-off does; the kind of each operation by
  * the minute it is sent in. Returns every operation as the service saw it.
  */
-async function simulate(options: { minutes: number; inFlight: number; latencyMs: number; perMinute: number; kindAt?: (minute: number) => OperationKind }) {
+async function simulate(options: { minutes: number; inFlight: number; latencyMs: number; perMinute: number; kindAt?: (minute: number) => OperationKind; assume?: number }) {
   const clock = fakeClock();
   const budget = new LearnedBudget(clock);
+  if (options.assume !== undefined) budget.assume(options.assume);
   const service = new ResourceUnits({ perMinute: options.perMinute, perDay: 1e12 }, 100);
   const sent: Sent[] = [];
   let quietUntil = 0;
@@ -82,6 +83,33 @@ describe("LearnedBudget", () => {
     expect(unitsOf(between(50, 60))).toBeGreaterThanOrEqual(0.85 * 2_500 * 10);
   });
 
+  it("starts from Microsoft's published tier for the licences it knows of: the first minute is not throttled", async () => {
+    // 1,000 licences: the smallest tier, 1,250 units a minute.
+    const { between, budget } = await simulate({ minutes: 8, inFlight: 16, latencyMs: 200, perMinute: 1_250, assume: assumedOperationsPerMinute(1_000) });
+    expect(throttledOf(between(0, 1))).toBe(0);
+    expect(unitsOf(between(0, 1))).toBeGreaterThanOrEqual(0.85 * 1_250);
+    expect(throttledOf(between(0, 8))).toBeLessThanOrEqual(0.01 * between(0, 8).length);
+    // The 2% growth keeps probing just past the budget.
+    expect(budget.estimate).toBeLessThanOrEqual(1.1 * 625);
+  });
+
+  it("doubles an assumption no 429 has confirmed after each minute it held back, then keeps what a 429 teaches", async () => {
+    // Assumed for 100 licences (562 operations) in a tenant whose budget is 6,250 units (3,125 operations).
+    const { between, budget } = await simulate({ minutes: 10, inFlight: 16, latencyMs: 200, perMinute: 6_250, assume: assumedOperationsPerMinute(100) });
+    expect(unitsOf(between(3, 10))).toBeGreaterThanOrEqual(0.85 * 6_250 * 7);
+    expect(budget.estimate).toBeGreaterThan(2_500);
+    expect(budget.estimate).toBeLessThanOrEqual(1.1 * 3_125);
+  });
+
+  it("ignores an assumption once a 429 has taught the budget", async () => {
+    const clock = fakeClock();
+    const budget = new LearnedBudget(clock);
+    for (let i = 0; i < 100; i++) await budget.take(1);
+    budget.throttled(60);
+    budget.assume(5_000);
+    expect(budget.estimate).toBe(Math.floor(0.9 * 99));
+  });
+
   it("lets a send larger than the whole estimate go alone at the start of a minute", async () => {
     const clock = fakeClock();
     const budget = new LearnedBudget(clock);
@@ -133,6 +161,10 @@ describe("LearnedBudget", () => {
 });
 
 describe("operationsIn", () => {
+  it("assumes 90% of the published tier at two units an operation", () => {
+    expect([1, 1_000, 1_001, 15_000, 100_000].map(assumedOperationsPerMinute)).toEqual([562.5, 562.5, 1_125, 1_687.5, 2_812.5]);
+  });
+
   it("counts the parts of an OData $batch and one for anything else", () => {
     const body = batchRequestBody("b1", ["https://x/_api/web/a", "https://x/_api/web/b", "https://x/_api/web/c"]);
     expect(operationsIn("multipart/mixed; boundary=batch_b1", body)).toBe(3);
