@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { LearnedBudget, assumedOperationsPerMinute, operationsIn } from "../../src/tenant/budget.js";
-import { ResourceUnits } from "../../src/emulator/resource-units.js";
+import { REST_COSTS, ResourceUnits } from "../../src/emulator/resource-units.js";
 import type { OperationKind } from "../../src/emulator/resource-units.js";
 import { batchRequestBody } from "../../src/stores/sharepoint/batch.js";
 
@@ -26,11 +26,33 @@ interface Sent {
  * `latencyMs`, honouring Retry-After as photosync's back-off does; the kind of each operation by
  * the minute it is sent in. Returns every operation as the service saw it.
  */
-async function simulate(options: { minutes: number; inFlight: number; latencyMs: number; perMinute: number; kindAt?: (minute: number) => OperationKind; assume?: number }) {
+interface Meter {
+  charge(app: string, kind: OperationKind, now: number): { retryAfter?: number };
+}
+
+/**
+ * A budget in windows on a fixed grid of minutes from `offsetMs`: the other reading of
+ * Microsoft's silence on when a minute begins (the emulator's begins with the first request
+ * after the last one ended).
+ */
+function gridMeter(perMinute: number, offsetMs: number): Meter {
+  let window = Number.NaN;
+  let used = 0;
+  return {
+    charge(_app, kind, now) {
+      const index = Math.floor((now - offsetMs) / 60_000);
+      if (index !== window) [window, used] = [index, 0];
+      used += REST_COSTS[kind];
+      return used > perMinute ? { retryAfter: Math.max(1, Math.ceil((offsetMs + (index + 1) * 60_000 - now) / 1000)) } : {};
+    },
+  };
+}
+
+async function simulate(options: { minutes: number; inFlight: number; latencyMs: number; perMinute: number; kindAt?: (minute: number) => OperationKind; assume?: number; service?: Meter }) {
   const clock = fakeClock();
   const budget = new LearnedBudget(clock);
   if (options.assume !== undefined) budget.assume(options.assume);
-  const service = new ResourceUnits({ perMinute: options.perMinute, perDay: 1e12 }, 100);
+  const service = options.service ?? new ResourceUnits({ perMinute: options.perMinute, perDay: 1e12 }, 100);
   const sent: Sent[] = [];
   let quietUntil = 0;
   while (clock.time < options.minutes * 60_000) {
@@ -39,7 +61,7 @@ async function simulate(options: { minutes: number; inFlight: number; latencyMs:
       await budget.take(1);
       const kind = options.kindAt?.(Math.floor(clock.time / 60_000)) ?? "download";
       const charge = service.charge("photosync", kind, clock.time);
-      sent.push({ at: clock.time, throttled: charge.retryAfter !== undefined, units: charge.retryAfter !== undefined ? 0 : kind === "list" ? 4 : 2 });
+      sent.push({ at: clock.time, throttled: charge.retryAfter !== undefined, units: charge.retryAfter !== undefined ? 0 : REST_COSTS[kind] });
       if (charge.retryAfter !== undefined) {
         budget.throttled(charge.retryAfter);
         quietUntil = Math.max(quietUntil, clock.time + options.latencyMs + charge.retryAfter * 1000);
@@ -71,6 +93,14 @@ describe("LearnedBudget", () => {
     expect(throttledOf(between(1, 8))).toBeLessThanOrEqual(0.01 * between(1, 8).length);
     expect(unitsOf(between(1, 8))).toBeGreaterThanOrEqual(0.85 * 1_250 * 7);
     expect(budget.estimate).toBeLessThanOrEqual(625);
+  });
+
+  it("works as well when SharePoint's minutes run on a fixed grid", async () => {
+    // The grid's minute began 37 s before the client's first send.
+    const { between } = await simulate({ minutes: 30, inFlight: 16, latencyMs: 200, perMinute: 1_250, service: gridMeter(1_250, -37_000), assume: assumedOperationsPerMinute(1_000) });
+    const later = between(1, 30);
+    expect(throttledOf(later) / later.length).toBeLessThan(0.01);
+    expect(unitsOf(between(1, 30))).toBeGreaterThanOrEqual(0.85 * 1_250 * 29);
   });
 
   it("throttles under 1% of operations over a long run, growing back to the budget after a low first guess", async () => {

@@ -81,7 +81,6 @@ describe("pacing through the trusted fetch", () => {
   });
 });
 
-
 describe("SharePoint's learned budget through the trusted fetch", () => {
   it("counts every part of a $batch and learns the minute's budget from SharePoint's 429, not another service's", async () => {
     const sharePoint = createTrustedHttp({ serviceOf: (url) => (url.pathname.startsWith("/a/") ? "sharepoint" : "graph") });
