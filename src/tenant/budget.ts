@@ -9,16 +9,19 @@
  * the Retry-After of a 429. So: operations are counted by minute, a minute beginning with the
  * first send after the last one ended. A 429 whose Retry-After ends the minute this client began
  * says the budget held what the client sent in it, less what was throttled; the estimate is a
- * margin below that. (A 429 ending another minute — a run begun part-way into the service's —
- * only moves the count to the service's minute.) From then on each minute takes at most the
- * estimate, and a minute that was held back and never throttled lets it grow a little, so a low
- * guess (a minute of dearer operations, another app spending the same budget) recovers.
+ * margin below that. A 429 ending another minute (a run begun part-way into the service's) only
+ * moves the count to the service's minute, and the first minute is never taken for the client's:
+ * one begun by the run just before may end within a second of it. From then on each minute takes
+ * at most the estimate, and a minute that was held back and never throttled lets it grow a
+ * little, so a low guess (a minute of dearer operations, another app spending the same budget)
+ * recovers.
  *
  * Before any 429 a run may start from an assumed budget (`assume`): Microsoft's published tier
- * for the licences the run knows of, at two units an operation, less the margin. Without it the first minute would
- * go out all at once — eight `$batch`es of 90 profile reads are more than the smallest tier's
- * whole minute — and everything in flight when it ran out would be throttled. An assumption is
- * only a start: a minute held back by it and never throttled doubles it, until a 429 confirms.
+ * for the licences the run knows of, at two units an operation, less the margin. Without it the
+ * first minute would go out all at once (eight `$batch`es of 90 profile reads are more than the
+ * smallest tier's whole minute) and everything in flight when it ran out would be throttled. An
+ * assumption is only a start: a minute held back by it and never throttled doubles it, until a
+ * 429 confirms.
  *
  * An operation is a request outside a `$batch` or one part of one: SharePoint charges each part.
  */
@@ -50,6 +53,13 @@ export class LearnedBudget {
    * held: a minute the service began earlier (a run started part-way into it) held more.
    */
   private ownMinute = false;
+  /**
+   * Whether a minute has begun. The first one is never taken for the client's own: a run started
+   * just after another ended meets the minute that one began, and a 429 ending within a second or
+   * two of the client's own count cannot tell the two apart. Once it is over, so is any minute
+   * begun before this client's first send.
+   */
+  private anyMinuteBegun = false;
   /** Sends of the last two minutes. */
   private readonly sent: Sent[] = [];
   private throttledThisMinute = 0;
@@ -107,6 +117,10 @@ export class LearnedBudget {
       this.ownMinute = false;
       this.throttledThisMinute = 0;
       this.heldBackThisMinute = false;
+    } else if (!this.ownMinute) {
+      // Not the client's minute (the first one, or one followed already): its end is the
+      // service's to the second, so that the next minute counted begins with the service's.
+      this.minuteEnds = ends;
     }
     this.throttledThisMinute += operations;
     if (!this.ownMinute) return;
@@ -119,13 +133,16 @@ export class LearnedBudget {
   /** Moves to the minute `now` is in, letting the estimate grow when the last one was held back in vain. */
   private roll(now: number): void {
     if (now < this.minuteEnds) return;
-    if (this.estimateOps !== undefined && this.ownMinute && this.heldBackThisMinute && this.throttledThisMinute === 0) {
+    // Held back and never throttled: whichever minute that was, it held all that was sent, so the
+    // budget is at least that (the first minute's too: what was left of it is at most the budget).
+    if (this.estimateOps !== undefined && this.heldBackThisMinute && this.throttledThisMinute === 0) {
       this.estimateOps *= this.confirmed ? GROWTH : UNCONFIRMED_GROWTH;
     }
     // A spent minute's budget comes back with the first request after it ends, not on a grid
     // (SharePoint does not say; the emulator's windows work so): the new minute starts with this send.
     this.minuteEnds = now + MINUTE_MS;
-    this.ownMinute = true;
+    this.ownMinute = this.anyMinuteBegun;
+    this.anyMinuteBegun = true;
     this.throttledThisMinute = 0;
     this.heldBackThisMinute = false;
   }

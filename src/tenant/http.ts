@@ -23,7 +23,8 @@ import type { TokenCredentialOptions } from "@azure/identity";
 import type { AuthenticationProvider, Context, Middleware } from "@microsoft/microsoft-graph-client";
 import { AuthenticationHandler, RedirectHandler, RedirectHandlerOptions, TelemetryHandler } from "@microsoft/microsoft-graph-client";
 import type { Queryable } from "@pnp/queryable";
-import { ServiceBackoff } from "./backoff.js";
+import { ServiceBackoff, realClock } from "./backoff.js";
+import type { Clock } from "./backoff.js";
 import { ServicePacing, budgetLow, requestKind } from "./pacing.js";
 import { LearnedBudget, operationsIn } from "./budget.js";
 import { isRetryable, retryAfterSeconds } from "./errors.js";
@@ -50,6 +51,8 @@ export interface TrustOptions {
   userAgent?: string;
   /** `x-ms-throttle-priority` on Graph requests: "low" marks background traffic (the scheduled drift check). */
   graphPriority?: "low";
+  /** The time the back-off waits by and the budget counts minutes in (default: the real one; tests pass their own). */
+  clock?: Clock;
 }
 
 export interface TrustedHttp {
@@ -89,10 +92,11 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
   });
   const pacing = new ServicePacing();
   // Only SharePoint meters by the minute; Graph's limits are per few seconds and its Retry-After is enough.
-  const sharePointBudget = new LearnedBudget();
+  const clock = options.clock ?? realClock;
+  const sharePointBudget = new LearnedBudget(clock);
   const budgetOf = (service: string): LearnedBudget | undefined => (service === "sharepoint" ? sharePointBudget : undefined);
   // A throttled $batch part (noted by the batch readers) slows its service down like a 429.
-  const backoff = new ServiceBackoff(undefined, (service, seconds, operations) => {
+  const backoff = new ServiceBackoff(clock, (service, seconds, operations) => {
     pacing.of(service).throttled();
     budgetOf(service)?.throttled(seconds, operations);
   });

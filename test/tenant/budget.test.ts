@@ -73,6 +73,12 @@ async function simulate(options: { minutes: number; inFlight: number; latencyMs:
   return { sent, between, budget };
 }
 
+/** Lets the first minute pass with one send: the first minute never teaches (see budget.ts). */
+async function pastTheFirstMinute(budget: LearnedBudget, clock: ReturnType<typeof fakeClock>): Promise<void> {
+  await budget.take(1);
+  clock.time += 60_000;
+}
+
 const unitsOf = (operations: readonly Sent[]) => operations.reduce((sum, operation) => sum + operation.units, 0);
 const throttledOf = (operations: readonly Sent[]) => operations.filter((operation) => operation.throttled).length;
 
@@ -85,14 +91,27 @@ describe("LearnedBudget", () => {
     expect(budget.estimate).toBeUndefined();
   });
 
-  it("learns the minute's budget from one spent minute: later minutes spend most of it and are hardly throttled", async () => {
+  it("learns the minute's budget from the first spent minute it began: later minutes spend most of it and are hardly throttled", async () => {
     // 16 operations at a time, 200 ms each: 4,800 a minute against a budget of 625 (1,250 units at 2 each).
-    const { between, budget } = await simulate({ minutes: 8, inFlight: 16, latencyMs: 200, perMinute: 1_250 });
+    const { between, budget } = await simulate({ minutes: 9, inFlight: 16, latencyMs: 200, perMinute: 1_250 });
+    // The first minute only says when the service's minute ends; the second teaches the budget.
     expect(throttledOf(between(0, 1))).toBeGreaterThan(0);
+    expect(throttledOf(between(1, 2))).toBeGreaterThan(0);
     // Only the estimate's slow growth probing past the budget is ever throttled again.
-    expect(throttledOf(between(1, 8))).toBeLessThanOrEqual(0.01 * between(1, 8).length);
-    expect(unitsOf(between(1, 8))).toBeGreaterThanOrEqual(0.85 * 1_250 * 7);
-    expect(budget.estimate).toBeLessThanOrEqual(625);
+    expect(throttledOf(between(2, 9))).toBeLessThanOrEqual(0.01 * between(2, 9).length);
+    expect(unitsOf(between(2, 9))).toBeGreaterThanOrEqual(0.85 * 1_250 * 7);
+    expect(budget.estimate).toBeLessThanOrEqual(1.05 * 625);
+  });
+
+  it("learns nothing from a first minute begun by the run just before, even when it ends within a second or two of its own", async () => {
+    // The previous run began SharePoint's minute 1.9 s before this one's first send and left 100 units of it.
+    const service = new ResourceUnits({ perMinute: 1_250, perDay: 1e12 }, 100);
+    for (let i = 0; i < 575; i++) service.charge("photosync", "download", -1_900);
+    const { between, budget } = await simulate({ minutes: 6, inFlight: 16, latencyMs: 200, perMinute: 1_250, service, assume: assumedOperationsPerMinute(1_000) });
+    // Taken for its own, that minute would teach a budget of ~50 operations, and the run would crawl.
+    expect(budget.estimate).toBeGreaterThan(0.85 * 625);
+    expect(unitsOf(between(1, 6))).toBeGreaterThanOrEqual(0.85 * 1_250 * 5);
+    expect(throttledOf(between(1, 6))).toBeLessThanOrEqual(0.01 * between(1, 6).length);
   });
 
   it("works as well when SharePoint's minutes run on a fixed grid", async () => {
@@ -134,6 +153,7 @@ describe("LearnedBudget", () => {
   it("ignores an assumption once a 429 has taught the budget", async () => {
     const clock = fakeClock();
     const budget = new LearnedBudget(clock);
+    await pastTheFirstMinute(budget, clock);
     for (let i = 0; i < 100; i++) await budget.take(1);
     budget.throttled(60);
     budget.assume(5_000);
@@ -143,14 +163,15 @@ describe("LearnedBudget", () => {
   it("lets a send larger than the whole estimate go alone at the start of a minute", async () => {
     const clock = fakeClock();
     const budget = new LearnedBudget(clock);
+    await pastTheFirstMinute(budget, clock);
     await budget.take(10);
     budget.throttled(60);
     expect(budget.estimate).toBe(8); // 0.9 × the 9 accepted
-    clock.time = 60_000;
+    clock.time = 120_000;
     await budget.take(100);
-    expect(clock.time).toBe(60_000);
-    await budget.take(1);
     expect(clock.time).toBe(120_000);
+    await budget.take(1);
+    expect(clock.time).toBe(180_000);
   });
 
   it("learns nothing from waits longer than a minute (the daily budget, an outage)", async () => {
@@ -180,10 +201,11 @@ describe("LearnedBudget", () => {
   it("counts a burst of throttled answers to one spent minute as one minute", async () => {
     const clock = fakeClock();
     const budget = new LearnedBudget(clock);
+    await pastTheFirstMinute(budget, clock);
     for (let i = 0; i < 100; i++) await budget.take(1);
     // 100 sent, the last 20 refused, their answers arriving over a second with Retry-After ticking down.
     for (let i = 0; i < 20; i++) {
-      clock.time = 40_000 + i * 50;
+      clock.time = 100_000 + i * 50;
       budget.throttled(i < 10 ? 20 : 19);
     }
     expect(budget.estimate).toBe(Math.floor(0.9 * 80));

@@ -18,9 +18,10 @@ beforeEach(async () => {
   server = createServer((request, response) => {
     arrivals.push({ path: request.url ?? "", at: performance.now() });
     const throttle = request.url === "/a/throttle" || request.url === "/b/throttle";
-    // The minute's budget, spent: back when the minute that began with the first request ends.
+    // The minute's budget, spent. The test sends it a second into the client's second minute
+    // (by its fake clock), so the minute is back in 59 s.
     const spent = request.url === "/a/spent";
-    const retryAfter = spent ? String(Math.ceil((arrivals[0]!.at + 60_000 - performance.now()) / 1000)) : "1";
+    const retryAfter = spent ? "59" : "1";
     response.writeHead(throttle || spent ? 429 : 200, throttle || spent ? { "Retry-After": retryAfter } : {});
     response.end();
   });
@@ -83,14 +84,19 @@ describe("pacing through the trusted fetch", () => {
 
 describe("SharePoint's learned budget through the trusted fetch", () => {
   it("counts every part of a $batch and learns the minute's budget from SharePoint's 429, not another service's", async () => {
-    const sharePoint = createTrustedHttp({ serviceOf: (url) => (url.pathname.startsWith("/a/") ? "sharepoint" : "graph") });
+    const clock = { time: 0, now: () => clock.time, sleep: async (ms: number) => void (clock.time += ms) };
+    const sharePoint = createTrustedHttp({ serviceOf: (url) => (url.pathname.startsWith("/a/") ? "sharepoint" : "graph"), clock });
     try {
+      // The first minute never teaches (it may be one the run before began): one send, then the next minute.
+      await sharePoint.fetch(`${base}/a/first`);
+      clock.time = 60_000;
       const parts = batchRequestBody("b1", Array.from({ length: 10 }, (_, index) => `${base}/a/_api/web/item${index}`));
       for (let batch = 0; batch < 2; batch++) {
         await sharePoint.fetch(`${base}/a/_api/$batch`, { method: "POST", body: parts, headers: { "Content-Type": "multipart/mixed; boundary=batch_b1" } });
       }
       await sharePoint.fetch(`${base}/b/throttle`);
       expect(sharePoint.sharePointBudget.estimate).toBeUndefined();
+      clock.time = 61_000;
       await sharePoint.fetch(`${base}/a/spent`);
       // 21 operations sent, the last refused: 90% of the 20 SharePoint took.
       expect(sharePoint.sharePointBudget.estimate).toBe(18);
