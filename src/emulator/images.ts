@@ -9,6 +9,7 @@
  * Pure functions of bytes; sharp does the work.
  */
 import sharp, { type Metadata } from "sharp";
+import { sha256 } from "./blobs.js";
 import { HD_SIZES, MAX_EXO_SIZE, type PhotoRecord, type PhotoStore } from "./model.js";
 
 export class ImageRejected extends Error {
@@ -73,22 +74,75 @@ export function parseSize(id: string): { width: number; height: number } | undef
 }
 
 /** A square (or own-size) rendition of stored JPEG bytes. */
-export async function renderSize(stored: Buffer, width: number, height: number): Promise<Buffer> {
-  return sharp(stored).resize(width, height, { fit: "cover" }).jpeg({ quality: 85 }).toBuffer();
+/**
+ * Renditions made already, by the stored bytes' hash and the size. A rendition is a pure function
+ * of the two, so the same photo rendered again (a large tenant seeded from a pool of photos, a
+ * profile synced twice) is the same bytes without decoding it again. Bounded by bytes, the
+ * longest unused going first.
+ */
+class RenditionCache {
+  private readonly entries = new Map<string, Buffer>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: string): Buffer | undefined {
+    const found = this.entries.get(key);
+    if (found !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, found);
+    }
+    return found;
+  }
+
+  set(key: string, value: Buffer): void {
+    if (value.length > this.maxBytes || this.entries.has(key)) return;
+    this.entries.set(key, value);
+    this.bytes += value.length;
+    for (const [oldest, bytes] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(oldest);
+      this.bytes -= bytes.length;
+    }
+  }
 }
 
-/** Renditions of stored JPEG bytes in several sizes ("96x96"…), decoding the photo once. */
+// Room for the renditions of a thousand photos (~190 KB each): a pool cycled through an LRU
+// smaller than itself would miss every time.
+const renditions = new RenditionCache(256 * 1024 * 1024);
+const renditionKey = (hash: string, width: number, height: number): string => `${hash}:${width}x${height}`;
+
+export async function renderSize(stored: Buffer, width: number, height: number): Promise<Buffer> {
+  const key = renditionKey(sha256(stored), width, height);
+  const known = renditions.get(key);
+  if (known !== undefined) return known;
+  const made = await sharp(stored).resize(width, height, { fit: "cover" }).jpeg({ quality: 85 }).toBuffer();
+  renditions.set(key, made);
+  return made;
+}
+
+/** Renditions of stored JPEG bytes in several sizes ("96x96"…), decoding the photo once (if at all). */
 export async function renderSizes(stored: Buffer, sizeIds: readonly string[]): Promise<Map<string, Buffer>> {
-  const renditions = new Map<string, Buffer>();
-  if (sizeIds.length === 0) return renditions;
-  const { data, info } = await sharp(stored).raw().toBuffer({ resolveWithObject: true });
-  const raw = { width: info.width, height: info.height, channels: info.channels };
+  const out = new Map<string, Buffer>();
+  const hash = sha256(stored);
+  const missing: Array<{ id: string; width: number; height: number }> = [];
   for (const id of sizeIds) {
     const size = parseSize(id);
     if (size === undefined) throw new Error(`bad size ${id}`);
-    renditions.set(id, await sharp(data, { raw }).resize(size.width, size.height, { fit: "cover" }).jpeg({ quality: 85 }).toBuffer());
+    const known = renditions.get(renditionKey(hash, size.width, size.height));
+    if (known !== undefined) out.set(id, known);
+    else missing.push({ id, ...size });
   }
-  return renditions;
+  if (missing.length === 0) return out;
+  const { data, info } = await sharp(stored).raw().toBuffer({ resolveWithObject: true });
+  const raw = { width: info.width, height: info.height, channels: info.channels };
+  for (const size of missing) {
+    const made = await sharp(data, { raw }).resize(size.width, size.height, { fit: "cover" }).jpeg({ quality: 85 }).toBuffer();
+    renditions.set(renditionKey(hash, size.width, size.height), made);
+    out.set(size.id, made);
+  }
+  // In the order asked for, as before.
+  return new Map(sizeIds.map((id) => [id, out.get(id)!]));
 }
 
 /** The 1x1 GIF older tenants answer for "no photo" (facts: 200 image/gif, empty etag). */

@@ -7,7 +7,7 @@ import { GraphFailure } from "../../src/emulator/graph/common.js";
 import { routePhoto } from "../../src/emulator/graph/photos.js";
 import { parseFilter } from "../../src/emulator/graph/users.js";
 import { pathSegments } from "../../src/emulator/http.js";
-import { availableSizes } from "../../src/emulator/images.js";
+import { availableSizes, renderSize, renderSizes } from "../../src/emulator/images.js";
 import type { TenantConfig, UserRecord } from "../../src/emulator/model.js";
 import { parseBatch } from "../../src/emulator/sharepoint/batch.js";
 import { parseCall } from "../../src/emulator/sharepoint/odata.js";
@@ -19,6 +19,21 @@ import { DEMO_TENANT_YAML } from "../../src/emulator/demo-tenant.js";
 
 const tenant = { name: "contoso", domain: "contoso.onmicrosoft.com" } as TenantConfig;
 const user = (mailbox: UserRecord["mailbox"], licensed = true) => ({ mailbox, licensed }) as UserRecord;
+
+describe("renditions", () => {
+  it("renders a photo seen before to the same bytes, in the sizes and order asked for", async () => {
+    const photo = await renderPortrait({ seed: "renditions", width: 300, height: 300 });
+    const small = await renderSize(photo, 48, 48);
+    const sizes = await renderSizes(photo, ["96x96", "48x48"]);
+    expect([...sizes.keys()]).toEqual(["96x96", "48x48"]);
+    expect(sizes.get("48x48")!.equals(small)).toBe(true);
+    const meta = await sharp(sizes.get("96x96")!).metadata();
+    expect([meta.width, meta.height, meta.format]).toEqual([96, 96, "jpeg"]);
+    // Another photo is another rendition, not the one remembered.
+    const other = await renderSize(await renderPortrait({ seed: "renditions-other", width: 300, height: 300 }), 48, 48);
+    expect(other.equals(small)).toBe(false);
+  });
+});
 
 describe("sizes (profilephoto-get.md)", () => {
   it("an upload of 504x504 makes every size but 648 available", () => {
