@@ -20,8 +20,9 @@
  * for the licences the run knows of, at two units an operation, less the margin. Without it the
  * first minute would go out all at once (eight `$batch`es of 90 profile reads are more than the
  * smallest tier's whole minute) and everything in flight when it ran out would be throttled. An
- * assumption is only a start: a minute held back by it and never throttled doubles it, until a
- * 429 confirms.
+ * assumption is only a start: until a 429 confirms, a minute of the client's that it holds back
+ * doubles it every 15 s (a tenant with far more licences, or none of the limits, is found within
+ * a minute), and the next minute starts from what the last one took.
  *
  * An operation is a request outside a `$batch` or one part of one: SharePoint charges each part.
  */
@@ -35,6 +36,13 @@ const MARGIN = 0.9;
 const GROWTH = 1.02;
 /** Growth of an assumed estimate no 429 has confirmed yet: as fast as the next minute can tell. */
 const UNCONFIRMED_GROWTH = 2;
+/**
+ * How often an unconfirmed estimate doubles inside a minute of the client's that it holds back
+ * without a 429: a tenant whose budget is many times the assumption is found within a minute,
+ * not after one minute per doubling. Probing costs what is in flight when the budget runs out,
+ * as waiting for the next minute's doubling would.
+ */
+const PROBE_MS = 15_000;
 /** Retry-Afters are whole seconds, rounded up: ends this close together name the same minute. */
 const SAME_MINUTE_MS = 2_000;
 
@@ -64,6 +72,8 @@ export class LearnedBudget {
   private readonly sent: Sent[] = [];
   private throttledThisMinute = 0;
   private heldBackThisMinute = false;
+  /** When the current minute first held a send back (undefined: not yet). */
+  private heldBackSince: number | undefined;
   /** Whether a 429 has set the estimate (not only `assume`). */
   private confirmed = false;
 
@@ -87,17 +97,34 @@ export class LearnedBudget {
     for (;;) {
       const now = this.clock.now();
       this.roll(now);
-      const estimate = this.estimateOps;
-      const spent = estimate === undefined ? 0 : this.spentSince(this.minuteEnds - MINUTE_MS);
-      if (estimate === undefined || spent === 0 || spent + operations <= estimate) {
+      const cap = this.cap(now);
+      const spent = cap === undefined ? 0 : this.spentSince(this.minuteEnds - MINUTE_MS);
+      if (cap === undefined || spent === 0 || spent + operations <= cap) {
         this.sent.push({ at: now, operations });
         this.forget(now);
         return;
       }
       this.heldBackThisMinute = true;
-      // Loop: the minute's end may move while this one sleeps (another answer's Retry-After).
-      await this.clock.sleep(Math.max(1, this.minuteEnds - now));
+      this.heldBackSince ??= now;
+      // Loop: the minute's end may move while this one sleeps (another answer's Retry-After), and
+      // a probing minute's cap rises at the next probe.
+      const wake = this.probing() ? Math.min(this.minuteEnds, this.heldBackSince + PROBE_MS * (Math.floor((now - this.heldBackSince) / PROBE_MS) + 1)) : this.minuteEnds;
+      await this.clock.sleep(Math.max(1, wake - now));
     }
+  }
+
+  /**
+   * Whether the current minute probes past an unconfirmed estimate: a minute of the client's
+   * (in the first, what the service will take is unknown), held back and never throttled.
+   */
+  private probing(): boolean {
+    return !this.confirmed && this.ownMinute && this.throttledThisMinute === 0 && this.heldBackSince !== undefined;
+  }
+
+  /** Operations the current minute may take by `now`: the estimate, doubled at each probe. */
+  private cap(now: number): number | undefined {
+    if (this.estimateOps === undefined || !this.probing()) return this.estimateOps;
+    return this.estimateOps * 2 ** Math.floor((now - this.heldBackSince!) / PROBE_MS);
   }
 
   /**
@@ -117,6 +144,7 @@ export class LearnedBudget {
       this.ownMinute = false;
       this.throttledThisMinute = 0;
       this.heldBackThisMinute = false;
+      this.heldBackSince = undefined;
     } else if (!this.ownMinute) {
       // Not the client's minute (the first one, or one followed already): its end is the
       // service's to the second, so that the next minute counted begins with the service's.
@@ -136,7 +164,8 @@ export class LearnedBudget {
     // Held back and never throttled: whichever minute that was, it held all that was sent, so the
     // budget is at least that (the first minute's too: what was left of it is at most the budget).
     if (this.estimateOps !== undefined && this.heldBackThisMinute && this.throttledThisMinute === 0) {
-      this.estimateOps *= this.confirmed ? GROWTH : UNCONFIRMED_GROWTH;
+      // An unconfirmed minute that probed held all it sent: at least that, or double, next.
+      this.estimateOps = this.confirmed ? this.estimateOps * GROWTH : Math.max(this.estimateOps * UNCONFIRMED_GROWTH, this.spentSince(this.minuteEnds - MINUTE_MS));
     }
     // A spent minute's budget comes back with the first request after it ends, not on a grid
     // (SharePoint does not say; the emulator's windows work so): the new minute starts with this send.
@@ -145,6 +174,7 @@ export class LearnedBudget {
     this.anyMinuteBegun = true;
     this.throttledThisMinute = 0;
     this.heldBackThisMinute = false;
+    this.heldBackSince = undefined;
   }
 
   private spentSince(start: number): number {

@@ -150,6 +150,19 @@ describe("LearnedBudget", () => {
     expect(budget.estimate).toBeLessThanOrEqual(1.1 * 3_125);
   });
 
+  it("finds a budget many times the assumption within a minute, probing while it is held back", async () => {
+    // Assumed for 1,000 licences (562 operations) where the service would take 100 times more:
+    // 16 operations at a time of 200 ms (4,800 a minute) are then all that limits the client.
+    const { between } = await simulate({ minutes: 6, inFlight: 16, latencyMs: 200, perMinute: 125_000, assume: assumedOperationsPerMinute(1_000) });
+    // The first minute is held at the assumption (what the service takes in it is unknown) ...
+    expect(between(0, 1).length).toBeLessThan(600);
+    // ... the second finds more than the doubling at its end would give (1,125), and from the
+    // third the client sends as fast as its requests come back.
+    expect(between(1, 2).length).toBeGreaterThan(2 * 1_125);
+    expect(between(2, 6).length).toBeGreaterThanOrEqual(0.9 * 4 * 4_800);
+    expect(throttledOf(between(0, 6))).toBe(0);
+  });
+
   it("ignores an assumption once a 429 has taught the budget", async () => {
     const clock = fakeClock();
     const budget = new LearnedBudget(clock);
