@@ -4,6 +4,7 @@
  *
  *   npm run bench                          # quick preset (N=200), realistic profile
  *   npm run bench -- --preset full         # N=1,000 and 10,000 (the issues' targets)
+ *   npm run bench -- --preset scale        # N=100,000 sharing 1,000 photos: warm and pull-request plans, memory
  *   npm run bench -- --profile fast        # 20 ms a request, no limits: photosync's own CPU
  *   npm run bench -- --people 500,2000 --profile fast --latency 50 --jitter 20 --apply 100 --render 300 --baseline 100
  */
@@ -14,7 +15,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { Command, Option } from "commander";
 import sharp from "sharp";
-import { dataset, ensureDataset } from "./dataset.js";
+import { dataset, ensureDataset, pooled } from "./dataset.js";
 import { startEmulatorProcess } from "./emulator-process.js";
 import { formatServices, formatTable, formatTargets, judgeBudgetTargets, judgeTargets, setBaselineRatios } from "./report.js";
 import type { Programs, ScenarioResult, SizePlan } from "./scenarios.js";
@@ -29,7 +30,7 @@ const REPO = path.resolve(import.meta.dirname, "..");
 const BENCH_DIR = path.join(REPO, ".photosync", "bench");
 
 interface Options {
-  preset: "quick" | "full";
+  preset: "quick" | "full" | "scale";
   profile: BenchProfile;
   people?: string;
   latency: string;
@@ -48,6 +49,10 @@ const PRESETS: Record<Options["preset"], SizePlan[]> = {
     { people: 1000, apply: 0, render: 1000, baseline: 1000 },
     { people: 10000, apply: 1000, render: 0, baseline: 0 },
   ],
+  // 100,000 people from 1,000 photos; the caches are filled under the fast profile first (a cold
+  // plan at this size would spend ~2.5 hours of SharePoint's budget), then the warm and the
+  // pull-request plans are measured under the chosen profile.
+  scale: [{ people: 100_000, apply: 0, render: 0, baseline: 0, pool: 1000, scale: true }],
 };
 
 function sizePlans(options: Options): SizePlan[] {
@@ -55,6 +60,8 @@ function sizePlans(options: Options): SizePlan[] {
   if (options.people !== undefined) {
     const sizes = options.people.split(",").map((value) => Number(value.trim()));
     if (sizes.some((size) => !Number.isInteger(size) || size < 20)) throw new Error("--people: comma-separated whole numbers of at least 20");
+    // With the scale preset, each size is a scale run (a quicker look at the same machinery).
+    if (options.preset === "scale") return sizes.map((people) => ({ ...PRESETS.scale[0]!, people, pool: Math.min(people, PRESETS.scale[0]!.pool!) }));
     plans = sizes.map((people, index) => ({ people, apply: index === sizes.length - 1 ? Math.min(1000, people) : 0, render: index === 0 ? Math.min(1000, people) : 0, baseline: index === 0 ? Math.min(1000, people) : 0 }));
   }
   const override = (value: string | undefined, name: string): number | undefined => {
@@ -73,6 +80,10 @@ function sizePlans(options: Options): SizePlan[] {
     ...(baseline !== undefined && index === 0 ? { baseline } : {}),
   }));
 }
+
+/** The fast profile's latency while the scale preset fills the caches (set-up, not a figure). */
+const FILL_LATENCY_MS = 20;
+const FILL_JITTER_MS = 10;
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -108,7 +119,8 @@ async function gitCommit(): Promise<{ commit?: string; uncommittedChanges?: bool
 }
 
 async function runSize(plan: SizePlan, programs: Programs, dist: string, options: Options): Promise<ScenarioResult[]> {
-  const data = dataset(path.resolve(options.data));
+  const all = dataset(path.resolve(options.data));
+  const data = plan.pool !== undefined ? pooled(all, plan.pool) : all;
   const root = await mkdtemp(path.join(tmpdir(), `photosync-bench-${plan.people}-`));
   log(`\nN = ${plan.people}: repo and tenant in ${root}`);
   const workspace = await createWorkspace(root, data, plan.people);
@@ -118,8 +130,16 @@ async function runSize(plan: SizePlan, programs: Programs, dist: string, options
     const started = Date.now();
     await tenant.seedInSync(data, Array.from({ length: plan.people }, (_, i) => i), (done) => log(`  seeded ${done}/${plan.people}`));
     log(`  tenant seeded in ${((Date.now() - started) / 1000).toFixed(0)} s (everyone in sync)`);
-    await tenant.setProfile(options.profile, Number(options.latency), Number(options.jitter));
+    const measuredProfile = (): Promise<void> => tenant.setProfile(options.profile, Number(options.latency), Number(options.jitter));
     const size = new SizeRun(workspace, data, tenant, programs, plan, log, options.cpuProf !== undefined ? path.resolve(options.cpuProf) : undefined);
+    if (plan.scale) {
+      await tenant.setProfile("fast", FILL_LATENCY_MS, FILL_JITTER_MS);
+      await size.fillCaches();
+      await measuredProfile();
+      await size.scaleScenarios();
+      return size.results;
+    }
+    await measuredProfile();
     await size.planScenarios();
     await size.driftScenario();
     await size.pullRequestScenario();
@@ -144,7 +164,8 @@ async function main(options: Options): Promise<number> {
     naive: path.join(dist, "bench", "naive.js"),
     renderJob: path.join(dist, "bench", "render-job.js"),
   };
-  const largest = Math.max(...plans.map((plan) => plan.people));
+  // Distinct photos needed: each size's people, or its pool when its photos repeat.
+  const largest = Math.max(...plans.map((plan) => Math.min(plan.people, plan.pool ?? plan.people)));
   const data = dataset(path.resolve(options.data));
   log(`source photos: ${path.relative(REPO, data.dir) || data.dir} …`);
   const made = await ensureDataset(data, largest, (done, total) => {
@@ -192,6 +213,9 @@ async function main(options: Options): Promise<number> {
       ? "realistic profile (Graph ~150 ms, SharePoint ~200 ms, uploads slower, published limits and SharePoint's resource-unit budget)"
       : `fast profile (latency ${options.latency} ms ± ${Number(options.jitter) / 2} ms, no limits)`;
   out.write(`\nphotosync bench — ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, sharp ${machine.sharp} (libvips ${machine.libvips}), ${profile}\n\n`);
+  for (const plan of plans.filter((candidate) => candidate.pool !== undefined)) {
+    out.write(`N = ${plan.people.toLocaleString("en")}: ${plan.pool!.toLocaleString("en")} distinct photos, each shared by ${Math.ceil(plan.people / plan.pool!).toLocaleString("en")} people; caches filled under the fast profile before measuring.\n`);
+  }
   out.write(`${formatTable(results)}\n\n`);
   out.write(`Per service:\n${formatServices(results)}\n\n`);
   out.write(`Targets (${options.profile === "realistic" ? "issue 23, realistic profile" : "issue 8, fast profile"}):\n${formatTargets(targets)}\n\n`);
@@ -202,7 +226,11 @@ async function main(options: Options): Promise<number> {
 
 const program = new Command("bench")
   .description("Benchmark photosync against the emulator (a separate process) with request latency, next to a naive baseline.")
-  .addOption(new Option("--preset <preset>", "quick: N=200 (~12 minutes under the realistic profile, ~3 fast); full: N=1,000 and 10,000").choices(["quick", "full"]).default("quick"))
+  .addOption(
+    new Option("--preset <preset>", "quick: N=200 (~12 minutes under the realistic profile, ~3 fast); full: N=1,000 and 10,000; scale: N=100,000 from a pool of 1,000 photos (warm and pull-request plans)")
+      .choices(["quick", "full", "scale"])
+      .default("quick"),
+  )
   .option("--people <list>", "tenant sizes, comma-separated (overrides the preset's)")
   .addOption(new Option("--profile <profile>", "realistic: Microsoft's latencies, limits and SharePoint budget; fast: a flat --latency, no limits (photosync's CPU)").choices(["realistic", "fast"]).default("realistic"))
   .option("--latency <ms>", "fast profile: mean latency per request (Graph, SharePoint, sign-in)", "20")

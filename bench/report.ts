@@ -281,10 +281,11 @@ export function throttledShare(result: ScenarioResult): number {
  */
 export function judgeBudgetTargets(results: readonly ScenarioResult[], cores: number): Target[] {
   const { sizes, largest, baselineSize } = measuredSizes(results);
-  // The 10,000 targets at 10,000 when run, else the largest size below 100,000, else the largest.
-  const mid = sizes.includes(10000) ? 10000 : ([...sizes].reverse().find((size) => size < 100000) ?? largest);
-  const warm = find(results, "plan-warm", mid);
-  const cold = find(results, "plan-cold", mid);
+  // The 10,000 targets at 10,000 when run, else the largest size below 100,000 (none in a run of
+  // the scale preset alone: its 100,000 people are not a 10,000-person figure).
+  const mid = sizes.includes(10000) ? 10000 : [...sizes].reverse().find((size) => size < 100000);
+  const warm = mid === undefined ? undefined : find(results, "plan-warm", mid);
+  const cold = mid === undefined ? undefined : find(results, "plan-cold", mid);
   const warmScale = find(results, "plan-warm", largest);
   const pr = find(results, "plan-pr", largest);
   const coldSmall = find(results, "plan-cold", baselineSize);

@@ -47,6 +47,10 @@ export interface SizePlan {
   apply: number;
   render: number;
   baseline: number;
+  /** Distinct photos, reused round the people (person i gets photo i mod pool); undefined: one each. */
+  pool?: number;
+  /** Only the scale scenarios: caches filled first, then the warm and pull-request plans. */
+  scale?: boolean;
 }
 
 interface PlanJson {
@@ -187,6 +191,18 @@ export class SizeRun {
     await this.report("report-warm", "report of the whole tenant, warm caches");
     await this.clearCaches("live");
     await this.plan("plan-cold-live", "full drift plan, cold live cache (photo facts cached)", new Set());
+  }
+
+  /** The scale preset's set-up: one cold plan fills the photo facts and the live cache (reported, not judged). */
+  async fillCaches(): Promise<void> {
+    await this.clearCaches("all");
+    await this.plan("fill-caches", "set-up: cold plan filling the caches (fast profile)", new Set());
+  }
+
+  /** The scale preset's figures: a warm drift plan of everyone, then a pull-request plan of one person. */
+  async scaleScenarios(): Promise<void> {
+    await this.plan("plan-warm", "full drift plan, warm caches", new Set());
+    await this.pullRequestScenario();
   }
 
   /** 5% of people changed by hand (half in Exchange, half in SharePoint); the plan must find exactly them. */

@@ -135,6 +135,17 @@ describe("judgeBudgetTargets (realistic profile)", () => {
     expect(targets.find((target) => target.id === "cold-wall")).toMatchObject({ note: "not measured in this run" });
   });
 
+  it("judges a run of the scale preset alone at 100,000 and leaves the 10,000 targets unmeasured", () => {
+    const warmScale = metered("plan-warm", 100000, 2200, { graphHttp: 5000, spoHttp: 1020, spoParts: 100000, units: 200100 });
+    const pr = metered("plan-pr", 100000, 2.4, { graphHttp: 2, spoHttp: 2, spoParts: 1, units: 6 });
+    const targets = judgeBudgetTargets([warmScale, pr], 2);
+    const byId = (id: string) => targets.find((target) => target.id === id)!;
+    expect(byId("scale-warm-wall")).toMatchObject({ met: false, measuredAt: 100000 });
+    expect(byId("pr-wall")).toMatchObject({ met: true, value: 2.4 });
+    expect(byId("warm-wall")).toMatchObject({ note: "not measured in this run" });
+    expect(byId("cold-spo-ops")).toMatchObject({ note: "not measured in this run" });
+  });
+
   it("prints a per-service table with each service's requests per person and the minutes of budget used", () => {
     const lines = formatServices([warm]).split("\n");
     expect(lines[0]).toMatch(/Graph req\/pers.*SPO ops\/pers.*minutes of budget/);
