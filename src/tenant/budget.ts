@@ -11,10 +11,11 @@
  * says the budget held what the client sent in it, less what was throttled; the estimate is a
  * margin below that. A 429 ending another minute (a run begun part-way into the service's) only
  * moves the count to the service's minute, and the first minute is never taken for the client's:
- * one begun by the run just before may end within a second of it. From then on each minute takes
- * at most the estimate, and a minute that was held back and never throttled lets it grow a
- * little, so a low guess (a minute of dearer operations, another app spending the same budget)
- * recovers.
+ * one begun by the run just before may end within a second of it. (The `RateLimit-Reset` of
+ * SharePoint's preview headers, where sent, moves the count the same way, without a 429.) From
+ * then on each minute takes at most the estimate, and a minute that was held back and never
+ * throttled lets it grow a little, so a low guess (a minute of dearer operations, another app
+ * spending the same budget) recovers.
  *
  * Before any 429 a run may start from an assumed budget (`assume`): Microsoft's published tier
  * for the licences the run knows of, at two units an operation, less the margin. Without it the
@@ -43,6 +44,8 @@ const UNCONFIRMED_GROWTH = 2;
  * as waiting for the next minute's doubling would.
  */
 const PROBE_MS = 15_000;
+/** The longest a held send sleeps before looking again whether the minute has ended. */
+const MAX_SLEEP_MS = 1_000;
 /** Retry-Afters are whole seconds, rounded up: ends this close together name the same minute. */
 const SAME_MINUTE_MS = 2_000;
 
@@ -106,10 +109,10 @@ export class LearnedBudget {
       }
       this.heldBackThisMinute = true;
       this.heldBackSince ??= now;
-      // Loop: the minute's end may move while this one sleeps (another answer's Retry-After), and
-      // a probing minute's cap rises at the next probe.
+      // A probing minute's cap rises at the next probe. Slept in slices: the minute's end may move
+      // while this one sleeps, earlier too (another answer names SharePoint's minute).
       const wake = this.probing() ? Math.min(this.minuteEnds, this.heldBackSince + PROBE_MS * (Math.floor((now - this.heldBackSince) / PROBE_MS) + 1)) : this.minuteEnds;
-      await this.clock.sleep(Math.max(1, wake - now));
+      await this.clock.sleep(Math.max(1, Math.min(MAX_SLEEP_MS, wake - now)));
     }
   }
 
@@ -136,9 +139,32 @@ export class LearnedBudget {
     const now = this.clock.now();
     if (!(retryAfterSeconds > 0 && retryAfterSeconds <= MINUTE_MS / 1000)) return;
     const ends = now + retryAfterSeconds * 1000;
-    // The burst of answers to one spent minute names (nearly) the same end: count them as one
-    // minute. Any other end is the service's minute, not ours: follow it, and learn nothing from
-    // it, as it began before this client's count of it did.
+    this.follow(ends);
+    this.throttledThisMinute += operations;
+    if (!this.ownMinute) return;
+    const accepted = this.spentSince(this.minuteEnds - MINUTE_MS) - this.throttledThisMinute;
+    const learned = Math.max(1, MARGIN * accepted);
+    this.estimateOps = this.estimateOps === undefined || !this.confirmed ? learned : Math.min(this.estimateOps, learned);
+    this.confirmed = true;
+  }
+
+  /**
+   * SharePoint said when its minute's budget is back without refusing anything: the `RateLimit-Reset`
+   * seconds of its preview headers, sent once most of the minute is spent. Followed like a 429's
+   * end (so a run begun inside another's minute starts its next one with SharePoint's, not a
+   * minute after its own first send); it says nothing about how large the budget is.
+   */
+  resets(seconds: number): void {
+    if (!(seconds > 0 && seconds <= MINUTE_MS / 1000)) return;
+    this.follow(this.clock.now() + seconds * 1000);
+  }
+
+  /**
+   * The service's minute ends at `ends`. The burst of answers to one spent minute names (nearly)
+   * the same end: one minute. Any other end is the service's minute, not this client's: followed,
+   * and learned nothing from, as it began before this client's count of it did.
+   */
+  private follow(ends: number): void {
     if (Math.abs(ends - this.minuteEnds) > SAME_MINUTE_MS) {
       this.minuteEnds = ends;
       this.ownMinute = false;
@@ -150,12 +176,6 @@ export class LearnedBudget {
       // service's to the second, so that the next minute counted begins with the service's.
       this.minuteEnds = ends;
     }
-    this.throttledThisMinute += operations;
-    if (!this.ownMinute) return;
-    const accepted = this.spentSince(this.minuteEnds - MINUTE_MS) - this.throttledThisMinute;
-    const learned = Math.max(1, MARGIN * accepted);
-    this.estimateOps = this.estimateOps === undefined || !this.confirmed ? learned : Math.min(this.estimateOps, learned);
-    this.confirmed = true;
   }
 
   /** Moves to the minute `now` is in, letting the estimate grow when the last one was held back in vain. */

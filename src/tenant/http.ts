@@ -130,6 +130,10 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     if (throttled) {
       const seconds = retryAfterSeconds(header("retry-after"));
       if (seconds !== undefined) backoff.note(service, seconds, operations);
+    } else {
+      // SharePoint's preview header, near the minute's limit: when that minute ends.
+      const reset = header("ratelimit-reset");
+      if (reset !== null && /^\d+$/.test(reset.trim())) budgetOf(service)?.resets(Number(reset));
     }
     limit.release({ kind, latencyMs: performance.now() - started, throttled, budgetLow: budgetLow(header("ratelimit-limit"), header("ratelimit-remaining")) });
     return answer;

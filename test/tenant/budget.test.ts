@@ -211,6 +211,20 @@ describe("LearnedBudget", () => {
     expect(budget.estimate).toBe(Math.floor(0.9 * 299));
   });
 
+  it("follows the minute SharePoint's RateLimit-Reset names, without a 429", async () => {
+    const clock = fakeClock();
+    const budget = new LearnedBudget(clock);
+    budget.assume(100);
+    for (let i = 0; i < 100; i++) await budget.take(1);
+    // A minute the run before began: it ends in 20 s, not in this run's 60.
+    clock.time = 1_000;
+    budget.resets(20);
+    await budget.take(1);
+    expect(clock.time).toBe(21_000);
+    // It says nothing of the budget's size: the assumption only doubled (that minute held all it was sent).
+    expect(budget.estimate).toBe(200);
+  });
+
   it("counts a burst of throttled answers to one spent minute as one minute", async () => {
     const clock = fakeClock();
     const budget = new LearnedBudget(clock);

@@ -22,7 +22,9 @@ beforeEach(async () => {
     // (by its fake clock), so the minute is back in 59 s.
     const spent = request.url === "/a/spent";
     const retryAfter = spent ? "59" : "1";
-    response.writeHead(throttle || spent ? 429 : 200, throttle || spent ? { "Retry-After": retryAfter } : {});
+    // Near the limit: SharePoint's preview header says when the minute ends, and refuses nothing.
+    const near = request.url === "/a/near" ? { "RateLimit-Limit": "1250", "RateLimit-Remaining": "100", "RateLimit-Reset": "5" } : {};
+    response.writeHead(throttle || spent ? 429 : 200, throttle || spent ? { "Retry-After": retryAfter } : near);
     response.end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -83,6 +85,21 @@ describe("pacing through the trusted fetch", () => {
 });
 
 describe("SharePoint's learned budget through the trusted fetch", () => {
+  it("follows the minute SharePoint's RateLimit-Reset names: a held request goes when that minute ends", async () => {
+    const clock = { time: 0, now: () => clock.time, sleep: async (ms: number) => void (clock.time += ms) };
+    const sharePoint = createTrustedHttp({ serviceOf: (url) => (url.pathname.startsWith("/a/") ? "sharepoint" : undefined), clock });
+    try {
+      sharePoint.sharePointBudget.assume(2);
+      await sharePoint.fetch(`${base}/a/near`);
+      await sharePoint.fetch(`${base}/a/one`);
+      // Over the two a minute: held until the minute SharePoint named ends, 5 s on, not 60.
+      await sharePoint.fetch(`${base}/a/two`);
+      expect(clock.time).toBe(5_000);
+    } finally {
+      await sharePoint.close();
+    }
+  });
+
   it("counts every part of a $batch and learns the minute's budget from SharePoint's 429, not another service's", async () => {
     const clock = { time: 0, now: () => clock.time, sleep: async (ms: number) => void (clock.time += ms) };
     const sharePoint = createTrustedHttp({ serviceOf: (url) => (url.pathname.startsWith("/a/") ? "sharepoint" : "graph"), clock });
