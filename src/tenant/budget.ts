@@ -38,10 +38,9 @@ const GROWTH = 1.02;
 /** Growth of an assumed estimate no 429 has confirmed yet: as fast as the next minute can tell. */
 const UNCONFIRMED_GROWTH = 2;
 /**
- * How often an unconfirmed estimate doubles inside a minute of the client's that it holds back
+ * How fast an unconfirmed estimate doubles inside a minute of the client's that it holds back
  * without a 429: a tenant whose budget is many times the assumption is found within a minute,
- * not after one minute per doubling. Probing costs what is in flight when the budget runs out,
- * as waiting for the next minute's doubling would.
+ * not after one minute per doubling. Probing costs what is in flight when the budget runs out.
  */
 const PROBE_MS = 15_000;
 /** The longest a held send sleeps before looking again whether the minute has ended. */
@@ -111,7 +110,7 @@ export class LearnedBudget {
       this.heldBackSince ??= now;
       // A probing minute's cap rises at the next probe. Slept in slices: the minute's end may move
       // while this one sleeps, earlier too (another answer names SharePoint's minute).
-      const wake = this.probing() ? Math.min(this.minuteEnds, this.heldBackSince + PROBE_MS * (Math.floor((now - this.heldBackSince) / PROBE_MS) + 1)) : this.minuteEnds;
+      const wake = this.probing() ? Math.min(this.minuteEnds, this.heldBackSince + PROBE_MS * Math.log2((spent + operations) / this.estimateOps!)) : this.minuteEnds;
       await this.clock.sleep(Math.max(1, Math.min(MAX_SLEEP_MS, wake - now)));
     }
   }
@@ -124,10 +123,14 @@ export class LearnedBudget {
     return !this.confirmed && this.ownMinute && this.throttledThisMinute === 0 && this.heldBackSince !== undefined;
   }
 
-  /** Operations the current minute may take by `now`: the estimate, doubled at each probe. */
+  /**
+   * Operations the current minute may take by `now`: the estimate, or while probing the estimate
+   * growing smoothly to double every PROBE_MS, so that held `$batch`es go one after another and
+   * the first 429 finds little in flight, not all of them released at once.
+   */
   private cap(now: number): number | undefined {
     if (this.estimateOps === undefined || !this.probing()) return this.estimateOps;
-    return this.estimateOps * 2 ** Math.floor((now - this.heldBackSince!) / PROBE_MS);
+    return this.estimateOps * 2 ** ((now - this.heldBackSince!) / PROBE_MS);
   }
 
   /**
