@@ -10,7 +10,7 @@ import { writeCacheEntry } from "../files/write-atomic.js";
 import { FINGERPRINT_VERSION, isFingerprint } from "../images/fingerprint.js";
 import type { Fingerprint } from "../model/fingerprint.js";
 
-/** JSON lines (json-lines.ts): one `[key, fingerprint]` per line, ~33 MB for a 10,000-person tenant. */
+/** JSON lines (json-lines.ts): one `[key, fingerprint]` per line, four a person (its size: docs/performance.md). */
 const FORMAT = "photosync.live-cache/v2";
 
 /** "store|owner|etag" → "store|owner|" (neither a store name nor an owner holds a "|"; an etag might). */
