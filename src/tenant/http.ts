@@ -106,7 +106,7 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
    * and its minute's budget has `operations` left), notes the quiet a 429 or 503 asks for, and
    * tells the pacing how the answer went.
    */
-  async function withBackoff<A>(url: URL, method: string, operations: number, send: () => Promise<A>, view: (answer: A) => AnswerView): Promise<A> {
+  async function withBackoff<A>(url: URL, method: string, operations: number, send: () => Promise<A>, view: (answer: A) => AnswerView, body?: string): Promise<A> {
     const service = serviceOf?.(url);
     if (service === undefined) return send();
     const limit = pacing.of(service);
@@ -114,7 +114,7 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     // Before a place in the pacing: a request held for the next minute must not block the others.
     await budgetOf(service)?.take(operations);
     await limit.acquire();
-    const kind = requestKind(method, url);
+    const kind = requestKind(method, url, body);
     const started = performance.now();
     let answer: A;
     try {
@@ -159,10 +159,14 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
   const operationsOf = (init: UndiciRequestInit | undefined): number =>
     typeof init?.body === "string" ? operationsIn(new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).get("content-type"), init.body) : 1;
   const trusted: TrustedFetch = (input, init) =>
-    withBackoff(new URL(input), init?.method ?? "GET", operationsOf(init), () => undiciFetch(input, { ...decorate(new URL(input), init), dispatcher: agent }), (response) => ({
-      status: response.status,
-      header: (name) => response.headers.get(name),
-    }));
+    withBackoff(
+      new URL(input),
+      init?.method ?? "GET",
+      operationsOf(init),
+      () => undiciFetch(input, { ...decorate(new URL(input), init), dispatcher: agent }),
+      (response) => ({ status: response.status, header: (name) => response.headers.get(name) }),
+      typeof init?.body === "string" ? init.body : undefined,
+    );
   const get = (url: string, headers: Record<string, string>): Promise<Dispatcher.ResponseData> => {
     const target = new URL(url);
     return withBackoff(

@@ -87,6 +87,36 @@ describe("requestKind", () => {
   });
 });
 
+describe("requestKind of a $batch", () => {
+  const graphBatch = (urls: string[]) => JSON.stringify({ requests: urls.map((url, id) => ({ id: String(id), method: "GET", url })) });
+  const batchUrl = new URL("https://graph.microsoft.com/v1.0/$batch");
+
+  it("tells a $batch by what it holds: twenty photo reads are not a page of users, whoever they are for", () => {
+    const photos = (ids: string[]) => requestKind("POST", batchUrl, graphBatch(ids.map((id) => `/users/${id}/photo`)));
+    const users = requestKind("POST", batchUrl, graphBatch(["/users?$select=id,userPrincipalName&$top=999"]));
+    const twenty = Array.from({ length: 20 }, (_, i) => `0b0e7f4c-3a6e-4a43-9d53-5d1c4a7b9e${String(i).padStart(2, "0")}`);
+    expect(photos(twenty)).toBe(photos(twenty.map((id) => id.replace("0b0e", "1c1f"))));
+    expect(photos(twenty)).not.toBe(users);
+    expect(photos(twenty)).toContain("[20 × GET /users/{id}/photo]");
+    // An OData multipart $batch: the request lines of its parts.
+    const part = (upn: string) => `--batch_b1\r\nContent-Type: application/http\r\n\r\nGET https://contoso-admin.sharepoint.com/_api/sp.userprofiles.peoplemanager/getpropertiesfor(@v)?@v='i%3A0%23.f%7Cmembership%7C${upn}' HTTP/1.1\r\naccept: application/json\r\n\r\n`;
+    const profiles = requestKind("POST", new URL("https://contoso-admin.sharepoint.com/_api/$batch"), `${part("ana@contoso.com")}${part("bo@contoso.com")}--batch_b1--`);
+    expect(profiles).toContain("[2 × GET /_api/sp.userprofiles.peoplemanager/getpropertiesfor()]");
+    // A body it cannot read leaves the kind as it was.
+    expect(requestKind("POST", batchUrl, "not json")).toBe(requestKind("POST", batchUrl));
+  });
+
+  it("so slow photo batches after fast pages of users do not take the pacing down to one", async () => {
+    const limit = new AdaptiveLimit({ ceiling: 8 });
+    const users = requestKind("POST", batchUrl, graphBatch(["/users?$top=999"]));
+    const photos = requestKind("POST", batchUrl, graphBatch(Array.from({ length: 20 }, (_, i) => `/users/u${i}@contoso.com/photo`)));
+    for (let rounds = 0; rounds < 3; rounds += 1) await round(limit, () => ok(150, users));
+    // Twenty photo items four at a time: five times the page's latency, every time.
+    for (let rounds = 0; rounds < 10; rounds += 1) await round(limit, () => ok(750, photos));
+    expect(limit.current).toBe(8);
+  });
+});
+
 describe("budgetLow", () => {
   it("below a fifth of the limit left; absent or odd headers are not a signal", () => {
     expect(budgetLow("3600", "500")).toBe(true);
