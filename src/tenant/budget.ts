@@ -186,8 +186,8 @@ export class LearnedBudget {
     if (now < this.minuteEnds) return;
     // Held back and never throttled: whichever minute that was, it held all that was sent, so the
     // budget is at least that (the first minute's too: what was left of it is at most the budget).
+    // Unconfirmed, the next minute starts from double or from what a probing minute took.
     if (this.estimateOps !== undefined && this.heldBackThisMinute && this.throttledThisMinute === 0) {
-      // An unconfirmed minute that probed held all it sent: at least that, or double, next.
       this.estimateOps = this.confirmed ? this.estimateOps * GROWTH : Math.max(this.estimateOps * UNCONFIRMED_GROWTH, this.spentSince(this.minuteEnds - MINUTE_MS));
     }
     // A spent minute's budget comes back with the first request after it ends, not on a grid
