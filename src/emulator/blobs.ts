@@ -7,21 +7,24 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeCacheEntry } from "../files/write-atomic.js";
+import { BytesLru } from "./bytes-lru.js";
 
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
 export class BlobStore {
-  private readonly cache = new Map<string, Buffer>();
-  private cachedBytes = 0;
+  /** Memory-only stores keep everything; on disk, `cacheBytes` of the blobs read or written last. */
+  private readonly cache: BytesLru;
   private readonly known = new Set<string>();
 
   /** `dir` undefined: memory only. `cacheBytes`: how much to keep in memory when on disk. */
   constructor(
     private readonly dir: string | undefined,
-    private readonly cacheBytes = 64 * 1024 * 1024,
-  ) {}
+    cacheBytes = 64 * 1024 * 1024,
+  ) {
+    this.cache = dir === undefined ? new BytesLru(Infinity) : new BytesLru(cacheBytes, cacheBytes / 4);
+  }
 
   async put(bytes: Buffer): Promise<string> {
     const hash = sha256(bytes);
@@ -31,36 +34,17 @@ export class BlobStore {
       await writeCacheEntry(join(this.dir, hash.slice(0, 2), hash), bytes);
     }
     this.known.add(hash);
-    this.remember(hash, bytes);
+    this.cache.set(hash, bytes);
     return hash;
   }
 
   async get(hash: string): Promise<Buffer> {
     const hit = this.cache.get(hash);
-    if (hit !== undefined) {
-      // Refresh LRU position.
-      this.cache.delete(hash);
-      this.cache.set(hash, hit);
-      return hit;
-    }
+    if (hit !== undefined) return hit;
     if (this.dir === undefined) throw new Error(`blob ${hash} is missing`);
     const bytes = await readFile(join(this.dir, hash.slice(0, 2), hash));
     this.known.add(hash);
-    this.remember(hash, bytes);
-    return bytes;
-  }
-
-  private remember(hash: string, bytes: Buffer): void {
-    if (this.cache.has(hash)) return;
-    // Memory-only stores must keep everything.
-    if (this.dir !== undefined && bytes.length > this.cacheBytes / 4) return;
     this.cache.set(hash, bytes);
-    this.cachedBytes += bytes.length;
-    if (this.dir === undefined) return;
-    for (const [key, value] of this.cache) {
-      if (this.cachedBytes <= this.cacheBytes) break;
-      this.cache.delete(key);
-      this.cachedBytes -= value.length;
-    }
+    return bytes;
   }
 }

@@ -10,6 +10,7 @@
  */
 import sharp, { type Metadata } from "sharp";
 import { sha256 } from "./blobs.js";
+import { BytesLru } from "./bytes-lru.js";
 import { HD_SIZES, MAX_EXO_SIZE, type PhotoRecord, type PhotoStore } from "./model.js";
 
 export class ImageRejected extends Error {
@@ -73,45 +74,15 @@ export function parseSize(id: string): { width: number; height: number } | undef
   return { width: Number(match[1]), height: Number(match[2]) };
 }
 
-/** A square (or own-size) rendition of stored JPEG bytes. */
-/**
- * Renditions made already, by the stored bytes' hash and the size. A rendition is a pure function
- * of the two, so the same photo rendered again (a large tenant seeded from a pool of photos, a
- * profile synced twice) is the same bytes without decoding it again. Bounded by bytes, the
- * longest unused going first.
- */
-class RenditionCache {
-  private readonly entries = new Map<string, Buffer>();
-  private bytes = 0;
-
-  constructor(private readonly maxBytes: number) {}
-
-  get(key: string): Buffer | undefined {
-    const found = this.entries.get(key);
-    if (found !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, found);
-    }
-    return found;
-  }
-
-  set(key: string, value: Buffer): void {
-    if (value.length > this.maxBytes || this.entries.has(key)) return;
-    this.entries.set(key, value);
-    this.bytes += value.length;
-    for (const [oldest, bytes] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(oldest);
-      this.bytes -= bytes.length;
-    }
-  }
-}
-
-// Room for the renditions of a thousand photos (~190 KB each): a pool cycled through an LRU
-// smaller than itself would miss every time.
-const renditions = new RenditionCache(256 * 1024 * 1024);
+// Renditions made already, by the stored bytes' hash and the size. A rendition is a pure function
+// of the two, so the same photo rendered again (a large tenant seeded from a pool of photos, a
+// profile synced twice) is the same bytes without decoding it again. Room for the renditions of a
+// thousand photos (~190 KB each): a pool cycled through an LRU smaller than itself would miss
+// every time.
+const renditions = new BytesLru(256 * 1024 * 1024);
 const renditionKey = (hash: string, width: number, height: number): string => `${hash}:${width}x${height}`;
 
+/** A square (or own-size) rendition of stored JPEG bytes. */
 export async function renderSize(stored: Buffer, width: number, height: number): Promise<Buffer> {
   const key = renditionKey(sha256(stored), width, height);
   const known = renditions.get(key);

@@ -73,8 +73,7 @@ export class LearnedBudget {
   /** Sends of the last two minutes. */
   private readonly sent: Sent[] = [];
   private throttledThisMinute = 0;
-  private heldBackThisMinute = false;
-  /** When the current minute first held a send back (undefined: not yet). */
+  /** When the current minute first held a send back (undefined: it has not). */
   private heldBackSince: number | undefined;
   /** Whether a 429 has set the estimate (not only `assume`). */
   private confirmed = false;
@@ -106,7 +105,6 @@ export class LearnedBudget {
         this.forget(now);
         return;
       }
-      this.heldBackThisMinute = true;
       this.heldBackSince ??= now;
       // A probing minute's cap rises at the next probe. Slept in slices: the minute's end may move
       // while this one sleeps, earlier too (another answer names SharePoint's minute).
@@ -172,7 +170,6 @@ export class LearnedBudget {
       this.minuteEnds = ends;
       this.ownMinute = false;
       this.throttledThisMinute = 0;
-      this.heldBackThisMinute = false;
       this.heldBackSince = undefined;
     } else if (!this.ownMinute) {
       // Not the client's minute (the first one, or one followed already): its end is the
@@ -187,7 +184,7 @@ export class LearnedBudget {
     // Held back and never throttled: whichever minute that was, it held all that was sent, so the
     // budget is at least that (the first minute's too: what was left of it is at most the budget).
     // Unconfirmed, the next minute starts from double or from what a probing minute took.
-    if (this.estimateOps !== undefined && this.heldBackThisMinute && this.throttledThisMinute === 0) {
+    if (this.estimateOps !== undefined && this.heldBackSince !== undefined && this.throttledThisMinute === 0) {
       this.estimateOps = this.confirmed ? this.estimateOps * GROWTH : Math.max(this.estimateOps * UNCONFIRMED_GROWTH, this.spentSince(this.minuteEnds - MINUTE_MS));
     }
     // A spent minute's budget comes back with the first request after it ends, not on a grid
@@ -196,7 +193,6 @@ export class LearnedBudget {
     this.ownMinute = this.anyMinuteBegun;
     this.anyMinuteBegun = true;
     this.throttledThisMinute = 0;
-    this.heldBackThisMinute = false;
     this.heldBackSince = undefined;
   }
 

@@ -13,12 +13,27 @@ import { parseBatch } from "../../src/emulator/sharepoint/batch.js";
 import { parseCall } from "../../src/emulator/sharepoint/odata.js";
 import { Tenant, accountName, thumbnailBaseName } from "../../src/emulator/state.js";
 import { BlobStore } from "../../src/emulator/blobs.js";
+import { BytesLru } from "../../src/emulator/bytes-lru.js";
 import { renderPortrait } from "../../src/demo/portrait.js";
 import sharp from "sharp";
 import { DEMO_TENANT_YAML } from "../../src/emulator/demo-tenant.js";
 
 const tenant = { name: "contoso", domain: "contoso.onmicrosoft.com" } as TenantConfig;
 const user = (mailbox: UserRecord["mailbox"], licensed = true) => ({ mailbox, licensed }) as UserRecord;
+
+describe("BytesLru", () => {
+  it("keeps the bytes used last within its bound, and none larger than an entry may be", () => {
+    const lru = new BytesLru(10, 6);
+    lru.set("a", Buffer.alloc(4));
+    lru.set("b", Buffer.alloc(4));
+    lru.get("a");
+    lru.set("c", Buffer.alloc(4));
+    // Twelve bytes against ten: "b", used longest ago, goes.
+    expect([lru.get("a") !== undefined, lru.get("b") !== undefined, lru.get("c") !== undefined]).toEqual([true, false, true]);
+    lru.set("big", Buffer.alloc(7));
+    expect(lru.get("big")).toBeUndefined();
+  });
+});
 
 describe("renditions", () => {
   it("renders a photo seen before to the same bytes, in the sizes and order asked for", async () => {
