@@ -155,18 +155,22 @@ export function createTrustedHttp(options: TrustOptions = {}): TrustedHttp {
     for (const [name, value] of extra) headers.set(name, value);
     return { ...init, headers };
   };
-  // Only a request with a body can be a $batch of many operations.
-  const operationsOf = (init: UndiciRequestInit | undefined): number =>
-    typeof init?.body === "string" ? operationsIn(new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).get("content-type"), init.body) : 1;
-  const trusted: TrustedFetch = (input, init) =>
-    withBackoff(
-      new URL(input),
+  // Only a request with a text body can be a $batch of many operations.
+  const textBody = (init: UndiciRequestInit | undefined): string | undefined => (typeof init?.body === "string" ? init.body : undefined);
+  const operationsOf = (init: UndiciRequestInit | undefined, body: string | undefined): number =>
+    body === undefined ? 1 : operationsIn(new Headers(init?.headers as ConstructorParameters<typeof Headers>[0]).get("content-type"), body);
+  const trusted: TrustedFetch = (input, init) => {
+    const url = new URL(input);
+    const body = textBody(init);
+    return withBackoff(
+      url,
       init?.method ?? "GET",
-      operationsOf(init),
-      () => undiciFetch(input, { ...decorate(new URL(input), init), dispatcher: agent }),
+      operationsOf(init, body),
+      () => undiciFetch(input, { ...decorate(url, init), dispatcher: agent }),
       (response) => ({ status: response.status, header: (name) => response.headers.get(name) }),
-      typeof init?.body === "string" ? init.body : undefined,
+      body,
     );
+  };
   const get = (url: string, headers: Record<string, string>): Promise<Dispatcher.ResponseData> => {
     const target = new URL(url);
     return withBackoff(
